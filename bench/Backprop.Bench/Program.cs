@@ -1,0 +1,1 @@
+Console.WriteLine("Backprop benchmarks: see docs/performance.md");

@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Backprop;
+
+/// <summary>The dimensions of a dense, row-major tensor of rank 0 to 4. A value type: comparing, copying
+/// and indexing a shape never allocates.</summary>
+public readonly struct Shape : IEquatable<Shape>
+{
+    /// <summary>The highest rank a tensor may have.</summary>
+    public const int MaxRank = 4;
+
+    private readonly int _d0, _d1, _d2, _d3;
+
+    /// <summary>Number of dimensions, 0 (a scalar) to <see cref="MaxRank"/>.</summary>
+    public int Rank { get; }
+
+    private readonly int _length;
+
+    /// <summary>Number of elements: the product of the dimensions (1 for a scalar).</summary>
+    public int Length => Rank == 0 ? 1 : _length;
+
+    /// <summary>Creates a shape; every dimension must be ≥ 0 and the element count must fit in an int.</summary>
+    public Shape(params ReadOnlySpan<int> dimensions)
+    {
+        if (dimensions.Length > MaxRank)
+        {
+            throw new ArgumentException($"A tensor has at most {MaxRank} dimensions; got {dimensions.Length}: {Format(dimensions)}.", nameof(dimensions));
+        }
+
+        long length = 1;
+        for (int i = 0; i < dimensions.Length; i++)
+        {
+            if (dimensions[i] < 0)
+            {
+                throw new ArgumentException($"Dimensions must be non-negative; got {Format(dimensions)}.", nameof(dimensions));
+            }
+
+            length *= dimensions[i];
+            if (length > int.MaxValue)
+            {
+                throw new ArgumentException($"Shape {Format(dimensions)} has more than {int.MaxValue} elements.", nameof(dimensions));
+            }
+        }
+
+        Rank = dimensions.Length;
+        _length = (int)length;
+        _d0 = Rank > 0 ? dimensions[0] : 0;
+        _d1 = Rank > 1 ? dimensions[1] : 0;
+        _d2 = Rank > 2 ? dimensions[2] : 0;
+        _d3 = Rank > 3 ? dimensions[3] : 0;
+    }
+
+    /// <summary>The shape of a scalar.</summary>
+    public static Shape Scalar => default;
+
+    /// <summary>Dimension <paramref name="axis"/>; negative axes count from the end as in numpy.</summary>
+    public int this[int axis]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            int a = NormalizeAxis(axis);
+            return a switch { 0 => _d0, 1 => _d1, 2 => _d2, _ => _d3 };
+        }
+    }
+
+    /// <summary>Maps a possibly negative axis to 0..Rank-1, or throws naming the shape.</summary>
+    public int NormalizeAxis(int axis)
+    {
+        int a = axis < 0 ? axis + Rank : axis;
+        if ((uint)a >= (uint)Rank)
+        {
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis {axis} is out of range for shape {this} of rank {Rank}.");
+        }
+
+        return a;
+    }
+
+    /// <summary>The dimensions as a new array.</summary>
+    public int[] ToArray()
+    {
+        var dims = new int[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            dims[i] = this[i];
+        }
+
+        return dims;
+    }
+
+    /// <summary>A copy with dimension <paramref name="axis"/> set to <paramref name="value"/>.</summary>
+    public Shape WithDimension(int axis, int value)
+    {
+        Span<int> dims = stackalloc int[MaxRank];
+        CopyTo(dims);
+        dims[NormalizeAxis(axis)] = value;
+        return new Shape(dims[..Rank]);
+    }
+
+    /// <summary>Writes the dimensions into <paramref name="destination"/> (at least <see cref="Rank"/> long).</summary>
+    public void CopyTo(Span<int> destination)
+    {
+        for (int i = 0; i < Rank; i++)
+        {
+            destination[i] = this[i];
+        }
+    }
+
+    /// <summary>Product of the dimensions after <paramref name="axis"/> (the row-major stride of that axis).</summary>
+    public int Stride(int axis)
+    {
+        int a = NormalizeAxis(axis);
+        int stride = 1;
+        for (int i = a + 1; i < Rank; i++)
+        {
+            stride *= this[i];
+        }
+
+        return stride;
+    }
+
+    public bool Equals(Shape other)
+    {
+        return Rank == other.Rank && _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
+    }
+
+    public override bool Equals(object? obj) => obj is Shape other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Rank, _d0, _d1, _d2, _d3);
+
+    public static bool operator ==(Shape left, Shape right) => left.Equals(right);
+
+    public static bool operator !=(Shape left, Shape right) => !left.Equals(right);
+
+    public static implicit operator Shape(int[] dimensions) => new(dimensions);
+
+    /// <summary>numpy's tuple notation: <c>()</c>, <c>(5,)</c>, <c>(2, 3)</c>.</summary>
+    public override string ToString()
+    {
+        Span<int> dims = stackalloc int[MaxRank];
+        CopyTo(dims);
+        return Format(dims[..Rank]);
+    }
+
+    internal static string Format(ReadOnlySpan<int> dims)
+    {
+        var sb = new StringBuilder("(");
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(dims[i]);
+        }
+
+        if (dims.Length == 1)
+        {
+            sb.Append(',');
+        }
+
+        return sb.Append(')').ToString();
+    }
+}
