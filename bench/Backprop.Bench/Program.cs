@@ -1,1 +1,49 @@
-Console.WriteLine("Backprop benchmarks: see docs/performance.md");
+using System.Globalization;
+using System.Reflection;
+using Backprop.Bench;
+using Backprop.Kernels;
+
+// Backprop's side-by-side benchmarks. Each workload prints one JSON line
+// {"suite":"backprop","workload":…,"threads":…,"value":…,"unit":…,"higher_is_better":…}
+// that bench/peers/compare.py joins with the peers' lines into one table of ratios.
+// Usage: Backprop.Bench [--threads 1,2] [--filter text] [--quick] [--list]
+var threads = new List<int> { 1, 2 };
+string? filter = null;
+bool quick = false, list = false;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--threads": threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(); break;
+        case "--filter": filter = args[++i]; break;
+        case "--quick" or "quick": quick = true; break;
+        case "--list": list = true; break;
+        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--threads 1,2] [--filter text] [--quick] [--list]"); return 2;
+    }
+}
+
+var workloads = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IWorkloadGroup).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
+    .Select(t => (IWorkloadGroup)Activator.CreateInstance(t)!)
+    .SelectMany(g => g.Workloads(quick))
+    .Where(w => filter is null || w.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+    .ToList();
+
+if (list)
+{
+    workloads.ForEach(w => Console.WriteLine(w.Name));
+    return 0;
+}
+
+foreach (int t in threads)
+{
+    Parallelism.ThreadCount = t;
+    foreach (var w in workloads)
+    {
+        var m = w.Run(t);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"suite\":\"backprop\",\"workload\":\"{w.Name}\",\"threads\":{t},\"value\":{m.Value:G6},\"unit\":\"{m.Unit}\",\"higher_is_better\":{(m.HigherIsBetter ? "true" : "false")}}}"));
+    }
+}
+
+return 0;
