@@ -8,7 +8,7 @@ namespace Backprop;
 /// for data files). Contiguous always: reshape and row slices are zero-copy views of the same buffer, and
 /// transposes are left to the matrix kernels. Tensors made by <see cref="Rent"/> take their buffer from a pool and
 /// give it back on <see cref="Dispose"/>, so a steady-state training step allocates nothing.</summary>
-public sealed class Tensor<T> : Tensor, IDisposable
+public sealed partial class Tensor<T> : Tensor, IDisposable
     where T : unmanaged, INumber<T>
 {
     private T[] _buffer;

@@ -1,0 +1,28 @@
+using System.Numerics;
+
+namespace Backprop.Activations;
+
+/// <summary>An activation function with its derivative. Element-wise for all but softmax/log-softmax, which act
+/// on the last axis. A string converts to an activation by its Keras name: <c>activation: "swish"</c>.</summary>
+public abstract class Activation
+{
+    /// <summary>The Keras name ("relu", "swish", …).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>y = f(x). <paramref name="y"/> has x's shape and must not alias it (Backward may need x).</summary>
+    public abstract void Forward<T>(Tensor<T> x, Tensor<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>dx = ∂L/∂x from dy = ∂L/∂y, given the forward input x and output y = f(x): dy ⊙ f′(x)
+    /// element-wise, or the Jacobian-vector product for softmax. dx may alias dy.</summary>
+    public abstract void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Arguments that recreate this activation (for model configs); empty when it has none.</summary>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    /// <summary>The activation with this Keras name; an unknown name throws, listing the valid ones.</summary>
+    public static Activation Get(string name) => ActivationRegistry.Create(name);
+
+    public static implicit operator Activation(string name) => Get(name);
+
+    public override string ToString() => Name;
+}

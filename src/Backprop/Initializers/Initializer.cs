@@ -1,0 +1,46 @@
+using System.Numerics;
+
+namespace Backprop.Initializers;
+
+/// <summary>Fills a new weight tensor. Shapes follow Keras's layout (a Dense kernel is (fan_in, fan_out)), from
+/// which fan-in and fan-out are computed as Keras's <c>compute_fans</c>. Strings convert by Keras name
+/// ("glorot_uniform", "zeros", …).</summary>
+public abstract class Initializer
+{
+    public abstract string Name { get; }
+
+    /// <summary>Writes initial values into <paramref name="tensor"/>.</summary>
+    public abstract void Initialize<T>(Tensor<T> tensor) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    public static Initializer Get(string name) => InitializerRegistry.Create(name);
+
+    public static implicit operator Initializer(string name) => Get(name);
+
+    public override string ToString() => Name;
+
+    /// <summary>Keras's <c>compute_fans</c>: rank 2 (in, out); rank 1 (n, n); higher ranks multiply the receptive
+    /// field (all but the last two dimensions) into both.</summary>
+    public static (double FanIn, double FanOut) ComputeFans(Shape shape)
+    {
+        return shape.Rank switch
+        {
+            0 => (1, 1),
+            1 => (shape[0], shape[0]),
+            2 => (shape[0], shape[1]),
+            _ => ReceptiveFans(shape),
+        };
+    }
+
+    private static (double, double) ReceptiveFans(Shape shape)
+    {
+        double receptive = 1;
+        for (int i = 0; i < shape.Rank - 2; i++)
+        {
+            receptive *= shape[i];
+        }
+
+        return (shape[-2] * receptive, shape[-1] * receptive);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Backprop.Kernels;
+
+/// <summary>Span-level element-wise and reduction kernels. This is the one place that imports
+/// System.Numerics.Tensors (whose own <c>Tensor</c> type would clash with ours); everything vectorised and simple
+/// goes through <c>TensorPrimitives</c>, while numerically delicate ops (softmax) are written out here.</summary>
+public static class Elementwise
+{
+    public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Add(x, y, destination);
+
+    public static void Add<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Add(x, y, destination);
+
+    public static void Subtract<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
+
+    public static void Subtract<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
+
+    public static void Subtract<T>(T x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
+
+    public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Multiply(x, y, destination);
+
+    public static void Multiply<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Multiply(x, y, destination);
+
+    public static void Divide<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
+
+    public static void Divide<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
+
+    public static void Divide<T>(T x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
+
+    /// <summary>destination = x·y + z (fused multiply-add where the hardware has it).</summary>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> z, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.MultiplyAdd(x, y, z, destination);
+
+    /// <summary>destination = x·y + z.</summary>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.MultiplyAdd(x, y, z, destination);
+
+    public static void Negate<T>(ReadOnlySpan<T> x, Span<T> destination) where T : INumber<T> => TP.Negate(x, destination);
+
+    public static void Abs<T>(ReadOnlySpan<T> x, Span<T> destination) where T : INumber<T> => TP.Abs(x, destination);
+
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Exp(x, destination);
+
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Log(x, destination);
+
+    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Tanh(x, destination);
+
+    public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Sigmoid(x, destination);
+
+    public static void Sqrt<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Sqrt(x, destination);
+
+    public static void Pow<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Pow(x, y, destination);
+
+    public static void Max<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Max(x, y, destination);
+
+    public static void Max<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Max(x, y, destination);
+
+    public static void Min<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Min(x, y, destination);
+
+    public static void Min<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Min(x, y, destination);
+
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Sum(x);
+
+    public static T SumOfSquares<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.SumOfSquares(x);
+
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : INumber<T> => TP.Dot(x, y);
+
+    /// <summary>Largest element; NaN if any element is NaN (numpy's <c>max</c>).</summary>
+    public static T Max<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Max(x);
+
+    public static T Min<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Min(x);
+
+    /// <summary>Index of the first largest element (numpy's <c>argmax</c>).</summary>
+    public static int IndexOfMax<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.IndexOfMax(x);
+
+    public static int IndexOfMin<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.IndexOfMin(x);
+
+    /// <summary>Softmax of one row, stable for any logits: <c>exp(x − max x) / Σ exp(x − max x)</c>.
+    /// (TensorPrimitives.SoftMax does not subtract the maximum and overflows at large logits.)</summary>
+    public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T>
+    {
+        T max = TP.Max(x);
+        TP.Subtract(x, max, destination);
+        TP.Exp(destination, destination);
+        T sum = TP.Sum((ReadOnlySpan<T>)destination);
+        TP.Divide(destination, sum, destination);
+    }
+
+    /// <summary>Log-softmax of one row: <c>x − max x − log Σ exp(x − max x)</c>, exact in the tails where
+    /// log(softmax) would underflow to −∞. <paramref name="destination"/> may be <paramref name="x"/> itself.</summary>
+    public static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = TP.Max(x);
+        // Σ exp(x − max) in chunks through a stack buffer, so x is still intact for the final subtraction.
+        Span<T> chunk = stackalloc T[256];
+        T sum = T.Zero;
+        for (int start = 0; start < x.Length; start += chunk.Length)
+        {
+            var part = x.Slice(start, Math.Min(chunk.Length, x.Length - start));
+            var buffer = chunk[..part.Length];
+            TP.Subtract(part, max, buffer);
+            TP.Exp(buffer, buffer);
+            sum += TP.Sum((ReadOnlySpan<T>)buffer);
+        }
+
+        TP.Subtract(x, max + T.Log(sum), destination);
+    }
+}

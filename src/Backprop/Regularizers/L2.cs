@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Numerics;
+using Backprop.Kernels;
+
+namespace Backprop.Regularizers;
+
+/// <summary>R(w) = l2·Σw². Keras <c>L2(l2=0.01)</c>. PyTorch's <c>weight_decay=λ</c> on SGD matches l2 = λ/2.</summary>
+public sealed class L2 : Regularizer
+{
+    public L2(double l2 = 0.01)
+    {
+        if (!(l2 >= 0) || double.IsInfinity(l2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(l2), l2, "The L2 factor must be finite and non-negative.");
+        }
+
+        Factor = l2;
+    }
+
+    public double Factor { get; }
+
+    public override string Name => "l2";
+
+    public override double Penalty<T>(Tensor<T> weights) => Factor * double.CreateTruncating(Elementwise.SumOfSquares<T>(weights.AsSpan()));
+
+    // ∂R/∂w = 2·l2·w
+    public override void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient) =>
+        Elementwise.MultiplyAdd<T>(weights.AsSpan(), T.CreateChecked(2 * Factor), gradient.AsSpan(), gradient.AsSpan());
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l2"] = Factor };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L2(l2={Factor})");
+}
