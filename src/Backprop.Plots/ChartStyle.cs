@@ -51,6 +51,7 @@ public static class ChartStyle
         plot.Legend.FontSize = 13;
         plot.Legend.OutlineColor = Color.FromHex("#cccccc");
         plot.Legend.ShadowColor = Colors.Transparent;
+        plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.85);
         if (!string.IsNullOrEmpty(title))
         {
             plot.Title(title);

@@ -45,7 +45,8 @@ public static partial class Charts
                 Value = value,
                 Error = error,
                 FillColor = color.WithAlpha(0.8),
-                LineColor = color,
+                // Bar outline and error bar share one colour in ScottPlot; dark keeps the error bar visible on the fill.
+                LineColor = Colors.Black.WithAlpha(0.75),
                 LineWidth = 1.5f,
                 ErrorSize = 0.2,
                 Label = FormatValue(values[i]) + (error > 0 ? " ± " + FormatValue(error) : ""),

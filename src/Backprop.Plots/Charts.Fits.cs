@@ -30,6 +30,7 @@ public static partial class Charts
         data.MarkerSize = dataX.Length > 2000 ? 3 : 6;
         data.LegendText = "data";
 
+        int colorIndex = 0;
         for (int i = 0; i < lines.Length; i++)
         {
             FitLine line = lines[i];
@@ -39,7 +40,9 @@ public static partial class Charts
             }
 
             (double[] lineX, double[] lineY) = FinitePairs(line.X, line.Y, sort: true);
-            Scatter curve = plot.Add.ScatterLine(lineX, lineY, ChartStyle.ColorAt(i));
+            // Dashed lines (the true function) are drawn in dark grey so the palette stays for the models.
+            Color color = line.Dashed ? Colors.Black.WithAlpha(0.75) : ChartStyle.ColorAt(colorIndex++);
+            Scatter curve = plot.Add.ScatterLine(lineX, lineY, color);
             curve.LineWidth = 2.5f;
             curve.LegendText = line.Name;
             if (line.Dashed)

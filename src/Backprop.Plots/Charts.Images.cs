@@ -96,8 +96,11 @@ public static partial class Charts
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = scale == WeightScale.PerTile ? "weight / tile max |w|" : "weight";
         bar.LabelStyle.FontSize = 14;
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 7 };
+        bar.Axis.TickLabelStyle.FontSize = 13;
         plot.HideGrid();
         plot.Axes.Frameless();
+        plot.Axes.Title.IsVisible = !string.IsNullOrEmpty(title);
         plot.Axes.TightMargins();
         plot.Axes.SquareUnits();
 

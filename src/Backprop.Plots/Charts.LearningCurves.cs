@@ -127,6 +127,8 @@ public static partial class Charts
     {
         Plot plot = ChartStyle.NewPlot(title, xLabel, logY ? yLabel + " (log scale)" : yLabel);
         int longest = 0;
+        double lowest = double.PositiveInfinity;
+        double highest = double.NegativeInfinity;
         for (int s = 0; s < series.Count; s++)
         {
             (string name, IReadOnlyList<double> values) = series[s];
@@ -142,8 +144,11 @@ public static partial class Charts
                     continue;
                 }
 
+                double plotted = logY ? Math.Log10(y) : y;
                 xs.Add(i + 1);
-                ys.Add(logY ? Math.Log10(y) : y);
+                ys.Add(plotted);
+                lowest = Math.Min(lowest, plotted);
+                highest = Math.Max(highest, plotted);
             }
 
             Scatter line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), ChartStyle.ColorAt(s));
@@ -158,8 +163,10 @@ public static partial class Charts
 
         if (logY)
         {
-            AxisLimits limits = plot.Axes.GetDataLimits();
-            UseLogTicks(plot.Axes.Left, limits.Top - limits.Bottom);
+            if (lowest <= highest)
+            {
+                UseLogTicks(plot.Axes.Left, lowest, highest);
+            }
         }
 
         UseIntegerTicks(plot.Axes.Bottom);
@@ -172,23 +179,44 @@ public static partial class Charts
         return plot;
     }
 
-    /// <summary>Labels an axis that carries log10 values with the original values.</summary>
-    internal static void UseLogTicks(IAxis axis, double decadesSpanned)
+    /// <summary>
+    /// Puts ticks on an axis that carries log10 values at round original values: 1-2-5 steps when the data span
+    /// less than two decades, powers of ten (with 2…9 minor ticks) otherwise.
+    /// </summary>
+    internal static void UseLogTicks(IAxis axis, double lowExponent, double highExponent)
     {
-        // Over two or more decades ticks sit on powers of ten with log-spaced minor ticks; over less, whole powers
-        // would leave the axis nearly bare, so ticks fall where they may and are labelled with the value itself.
-        bool wholeDecades = decadesSpanned >= 2;
-        var generator = new ScottPlot.TickGenerators.NumericAutomatic
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        double span = highExponent - lowExponent;
+        double pad = Math.Max(span, 0.3) * 0.1;
+        double low = lowExponent - pad;
+        double high = highExponent + pad;
+        int[] mantissas = span < 0.7 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : span < 1.3 ? [1, 2, 3, 5] : span < 2 ? [1, 2, 5] : [1];
+        int decadeStep = Math.Max(1, (int)Math.Ceiling(span / 8));
+        for (int decade = (int)Math.Floor(low); decade <= (int)Math.Ceiling(high); decade++)
         {
-            IntegerTicksOnly = wholeDecades,
-            LabelFormatter = exponent => FormatValue(Math.Pow(10, exponent)),
-        };
-        if (wholeDecades)
-        {
-            generator.MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator();
+            foreach (int mantissa in mantissas)
+            {
+                double exponent = decade + Math.Log10(mantissa);
+                if (exponent >= low && exponent <= high && (mantissa != 1 || decade % decadeStep == 0))
+                {
+                    ticks.AddMajor(exponent, FormatValue(mantissa * Math.Pow(10, decade)));
+                }
+            }
+
+            if (mantissas.Length == 1)
+            {
+                for (int minor = 2; minor <= 9 && decadeStep == 1; minor++)
+                {
+                    double exponent = decade + Math.Log10(minor);
+                    if (exponent >= low && exponent <= high)
+                    {
+                        ticks.AddMinor(exponent);
+                    }
+                }
+            }
         }
 
-        axis.TickGenerator = generator;
+        axis.TickGenerator = ticks;
     }
 
     private static void UseIntegerTicks(IAxis axis)
