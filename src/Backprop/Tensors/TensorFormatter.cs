@@ -22,13 +22,19 @@ internal static class TensorFormatter
         // Only the elements that will be shown are formatted: a summarised 67M-element tensor prints fast.
         var shown = new List<int>();
         CollectShown(shown, shape, 0, 0, summarise);
+        var values = new double[shown.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = double.CreateTruncating(span[shown[i]]);
+        }
+
+        string[] formatted = isFloat ? FormatFloats(values) : values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
         var cells = new Dictionary<int, string>(shown.Count);
         int width = 0;
-        foreach (int index in shown)
+        for (int i = 0; i < formatted.Length; i++)
         {
-            string cell = FormatValue(span[index], isFloat);
-            cells[index] = cell;
-            width = Math.Max(width, cell.Length);
+            cells[shown[i]] = formatted[i];
+            width = Math.Max(width, formatted[i].Length);
         }
 
         var sb = new StringBuilder("array(");
@@ -38,7 +44,7 @@ internal static class TensorFormatter
         }
         else
         {
-            AppendAxis(sb, cells, shape, 0, 0, width, summarise, indent: 7);
+            AppendAxis(sb, cells, shape, 0, 0, width, summarise, indent: 6);
         }
 
         if (shape.Length == 0)
@@ -115,33 +121,59 @@ internal static class TensorFormatter
         sb.Append(']');
     }
 
-    private static string FormatValue<T>(T value, bool isFloat)
-        where T : unmanaged, INumber<T>
+    /// <summary>numpy's float rule: scientific notation when the largest magnitude is ≥ 1e8, the smallest
+    /// non-zero one is below 1e-4, or their ratio exceeds 1000; otherwise fixed notation with every number padded
+    /// to the same digits left and right of the point. Up to 8 significant decimals, shortest form that keeps them.</summary>
+    private static string[] FormatFloats(double[] values)
     {
-        if (!isFloat)
+        var finite = values.Where(v => double.IsFinite(v) && v != 0).Select(Math.Abs).ToArray();
+        bool scientific = finite.Length > 0 && (finite.Max() >= 1e8 || finite.Min() < 1e-4 || finite.Max() / finite.Min() > 1e3);
+        var result = new string[values.Length];
+        if (scientific)
         {
-            return value.ToString(null, CultureInfo.InvariantCulture);
+            int digits = 0;
+            foreach (double v in values.Where(double.IsFinite))
+            {
+                digits = Math.Max(digits, MantissaDigits(v));
+            }
+
+            string pattern = (digits == 0 ? "0" : "0." + new string('0', digits)) + "e+00";
+            for (int i = 0; i < values.Length; i++)
+            {
+                string text = double.IsFinite(values[i]) ? values[i].ToString(pattern, CultureInfo.InvariantCulture) : Special(values[i]);
+                result[i] = digits == 0 && double.IsFinite(values[i]) ? text.Insert(text.IndexOf('e', StringComparison.Ordinal), ".") : text;
+            }
+        }
+        else
+        {
+            var parts = values.Select(v => double.IsFinite(v) ? v.ToString("0.########", CultureInfo.InvariantCulture).Split('.') : null).ToArray();
+            int left = parts.Max(p => p?[0].Length ?? 0);
+            int right = parts.Max(p => p is { Length: 2 } ? p[1].Length : 0);
+            for (int i = 0; i < values.Length; i++)
+            {
+                var p = parts[i];
+                result[i] = p is null
+                    ? Special(values[i]).PadLeft(left + 1 + right)
+                    : p[0].PadLeft(left) + "." + (p.Length == 2 ? p[1] : "").PadRight(right);
+            }
         }
 
-        double d = double.CreateTruncating(value);
-        if (double.IsNaN(d))
-        {
-            return "nan";
-        }
-
-        if (double.IsInfinity(d))
-        {
-            return d > 0 ? "inf" : "-inf";
-        }
-
-        if (d == Math.Floor(d) && Math.Abs(d) < 1e16)
-        {
-            return d.ToString("0", CultureInfo.InvariantCulture) + ".";
-        }
-
-        double magnitude = Math.Abs(d);
-        return magnitude is >= 1e-4 and < 1e16
-            ? d.ToString("0.########", CultureInfo.InvariantCulture)
-            : d.ToString("0.########e+00", CultureInfo.InvariantCulture);
+        return result;
     }
+
+    private static int MantissaDigits(double v)
+    {
+        for (int digits = 0; digits < 8; digits++)
+        {
+            string text = v.ToString("0." + new string('0', digits) + "e+00", CultureInfo.InvariantCulture);
+            if (double.Parse(text, CultureInfo.InvariantCulture) == v)
+            {
+                return digits;
+            }
+        }
+
+        return 8;
+    }
+
+    private static string Special(double v) => double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
 }

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Backprop.Plots;
+
+/// <summary>
+/// Formats numbers for humans, the same way in tables, legends and findings: integers in full (with thin grouping
+/// from 10 000 on), ordinary magnitudes to four significant digits, very large or small ones in scientific notation,
+/// and "NaN", "∞", "−∞" for non-finite values. Always culture-invariant.
+/// </summary>
+public static class NumberFormat
+{
+    /// <summary>Formats one value; see the type remarks for the rules.</summary>
+    public static string Format(double value, int significantDigits = 4)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(significantDigits, 1);
+        if (double.IsNaN(value))
+        {
+            return "NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "∞" : "−∞";
+        }
+
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        double magnitude = Math.Abs(value);
+        if (value == Math.Round(value) && magnitude < 1e15)
+        {
+            return magnitude >= 10_000
+                ? value.ToString("#,0", CultureInfo.InvariantCulture)
+                : value.ToString("0", CultureInfo.InvariantCulture);
+        }
+
+        if (magnitude >= 1e6 || magnitude < 1e-3)
+        {
+            return value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+        }
+
+        int integerDigits = magnitude >= 1 ? (int)Math.Floor(Math.Log10(magnitude)) + 1 : 0;
+        int decimals = magnitude >= 1
+            ? Math.Max(significantDigits - integerDigits, 1)
+            : significantDigits - 1 - (int)Math.Floor(Math.Log10(magnitude));
+        double rounded = Math.Round(value, Math.Min(decimals, 15));
+        string text = rounded.ToString("F" + decimals, CultureInfo.InvariantCulture);
+        return text.Contains('.') ? text.TrimEnd('0').TrimEnd('.') : text;
+    }
+
+    /// <summary>Formats any cell value: numbers via <see cref="Format(double, int)"/>, <see cref="TimeSpan"/> as seconds or
+    /// h:mm:ss, booleans as yes/no, null as an empty string, everything else with invariant <c>ToString</c>.</summary>
+    public static string FormatObject(object? value) => value switch
+    {
+        null => "",
+        string text => text,
+        double number => Format(number),
+        float number => Format(number),
+        decimal number => Format((double)number),
+        int or long or short or byte or uint or ulong or ushort or sbyte => Format(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+        bool flag => flag ? "yes" : "no",
+        TimeSpan span => span.TotalSeconds < 60
+            ? Format(span.TotalSeconds, 3) + " s"
+            : span.ToString(span.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>True for values <see cref="FormatObject"/> treats as numbers (right-aligned in tables).</summary>
+    public static bool IsNumeric(object? value) =>
+        value is double or float or decimal or int or long or short or byte or uint or ulong or ushort or sbyte or TimeSpan;
+}
