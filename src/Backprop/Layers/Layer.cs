@@ -76,9 +76,10 @@ public abstract partial class Layer
     /// <summary>Set by a model on its first layer: ∂L/∂input is then not computed (nothing consumes it).</summary>
     internal bool SkipInputGradient { get; set; }
 
-    /// <summary>Set by a model during a training step: the next backward pass overwrites the gradients instead of
-    /// adding to them (saves clearing them first).</summary>
-    internal bool OverwriteGradients { get; set; }
+    /// <summary>True during a model's training step: the backward pass must OVERWRITE the parameter gradients
+    /// instead of adding to them (saves clearing them first). Custom layers honour it in
+    /// <see cref="BackwardCore{T}"/>.</summary>
+    protected internal bool OverwriteGradients { get; internal set; }
 
     /// <summary>Number of scalars in all parameters (Keras <c>count_params()</c>).</summary>
     public long CountParams()

@@ -299,6 +299,15 @@ public sealed partial class Sequential
         return history;
     }
 
+    /// <summary>The compiled loss plus penalties on (x, y), nothing updated except batch-norm moving statistics
+    /// when <paramref name="training"/> (used by gradient checks).</summary>
+    internal double LossOn<T>(Tensor<T> x, Tensor<T> y, bool training)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var output = ForwardAll(x, training);
+        return Loss!.Forward(y, output) + Penalties();
+    }
+
     private double TrainStep<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -14,6 +14,13 @@ internal static class Shuffling
         }
     }
 
+    /// <summary>A uniform double in [0, 1) from a SplitMix64 stream.</summary>
+    public static double NextDouble(ref ulong state)
+    {
+        state += 0x9E3779B97F4A7C15UL;
+        return (Mix(state) >> 11) * (1.0 / (1UL << 53));
+    }
+
     /// <summary>SplitMix64's finaliser.</summary>
     private static ulong Mix(ulong z)
     {
