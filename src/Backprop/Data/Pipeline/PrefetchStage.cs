@@ -3,13 +3,19 @@ using System.Runtime.ExceptionServices;
 
 namespace Backprop.Data;
 
-/// <summary>tf.data's <c>prefetch(buffer_size)</c>: a background producer runs the upstream pipeline and copies
-/// each element into one of bufferSize + 2 reused slots (bufferSize waiting, one being filled, one held by the
-/// consumer until its next MoveNext). An exception in the producer reaches the consumer after the elements
-/// produced before it; stopping the enumeration stops the producer and waits for it.</summary>
+/// <summary>tf.data's <c>prefetch(buffer_size)</c>: a background producer thread runs the upstream pipeline and
+/// copies each element into one of bufferSize + 2 reused slots (bufferSize waiting, one being filled, one held by
+/// the consumer until its next MoveNext). An exception in the producer reaches the consumer after the elements
+/// produced before it; stopping the enumeration stops the producer and waits for it.
+/// <para>The producer is a dedicated thread rather than a pool thread, so that blocking on a full queue never
+/// starves the pool that the compute kernels use. It waits for the next epoch and ends after
+/// <see cref="IdleTimeoutMilliseconds"/> without one, so an epoch loop starts no threads and a dataset that is
+/// dropped leaves none behind.</para></summary>
 internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stage<T>
     where T : unmanaged, INumber<T>
 {
+    private const int IdleTimeoutMilliseconds = 5000;
+
     private readonly int _bufferSize = bufferSize;
 
     public override ElementLayout Layout => upstream.Layout;
@@ -18,7 +24,7 @@ internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stag
 
     public override Cursor<T> OpenCursor() => new PrefetchCursor(this, upstream.OpenCursor());
 
-    private sealed class PrefetchCursor : Cursor<T>, IThreadPoolWorkItem
+    private sealed class PrefetchCursor : Cursor<T>
     {
         private readonly PrefetchStage<T> _stage;
         private readonly Cursor<T> _upstream;
@@ -34,6 +40,8 @@ internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stag
         private int _freeCount;
         private int _consumerSlot = -1;
         private bool _running;
+        private bool _epochRequested;
+        private bool _threadAlive;
         private bool _producerDone;
         private bool _stopRequested;
         private ExceptionDispatchInfo? _failure;
@@ -70,14 +78,25 @@ internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stag
                 _free[i] = i;
             }
 
-            _producerDone = false;
-            _stopRequested = false;
             _failure = null;
             _upstream.Restart();
             _running = true;
+            lock (_lock)
+            {
+                _producerDone = false;
+                _stopRequested = false;
+                _epochRequested = true;
+                if (_threadAlive)
+                {
+                    Monitor.PulseAll(_lock);
+                    return;
+                }
 
-            // A work item that is this object: starting an epoch's producer allocates nothing.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                _threadAlive = true;
+            }
+
+            var thread = new Thread(ProducerLoop) { IsBackground = true, Name = "Backprop prefetch" };
+            thread.UnsafeStart();
         }
 
         public override bool MoveNext(out ElementRef<T> element)
@@ -133,8 +152,31 @@ internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stag
             _upstream.Stop();
         }
 
-        /// <summary>The producer: fills free slots from the upstream until it ends, fails or is stopped.</summary>
-        public void Execute()
+        /// <summary>The producer thread: runs epochs as they are requested, and ends when none comes for a while.</summary>
+        private void ProducerLoop()
+        {
+            while (true)
+            {
+                lock (_lock)
+                {
+                    while (!_epochRequested)
+                    {
+                        if (!Monitor.Wait(_lock, IdleTimeoutMilliseconds) && !_epochRequested)
+                        {
+                            _threadAlive = false;
+                            return;
+                        }
+                    }
+
+                    _epochRequested = false;
+                }
+
+                ProduceEpoch();
+            }
+        }
+
+        /// <summary>Fills free slots from the upstream until it ends, fails or is stopped.</summary>
+        private void ProduceEpoch()
         {
             try
             {
