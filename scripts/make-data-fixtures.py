@@ -20,14 +20,14 @@ def random_state_streams():
     for seed in [0, 1, 42, 113, 2024, 123456789, 2**32 - 1]:
         case = {"seed": seed}
         rs = np.random.RandomState(seed)
-        case["rand"] = [float.hex(float(v)) for v in rs.rand(25)]
+        case["rand_bits"] = rs.rand(25).view(np.int64).tolist()
         rs = np.random.RandomState(seed)
         case["randint_0_10"] = rs.randint(0, 10, size=30).tolist()
         case["randint_neg5_1000003"] = rs.randint(-5, 1000003, size=10).tolist()
         case["randint_0_2pow40"] = rs.randint(0, 2**40, size=6).tolist()
         case["randint_wide"] = rs.randint(-2**62, 2**62, size=6).tolist()
         case["randint_scalar_after"] = int(rs.randint(7, 8))
-        case["rand_after"] = float.hex(float(rs.random_sample()))
+        case["rand_after_bits"] = int(np.array([rs.random_sample()]).view(np.int64)[0])
         rs = np.random.RandomState(seed)
         case["permutations"] = {str(n): rs.permutation(n).tolist() for n in [1, 2, 7, 33, 1000]}
         rs = np.random.RandomState(seed)
@@ -106,7 +106,21 @@ def npy_files():
         json.dump(meta, f, indent=0)
 
 
+def sklearn_sets():
+    from sklearn import datasets
+    out = {}
+    for name, bunch in [("iris", datasets.load_iris()), ("wine", datasets.load_wine()),
+                        ("breast_cancer", datasets.load_breast_cancer()), ("digits", datasets.load_digits()),
+                        ("diabetes", datasets.load_diabetes()), ("diabetes_raw", datasets.load_diabetes(scaled=False))]:
+        out[name] = {"shape": list(bunch.data.shape), "first": bunch.data[0].tolist(), "last": bunch.data[-1].tolist(),
+                     "target_first": float(bunch.target[0]), "target_last": float(bunch.target[-1]),
+                     "class_counts": np.bincount(bunch.target.astype(int)).tolist() if name not in ("diabetes", "diabetes_raw") else None}
+    return out
+
+
 def main():
+    with open(os.path.join(OUT, "sklearn_datasets.json"), "w") as f:
+        json.dump(sklearn_sets(), f)
     with open(os.path.join(OUT, "numpy_random_state.json"), "w") as f:
         json.dump(random_state_streams(), f)
     with open(os.path.join(OUT, "sklearn_train_test_split.json"), "w") as f:

@@ -11,7 +11,7 @@ namespace Backprop.Data.Formats;
 /// object arrays, pickles and structured dtypes are refused. The data must fill the rest of the file exactly.</summary>
 public static class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads a <c>.npy</c> file into a tensor of its own element type.</summary>
     /// <exception cref="DataFormatException">The file is not a well-formed, supported <c>.npy</c> file.</exception>
