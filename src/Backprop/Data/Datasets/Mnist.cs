@@ -31,9 +31,11 @@ public static class Mnist
             Member(arrays, "x_train", path), Member(arrays, "y_train", path), Member(arrays, "x_test", path), Member(arrays, "y_test", path));
     }
 
-    /// <summary>10,000 real MNIST digits shipped inside the assembly (no download): 1,000 of each class,
-    /// interleaved so that record i has label i mod 10. Split 8,000 / 2,000 (800 / 200 per class): training is
-    /// records 0–7,999, test 8,000–9,999. Images (n, 28, 28) and labels (n,), uint8.</summary>
+    /// <summary>10,000 real MNIST digits shipped inside the assembly (no download), interleaved round-robin by class:
+    /// record i has label i mod 10 for the first 8,635 records, after which the 863 fives are used up and the other
+    /// classes keep cycling. Class counts 0–9: 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978. Split
+    /// 8,000 / 2,000: training is records 0–7,999 (exactly 800 per class), test 8,000–9,999 (the rest, 63 to 327
+    /// per class). Images (n, 28, 28) and labels (n,), uint8.</summary>
     public static DataSplit<byte, byte> LoadSubset()
     {
         var (images, labels) = LoadSubsetAll();

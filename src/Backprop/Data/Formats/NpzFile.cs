@@ -34,57 +34,70 @@ public static class NpzFile
             throw DataFormatException.AtOffset(name, 0, "a zip archive", e.Message, e);
         }
 
-        using (archive)
+        try
         {
-            var result = new OrderedDictionary<string, DataArray>(StringComparer.Ordinal);
-            long total = 0;
-            foreach (var entry in archive.Entries)
+            return ReadEntries(archive, name, maxBytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw DataFormatException.AtOffset(name, 0, "a consistent zip central directory", e.Message, e);
+        }
+        finally
+        {
+            archive.Dispose();
+        }
+    }
+
+    private static OrderedDictionary<string, DataArray> ReadEntries(ZipArchive archive, string name, long maxBytes)
+    {
+        var result = new OrderedDictionary<string, DataArray>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var entry in archive.Entries)
+        {
+            string member = entry.FullName;
+            string where = $"{name}[{Printable(member)}]";
+            if (member.Length == 0 || member.Contains('/', StringComparison.Ordinal) || member.Contains('\\', StringComparison.Ordinal)
+                || member.Contains("..", StringComparison.Ordinal) || member.Contains(':', StringComparison.Ordinal) || member.Any(char.IsControl))
             {
-                string member = entry.FullName;
-                string where = $"{name}[{Printable(member)}]";
-                if (member.Length == 0 || member.Contains('/', StringComparison.Ordinal) || member.Contains('\\', StringComparison.Ordinal)
-                    || member.Contains("..", StringComparison.Ordinal) || member.Contains(':', StringComparison.Ordinal) || member.Any(char.IsControl))
-                {
-                    throw DataFormatException.AtOffset(name, 0, "plain member names (no '/', '\\', '..', ':' or control characters)", $"member '{Printable(member)}'");
-                }
-
-                long declared = entry.Length;
-                long compressed = entry.CompressedLength;
-                if (declared > DataLimits.DeflateBound(compressed))
-                {
-                    throw DataFormatException.AtOffset(where, 0, $"a declared size deflate can produce from {compressed} compressed bytes", $"{declared} bytes declared (a zip bomb)");
-                }
-
-                total += declared;
-                if (total > maxBytes)
-                {
-                    throw DataFormatException.AtOffset(where, 0, $"at most {maxBytes} bytes in all members (the read cap)", $"{total} bytes");
-                }
-
-                string key = member.EndsWith(".npy", StringComparison.Ordinal) ? member[..^4] : member;
-                DataArray array;
-                try
-                {
-                    using var content = entry.Open();
-                    array = NpyFile.Read(content, where, declared, maxBytes);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw DataFormatException.AtOffset(where, 0, "a readable zip member", e.Message, e);
-                }
-                catch (NotSupportedException e)
-                {
-                    throw DataFormatException.AtOffset(where, 0, "a stored or deflated zip member", e.Message, e);
-                }
-
-                if (!result.TryAdd(key, array))
-                {
-                    throw DataFormatException.AtOffset(name, 0, "distinct member names", $"'{Printable(key)}' twice");
-                }
+                throw DataFormatException.AtOffset(name, 0, "plain member names (no '/', '\\', '..', ':' or control characters)", $"member '{Printable(member)}'");
             }
 
-            return result;
+            long declared = entry.Length;
+            long compressed = entry.CompressedLength;
+            if (declared > DataLimits.DeflateBound(compressed))
+            {
+                throw DataFormatException.AtOffset(where, 0, $"a declared size deflate can produce from {compressed} compressed bytes", $"{declared} bytes declared (a zip bomb)");
+            }
+
+            total += declared;
+            if (total > maxBytes)
+            {
+                throw DataFormatException.AtOffset(where, 0, $"at most {maxBytes} bytes in all members (the read cap)", $"{total} bytes");
+            }
+
+            string key = member.EndsWith(".npy", StringComparison.Ordinal) ? member[..^4] : member;
+            DataArray array;
+            try
+            {
+                using var content = entry.Open();
+                array = NpyFile.Read(content, where, declared, maxBytes);
+            }
+            catch (InvalidDataException e)
+            {
+                throw DataFormatException.AtOffset(where, 0, "a readable zip member", e.Message, e);
+            }
+            catch (NotSupportedException e)
+            {
+                throw DataFormatException.AtOffset(where, 0, "a stored or deflated zip member", e.Message, e);
+            }
+
+            if (!result.TryAdd(key, array))
+            {
+                throw DataFormatException.AtOffset(name, 0, "distinct member names", $"'{Printable(key)}' twice");
+            }
         }
+
+        return result;
     }
 
     /// <summary>Writes arrays as a <c>.npz</c> archive: stored members like <c>np.savez</c>, or deflated like
