@@ -190,7 +190,7 @@ public sealed class ClassCounts
         var classes = new int[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
-            classes[i] = Encoding.LabelAt(values, i, labels.Shape, $"ClassCounts (split '{split}')");
+            classes[i] = OneHot.LabelAt(values, i, labels.Shape, $"ClassCounts (split '{split}')");
         }
 
         return classes;

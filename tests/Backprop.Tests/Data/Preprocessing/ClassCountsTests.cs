@@ -9,7 +9,7 @@ public class ClassCountsTests
     {
         var train = Tensor<byte>.Wrap([0, 1, 1, 2, 2, 2, 0, 1], new Shape(8));
         var val = Tensor<byte>.Wrap([2, 2, 0, 0], new Shape(4, 1));
-        Tensor<float> test = Encoding.ToCategorical([1, 1, 0], 3);
+        Tensor<float> test = OneHot.ToCategorical([1, 1, 0], 3);
 
         var counts = ClassCounts.Of(("train", train), ("val", val), ("test", test));
         Assert.Equal(["train", "val", "test"], counts.Splits);

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backprop.Data;
 
 /// <summary>Label encodings.</summary>
-public static class Encoding
+public static class OneHot
 {
     /// <summary>One-hot encodes integer class labels as Keras' <c>keras.utils.to_categorical(y, num_classes)</c>:
     /// labels of shape (n,) or (n, 1) become an (n, numClasses) float32 matrix with a 1 in each row's label
@@ -17,7 +17,7 @@ public static class Encoding
         => ToCategorical<TLabel, float>(labels, numClasses);
 
     /// <summary><see cref="ToCategorical{TLabel}(Tensor{TLabel}, int?)"/> with the element type of the result
-    /// chosen: <c>Encoding.ToCategorical&lt;byte, double&gt;(y)</c>.</summary>
+    /// chosen: <c>OneHot.ToCategorical&lt;byte, double&gt;(y)</c>.</summary>
     public static Tensor<TOut> ToCategorical<TLabel, TOut>(Tensor<TLabel> labels, int? numClasses = null)
         where TLabel : unmanaged, INumber<TLabel>
         where TOut : unmanaged, INumber<TOut>

@@ -2,13 +2,13 @@ using Backprop.Data;
 
 namespace Backprop.Tests.Data.Preprocessing;
 
-public class EncodingTests
+public class OneHotTests
 {
     [Fact]
     public void ToCategoricalMatchesKeras()
     {
         // keras.utils.to_categorical([0, 2, 1, 2]) -> [[1,0,0],[0,0,1],[0,1,0],[0,0,1]]
-        Tensor<float> oneHot = Encoding.ToCategorical([0, 2, 1, 2]);
+        Tensor<float> oneHot = OneHot.ToCategorical([0, 2, 1, 2]);
         Assert.Equal(new Shape(4, 3), oneHot.Shape);
         Assert.Equal([1f, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1], oneHot.ToArray());
     }
@@ -21,7 +21,7 @@ public class EncodingTests
     {
         var random = new global::System.Random(n);
         byte[] labels = Enumerable.Range(0, n).Select(_ => (byte)random.Next(classes)).ToArray();
-        Tensor<double> oneHot = Encoding.ToCategorical<byte, double>(Tensor<byte>.Wrap(labels, new Shape(n, 1)), classes);
+        Tensor<double> oneHot = OneHot.ToCategorical<byte, double>(Tensor<byte>.Wrap(labels, new Shape(n, 1)), classes);
         Assert.Equal(new Shape(n, classes), oneHot.Shape);
         for (int i = 0; i < n; i++)
         {
@@ -36,22 +36,22 @@ public class EncodingTests
     public void NumClassesDefaultsToTheLargestLabelPlusOneAndOtherShapesGainAnAxis()
     {
         var labels = Tensor.From(new double[] { 1, 0, 3, 0, 2, 1 }, 2, 3);
-        Tensor<float> oneHot = Encoding.ToCategorical(labels);
+        Tensor<float> oneHot = OneHot.ToCategorical(labels);
         Assert.Equal(new Shape(2, 3, 4), oneHot.Shape);
         Assert.Equal(1f, oneHot[0, 2, 3]);
         Assert.Equal(1f, oneHot[1, 1, 2]);
         Assert.Equal(6f, oneHot.ToArray().Sum());
-        Assert.Equal(new Shape(3), Encoding.ToCategorical(Tensor.Scalar(2), 3).Shape);
+        Assert.Equal(new Shape(3), OneHot.ToCategorical(Tensor.Scalar(2), 3).Shape);
     }
 
     [Fact]
     public void BadLabelsAreNamed()
     {
-        var tooLarge = Assert.Throws<ArgumentOutOfRangeException>(() => Encoding.ToCategorical([0, 1, 10, 2], numClasses: 10));
+        var tooLarge = Assert.Throws<ArgumentOutOfRangeException>(() => OneHot.ToCategorical([0, 1, 10, 2], numClasses: 10));
         Assert.Contains("label 10 at index 2", tooLarge.Message, StringComparison.Ordinal);
-        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => Encoding.ToCategorical([0, -1]));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => OneHot.ToCategorical([0, -1]));
         Assert.Contains("label -1 at index 1", negative.Message, StringComparison.Ordinal);
-        var fraction = Assert.Throws<ArgumentOutOfRangeException>(() => Encoding.ToCategorical(Tensor.From(new float[] { 0.5f }, 1)));
+        var fraction = Assert.Throws<ArgumentOutOfRangeException>(() => OneHot.ToCategorical(Tensor.From(new float[] { 0.5f }, 1)));
         Assert.Contains("label 0.5 at index 0", fraction.Message, StringComparison.Ordinal);
     }
 
