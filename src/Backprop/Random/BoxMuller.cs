@@ -142,7 +142,8 @@ internal static class BoxMuller
         Vector256<float> c = Vector256.FusedMultiplyAdd(Vector256.Create(2.443315711809948E-5f), z, Vector256.Create(-1.388731625493765E-3f));
         c = Vector256.FusedMultiplyAdd(c, z, Vector256.Create(4.166664568298827E-2f));
         c = Vector256.FusedMultiplyAdd(c * z, z, Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), Vector256<float>.One));
-        Vector256<int> q = Vector256.ConvertToInt32(quadrant);
+        // Adding 1.5·2²³ puts the small integer quadrant in the low mantissa bits (cheaper than a saturating convert).
+        Vector256<int> q = (quadrant + Vector256.Create(12582912.0f)).AsInt32();
         ApplyQuadrant(q, s, c, out sin, out cos);
     }
 

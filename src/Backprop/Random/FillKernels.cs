@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Random;
 
-/// <summary>Turns one group of 8 consecutive Philox blocks into <c>8·ValuesPerBlock</c> consecutive output values.
+/// <summary>Turns 16 consecutive Philox blocks into <c>16·ValuesPerBlock</c> consecutive output values.
 /// Value i of a fill depends only on block <c>firstBlock + i / ValuesPerBlock</c>, which is what makes the result
 /// independent of how the fill is cut into chunks and threads.</summary>
 internal unsafe interface IGroupKernel<T>
@@ -57,7 +57,15 @@ internal readonly unsafe struct UniformSingleKernel(float low, float scale, floa
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, float* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, float* destination)
+    {
         Philox.Transpose4x8(ref x0, ref x1, ref x2, ref x3);
         FillLayout.Store(destination, Map(x0), Map(x1), Map(x2), Map(x3));
     }
@@ -76,7 +84,15 @@ internal readonly unsafe struct UniformDoubleKernel(double low, double scale, do
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, double* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, double* destination)
+    {
         Philox.Transpose4x8(ref x0, ref x1, ref x2, ref x3);
         Map(x0).Store(destination);
         Map(x1).Store(destination + 4);
@@ -98,7 +114,15 @@ internal readonly unsafe struct NormalSingleKernel(float mean, float standardDev
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, float* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, float* destination)
+    {
         BoxMuller.Transform(x0, x1, out var z0, out var z1);
         BoxMuller.Transform(x2, x3, out var z2, out var z3);
         var y0 = Scale(z0);
@@ -122,7 +146,15 @@ internal readonly unsafe struct NormalDoubleKernel(double mean, double standardD
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, double* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, double* destination)
+    {
         Philox.Transpose4x8(ref x0, ref x1, ref x2, ref x3);
         WritePairs(x0.AsUInt64(), x1.AsUInt64(), destination);
         WritePairs(x2.AsUInt64(), x3.AsUInt64(), destination + 8);
@@ -153,7 +185,15 @@ internal readonly unsafe struct BernoulliSingleKernel(uint threshold, float succ
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, float* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, float* destination)
+    {
         Philox.Transpose4x8(ref x0, ref x1, ref x2, ref x3);
         FillLayout.Store(destination, Map(x0), Map(x1), Map(x2), Map(x3));
     }
@@ -172,7 +212,15 @@ internal readonly unsafe struct BernoulliDoubleKernel(uint threshold, double suc
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong block, in Philox.KeySchedule schedule, double* destination)
     {
-        Philox.Generate8(block, schedule, out var x0, out var x1, out var x2, out var x3);
+        Philox.Generate16(block, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        Emit(a0, a1, a2, a3, destination);
+        Emit(b0, b1, b2, b3, destination + Philox.BlocksPerGroup * ValuesPerBlock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, double* destination)
+    {
         Philox.Transpose4x8(ref x0, ref x1, ref x2, ref x3);
         Map(x0, destination);
         Map(x1, destination + 8);
@@ -202,7 +250,7 @@ internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float st
     {
         new NormalSingleKernel(0f, 1f).Write(block, schedule, destination);
         var bound = Vector256.Create(TruncatedNormal.Bound);
-        for (int i = 0; i < 32; i += 8)
+        for (int i = 0; i < Philox.BlocksPerCall * ValuesPerBlock; i += 8)
         {
             var z = Vector256.Load(destination + i);
             uint outside = Vector256.GreaterThan(Vector256.Abs(z), bound).ExtractMostSignificantBits();
@@ -228,7 +276,7 @@ internal readonly unsafe struct TruncatedNormalDoubleKernel(double mean, double 
     {
         new NormalDoubleKernel(0.0, 1.0).Write(block, schedule, destination);
         var bound = Vector256.Create((double)TruncatedNormal.Bound);
-        for (int i = 0; i < 16; i += 4)
+        for (int i = 0; i < Philox.BlocksPerCall * ValuesPerBlock; i += 4)
         {
             var z = Vector256.Load(destination + i);
             uint outside = Vector256.GreaterThan(Vector256.Abs(z), bound).ExtractMostSignificantBits();

@@ -54,18 +54,18 @@ internal static unsafe class FillRunner
         ref FillJob<TKernel, T> job = ref Unsafe.AsRef<FillJob<TKernel, T>>(state);
         long start = chunk * ChunkValues;
         int count = (int)Math.Min(ChunkValues, job.Length - start);
-        int groupValues = Philox.BlocksPerGroup * TKernel.ValuesPerBlock;
+        int groupValues = Philox.BlocksPerCall * TKernel.ValuesPerBlock;
         ulong block = job.FirstBlock + (ulong)(start / TKernel.ValuesPerBlock);
         T* destination = job.Destination + start;
         int full = count - count % groupValues;
-        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerGroup)
+        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerCall)
         {
             job.Kernel.Write(block, job.Schedule, destination + i);
         }
 
         if (full < count)
         {
-            T* group = stackalloc T[4 * Philox.BlocksPerGroup];
+            T* group = stackalloc T[4 * Philox.BlocksPerCall];
             job.Kernel.Write(block, job.Schedule, group);
             new ReadOnlySpan<T>(group, count - full).CopyTo(new Span<T>(destination + full, count - full));
         }

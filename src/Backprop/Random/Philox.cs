@@ -17,8 +17,12 @@ internal static class Philox
     private const uint KeyBump1 = 0xBB67AE85; // sqrt(3) - 1
     internal const int Rounds = 10;
 
-    /// <summary>Blocks generated per vector call (one per 32-bit lane of a 256-bit vector).</summary>
+    /// <summary>Blocks per 256-bit structure-of-arrays set (one per 32-bit lane).</summary>
     internal const int BlocksPerGroup = 8;
+
+    /// <summary>Blocks per kernel call: two independent sets, because one set's ten rounds are a long dependency
+    /// chain and the CPU needs the second to stay busy (with AVX-512 both sets come from one 512-bit pass).</summary>
+    internal const int BlocksPerCall = 2 * BlocksPerGroup;
 
     /// <summary>One block of Philox4x32 with an explicit 128-bit counter and 64-bit key, exactly as Random123's
     /// <c>philox4x32_R(10, ctr, key)</c>; the scalar reference that the vector path is tested against.</summary>
@@ -61,15 +65,17 @@ internal static class Philox
             Vector256<uint> c3 = Vector256.Create(schedule.Stream1);
             Vector256<uint> m0 = Vector256.Create(Multiplier0);
             Vector256<uint> m1 = Vector256.Create(Multiplier1);
-            for (int round = 0; round < Rounds; round++)
-            {
-                MultiplyHighLow(c0, m0, out Vector256<uint> high0, out Vector256<uint> low0);
-                MultiplyHighLow(c2, m1, out Vector256<uint> high1, out Vector256<uint> low1);
-                c0 = high1 ^ c1 ^ Vector256.Create(schedule.RoundKeys[2 * round]);
-                c1 = low1;
-                c2 = high0 ^ c3 ^ Vector256.Create(schedule.RoundKeys[2 * round + 1]);
-                c3 = low0;
-            }
+            // Unrolled by hand: a rolled loop makes the JIT shuffle the four state registers every round.
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[0], schedule.RoundKeys[1]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[2], schedule.RoundKeys[3]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[4], schedule.RoundKeys[5]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[6], schedule.RoundKeys[7]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[8], schedule.RoundKeys[9]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[10], schedule.RoundKeys[11]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[12], schedule.RoundKeys[13]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[14], schedule.RoundKeys[15]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[16], schedule.RoundKeys[17]);
+            Round(ref c0, ref c1, ref c2, ref c3, m0, m1, schedule.RoundKeys[18], schedule.RoundKeys[19]);
 
             x0 = c0;
             x1 = c1;
@@ -80,6 +86,67 @@ internal static class Philox
         {
             Generate8Portable(block, schedule, out x0, out x1, out x2, out x3);
         }
+    }
+
+    /// <summary>Blocks <c>block … block+15</c>: the first eight in <paramref name="a0"/>…<paramref name="a3"/>, the
+    /// next eight in <paramref name="b0"/>…<paramref name="b3"/>, each as in <see cref="Generate8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Generate16(ulong block, in KeySchedule schedule,
+        out Vector256<uint> a0, out Vector256<uint> a1, out Vector256<uint> a2, out Vector256<uint> a3,
+        out Vector256<uint> b0, out Vector256<uint> b1, out Vector256<uint> b2, out Vector256<uint> b3)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<uint> first = Vector512.Create((uint)block);
+            Vector512<uint> c0 = first + Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            Vector512<uint> c1 = Vector512.Create((uint)(block >> 32)) - Vector512.LessThan(c0, first);
+            Vector512<uint> c2 = Vector512.Create(schedule.Stream0);
+            Vector512<uint> c3 = Vector512.Create(schedule.Stream1);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[0], schedule.RoundKeys[1]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[2], schedule.RoundKeys[3]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[4], schedule.RoundKeys[5]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[6], schedule.RoundKeys[7]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[8], schedule.RoundKeys[9]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[10], schedule.RoundKeys[11]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[12], schedule.RoundKeys[13]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[14], schedule.RoundKeys[15]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[16], schedule.RoundKeys[17]);
+            Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[18], schedule.RoundKeys[19]);
+            a0 = c0.GetLower();
+            a1 = c1.GetLower();
+            a2 = c2.GetLower();
+            a3 = c3.GetLower();
+            b0 = c0.GetUpper();
+            b1 = c1.GetUpper();
+            b2 = c2.GetUpper();
+            b3 = c3.GetUpper();
+        }
+        else
+        {
+            Generate8(block, schedule, out a0, out a1, out a2, out a3);
+            Generate8(block + BlocksPerGroup, schedule, out b0, out b1, out b2, out b3);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref Vector512<uint> c0, ref Vector512<uint> c1, ref Vector512<uint> c2, ref Vector512<uint> c3,
+        uint k0, uint k1)
+    {
+        Vector512<uint> oddLanes = Vector512.Create(0xFFFFFFFF_00000000UL).AsUInt32();
+        Vector512<uint> m0 = Vector512.Create(Multiplier0);
+        Vector512<uint> m1 = Vector512.Create(Multiplier1);
+        Vector512<ulong> even0 = Avx512F.Multiply(c0, m0);
+        Vector512<ulong> odd0 = Avx512F.Multiply(Avx512F.ShiftRightLogical(c0.AsUInt64(), 32).AsUInt32(), m0);
+        Vector512<ulong> even1 = Avx512F.Multiply(c2, m1);
+        Vector512<ulong> odd1 = Avx512F.Multiply(Avx512F.ShiftRightLogical(c2.AsUInt64(), 32).AsUInt32(), m1);
+        Vector512<uint> high0 = Vector512.ConditionalSelect(oddLanes, odd0.AsUInt32(), Avx512F.ShiftRightLogical(even0, 32).AsUInt32());
+        Vector512<uint> low0 = Vector512.ConditionalSelect(oddLanes, Avx512F.ShiftLeftLogical(odd0, 32).AsUInt32(), even0.AsUInt32());
+        Vector512<uint> high1 = Vector512.ConditionalSelect(oddLanes, odd1.AsUInt32(), Avx512F.ShiftRightLogical(even1, 32).AsUInt32());
+        Vector512<uint> low1 = Vector512.ConditionalSelect(oddLanes, Avx512F.ShiftLeftLogical(odd1, 32).AsUInt32(), even1.AsUInt32());
+        c0 = Avx512F.TernaryLogic(high1, c1, Vector512.Create(k0), 0x96);
+        c1 = low1;
+        c2 = Avx512F.TernaryLogic(high0, c3, Vector512.Create(k1), 0x96);
+        c3 = low0;
     }
 
     internal static void Generate8Portable(ulong block, in KeySchedule schedule, out Vector256<uint> x0,
@@ -100,6 +167,22 @@ internal static class Philox
         x2 = Vector256.Create<uint>(words[16..24]);
         x3 = Vector256.Create<uint>(words[24..]);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref Vector256<uint> c0, ref Vector256<uint> c1, ref Vector256<uint> c2, ref Vector256<uint> c3,
+        Vector256<uint> m0, Vector256<uint> m1, uint k0, uint k1)
+    {
+        MultiplyHighLow(c0, m0, out Vector256<uint> high0, out Vector256<uint> low0);
+        MultiplyHighLow(c2, m1, out Vector256<uint> high1, out Vector256<uint> low1);
+        c0 = Xor3(high1, c1, Vector256.Create(k0));
+        c1 = low1;
+        c2 = Xor3(high0, c3, Vector256.Create(k1));
+        c3 = low0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Xor3(Vector256<uint> a, Vector256<uint> b, Vector256<uint> c) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c;
 
     /// <summary>32×32→64-bit products of every lane: vpmuludq multiplies the even lanes, so the odd lanes are
     /// shifted down for a second multiply and the halves are blended back into place.</summary>

@@ -47,6 +47,14 @@ public class PhiloxTests
             Assert.Equal(expected, (x0[j], x1[j], x2[j], x3[j]));
             Assert.Equal(expected, (p0[j], p1[j], p2[j], p3[j]));
         }
+
+        Philox.Generate16(firstBlock, schedule, out var a0, out var a1, out var a2, out var a3, out var b0, out var b1,
+            out var b2, out var b3);
+        for (int j = 0; j < 8; j++)
+        {
+            Assert.Equal(Philox.Block(schedule.Key, schedule.Stream, unchecked(firstBlock + (ulong)j)), (a0[j], a1[j], a2[j], a3[j]));
+            Assert.Equal(Philox.Block(schedule.Key, schedule.Stream, unchecked(firstBlock + 8 + (ulong)j)), (b0[j], b1[j], b2[j], b3[j]));
+        }
     }
 
     [Fact]
