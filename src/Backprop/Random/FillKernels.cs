@@ -241,7 +241,8 @@ internal readonly unsafe struct BernoulliDoubleKernel(uint threshold, double suc
 /// <summary>Normals truncated to [−2σ, 2σ] like Keras' TruncatedNormal / tf.random.truncated_normal: a standard
 /// normal outside [−2, 2] is redrawn. Redraw k (k = 1, 2, …) of value i is value i of the standard-normal fill of
 /// the derived stream <c>Split(RetryStreamBase + k)</c>, so every value still depends only on (seed, stream, i).</summary>
-internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float standardDeviation) : IGroupKernel<float>
+internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float standardDeviation, Philox.KeySchedule firstRedraw)
+    : IGroupKernel<float>
 {
     public static int ValuesPerBlock => 4;
 
@@ -258,7 +259,7 @@ internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float st
             {
                 int lane = System.Numerics.BitOperations.TrailingZeroCount(outside);
                 outside &= outside - 1;
-                z = z.WithElement(lane, TruncatedNormal.RedrawSingle(schedule, block * 4 + (ulong)(i + lane)));
+                z = z.WithElement(lane, TruncatedNormal.RedrawSingle(schedule, firstRedraw, block * 4 + (ulong)(i + lane)));
             }
 
             Vector256.FusedMultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean)).Store(destination + i);
@@ -267,7 +268,8 @@ internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float st
 }
 
 /// <summary>Double version of <see cref="TruncatedNormalSingleKernel"/>.</summary>
-internal readonly unsafe struct TruncatedNormalDoubleKernel(double mean, double standardDeviation) : IGroupKernel<double>
+internal readonly unsafe struct TruncatedNormalDoubleKernel(double mean, double standardDeviation, Philox.KeySchedule firstRedraw)
+    : IGroupKernel<double>
 {
     public static int ValuesPerBlock => 2;
 
@@ -284,7 +286,7 @@ internal readonly unsafe struct TruncatedNormalDoubleKernel(double mean, double 
             {
                 int lane = System.Numerics.BitOperations.TrailingZeroCount(outside);
                 outside &= outside - 1;
-                z = z.WithElement(lane, TruncatedNormal.RedrawDouble(schedule, block * 2 + (ulong)(i + lane)));
+                z = z.WithElement(lane, TruncatedNormal.RedrawDouble(schedule, firstRedraw, block * 2 + (ulong)(i + lane)));
             }
 
             Vector256.FusedMultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean)).Store(destination + i);
@@ -302,13 +304,19 @@ internal static class TruncatedNormal
     /// fixed, and this one ("trunc" in ASCII) keeps them apart from small user stream ids.</summary>
     internal const ulong RetryStreamBase = 0x7472756E63000000;
 
+    /// <summary>The stream of redraw round 1, precomputed once per fill: 95% of redraws need only that one.</summary>
+    internal static Philox.KeySchedule FirstRedrawSchedule(in Philox.KeySchedule schedule) =>
+        new(schedule.Key, StreamDerivation.Derive(schedule.Key, schedule.Stream, RetryStreamBase + 1));
+
+    private static ulong RedrawStream(in Philox.KeySchedule schedule, in Philox.KeySchedule firstRedraw, ulong attempt) =>
+        attempt == 1 ? firstRedraw.Stream : StreamDerivation.Derive(schedule.Key, schedule.Stream, RetryStreamBase + attempt);
+
     /// <summary>Standard normal for value <paramref name="index"/> (stream word 4b+e layout), redrawn until inside.</summary>
-    internal static float RedrawSingle(in Philox.KeySchedule schedule, ulong index)
+    internal static float RedrawSingle(in Philox.KeySchedule schedule, in Philox.KeySchedule firstRedraw, ulong index)
     {
         for (ulong attempt = 1; ; attempt++)
         {
-            ulong stream = StreamDerivation.Derive(schedule.Key, schedule.Stream, RetryStreamBase + attempt);
-            var (w0, w1, w2, w3) = Philox.Block(schedule.Key, stream, index / 4);
+            var (w0, w1, w2, w3) = Philox.Block(schedule.Key, RedrawStream(schedule, firstRedraw, attempt), index / 4);
             var (first, second) = (index & 2) == 0 ? BoxMuller.Pair(w0, w1) : BoxMuller.Pair(w2, w3);
             float z = (index & 1) == 0 ? first : second;
             if (MathF.Abs(z) <= Bound)
@@ -319,12 +327,11 @@ internal static class TruncatedNormal
     }
 
     /// <summary>Standard normal double for value <paramref name="index"/> (value 2b+e layout), redrawn until inside.</summary>
-    internal static double RedrawDouble(in Philox.KeySchedule schedule, ulong index)
+    internal static double RedrawDouble(in Philox.KeySchedule schedule, in Philox.KeySchedule firstRedraw, ulong index)
     {
         for (ulong attempt = 1; ; attempt++)
         {
-            ulong stream = StreamDerivation.Derive(schedule.Key, schedule.Stream, RetryStreamBase + attempt);
-            var (w0, w1, w2, w3) = Philox.Block(schedule.Key, stream, index / 2);
+            var (w0, w1, w2, w3) = Philox.Block(schedule.Key, RedrawStream(schedule, firstRedraw, attempt), index / 2);
             var (first, second) = BoxMuller.Pair(w0 | ((ulong)w1 << 32), w2 | ((ulong)w3 << 32));
             double z = (index & 1) == 0 ? first : second;
             if (Math.Abs(z) <= Bound)

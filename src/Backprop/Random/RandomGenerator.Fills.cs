@@ -84,12 +84,14 @@ public sealed partial class RandomGenerator
         ValidateNormal(mean, standardDeviation);
         if (typeof(T) == typeof(float))
         {
-            var kernel = new TruncatedNormalSingleKernel(Unsafe.BitCast<T, float>(mean), Unsafe.BitCast<T, float>(standardDeviation));
+            var kernel = new TruncatedNormalSingleKernel(Unsafe.BitCast<T, float>(mean), Unsafe.BitCast<T, float>(standardDeviation),
+                TruncatedNormal.FirstRedrawSchedule(_schedule));
             FillRunner.Run(kernel, _schedule, TakeBlocks(destination.Length, 4), Cast<T, float>(destination));
         }
         else
         {
-            var kernel = new TruncatedNormalDoubleKernel(Unsafe.BitCast<T, double>(mean), Unsafe.BitCast<T, double>(standardDeviation));
+            var kernel = new TruncatedNormalDoubleKernel(Unsafe.BitCast<T, double>(mean), Unsafe.BitCast<T, double>(standardDeviation),
+                TruncatedNormal.FirstRedrawSchedule(_schedule));
             FillRunner.Run(kernel, _schedule, TakeBlocks(destination.Length, 2), Cast<T, double>(destination));
         }
     }

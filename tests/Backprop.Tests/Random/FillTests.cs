@@ -83,6 +83,42 @@ public class FillTests
     }
 
     [Fact]
+    public void TruncatedNormalRedrawsComeFromTheDocumentedDerivedStreams()
+    {
+        const int n = 10_007;
+        var truncated = new float[n];
+        var plain = new float[n];
+        var firstRedraw = new float[n];
+        var secondRedraw = new float[n];
+        var generator = new RandomGenerator(77, 5);
+        generator.FillTruncatedNormal<float>(truncated, 0f, 1f);
+        new RandomGenerator(77, 5).FillNormal<float>(plain);
+        generator.Split(TruncatedNormal.RetryStreamBase + 1).FillNormal<float>(firstRedraw);
+        generator.Split(TruncatedNormal.RetryStreamBase + 2).FillNormal<float>(secondRedraw);
+        int redrawn = 0, twice = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (Math.Abs(plain[i]) <= 2)
+            {
+                Assert.Equal(plain[i], truncated[i]);
+            }
+            else if (Math.Abs(firstRedraw[i]) <= 2)
+            {
+                Assert.Equal(firstRedraw[i], truncated[i]);
+                redrawn++;
+            }
+            else if (Math.Abs(secondRedraw[i]) <= 2)
+            {
+                Assert.Equal(secondRedraw[i], truncated[i]);
+                twice++;
+            }
+        }
+
+        Assert.InRange(redrawn, 300, 650); // ≈ 4.55% of n
+        Assert.InRange(twice, 1, 60);
+    }
+
+    [Fact]
     public void FillsAllocateNothingAfterWarmUp()
     {
         var floats = new float[300_000];
