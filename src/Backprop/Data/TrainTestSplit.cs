@@ -27,7 +27,7 @@ public static class TrainTestSplit
             return (Enumerable.Range(0, nTrain).ToArray(), Enumerable.Range(nTrain, nTest).ToArray());
         }
 
-        var rng = new NumPyRandomState(randomState ?? Random.Shared.Next());
+        var rng = new NumPyRandomState(randomState ?? global::System.Random.Shared.Next());
         if (stratify is null)
         {
             int[] permutation = rng.Permutation(n);
