@@ -1,49 +1,155 @@
+using System.Globalization;
 using System.Numerics;
 using Backprop.Layers;
+using Backprop.Optimizers.Schedules;
 
 namespace Backprop.Optimizers;
 
 /// <summary>Updates parameters from their gradients. State lives in slots aligned with the parameter list a model
 /// passes to <see cref="Apply"/>, so layers never know which optimiser runs (PyTorch's <c>optim</c> split).
-/// Strings convert by Keras name with Keras defaults: <c>optimizer: "adam"</c>.</summary>
+/// Strings convert by Keras name with Keras defaults: <c>optimizer: "adam"</c>.
+/// <para>One step follows Keras 3's <c>BaseOptimizer.apply</c>: (1) clip the gradients (<see cref="ClipNorm"/>,
+/// <see cref="ClipValue"/> or <see cref="GlobalClipNorm"/>, at most one), (2) decoupled weight decay
+/// <c>w ← w − η·λ·w</c> (<see cref="WeightDecay"/>, every optimiser, before the step), (3) the optimiser's own
+/// update with η evaluated at <see cref="Iterations"/>, (4) each parameter's constraint, (5)
+/// <c>Iterations += 1</c>. Non-trainable parameters are skipped entirely. PyTorch's <c>weight_decay</c> instead
+/// adds λ·w to the gradient (L2) in every optimiser except AdamW.</para>
+/// <para>Clipping works on a copy, so <see cref="Parameter.Gradient"/> still holds the raw gradient after the step.
+/// Norms are accumulated in float64 even for float32 parameters (Keras uses the parameter dtype). When norm
+/// clipping meets a non-finite norm, <see cref="Apply"/> throws <see cref="NonFiniteGradientException"/> before any
+/// weight changes; without norm clipping a NaN gradient propagates into the weights as in Keras and PyTorch.</para>
+/// <para>Denormals: .NET cannot set flush-to-zero, so decaying state (Adam's v, momentum buffers, RMSprop's
+/// average) fed by exactly-zero gradients shrinks geometrically towards the subnormal range (float32 v from 1e-8
+/// needs ≈ 70 000 Adam steps to reach 1e-38). Values that small no longer influence the update (ε dominates), and
+/// on the Zen 4 / AVX-512 targets subnormal arithmetic costs little, so Backprop leaves them as they are.</para>
+/// </summary>
 public abstract class Optimizer
 {
     private readonly List<Tensor?[]> _slots = [];
+    private readonly List<Tensor?> _clippedGradients = [];
+    private double[] _norms = [];
     private double _learningRate;
+    private string[] _weightDecayExclusions = [];
 
+    /// <summary>A fixed learning rate and no weight decay or clipping.</summary>
     protected Optimizer(double learningRate)
+        : this(learningRate, null, null, null, null)
     {
-        CheckLearningRate(learningRate);
-        _learningRate = learningRate;
+    }
+
+    /// <summary>The options every Keras optimiser shares.</summary>
+    /// <param name="learningRate">η, a non-negative number or a schedule over <see cref="Iterations"/>.</param>
+    /// <param name="weightDecay">λ of the decoupled decay <c>w ← w − η·λ·w</c>; null or 0 disables it.</param>
+    /// <param name="clipNorm">Rescale each parameter's gradient to at most this L2 norm:
+    /// <c>g ← g·c / max(‖g‖, c)</c>.</param>
+    /// <param name="clipValue">Clamp each gradient element to [−c, c].</param>
+    /// <param name="globalClipNorm">Rescale all gradients together so their joint L2 norm is at most c:
+    /// <c>g ← g·c / max(‖(g₁ … gₙ)‖, c)</c>.</param>
+    protected Optimizer(LearningRateOrSchedule learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm)
+    {
+        if (learningRate.Schedule is { } schedule)
+        {
+            Schedule = schedule;
+        }
+        else
+        {
+            CheckLearningRate(learningRate.Value);
+            _learningRate = learningRate.Value;
+        }
+
+        WeightDecay = weightDecay is double wd ? CheckNonNegative(wd, nameof(weightDecay)) : null;
+        ClipNorm = clipNorm is double cn ? CheckPositive(cn, nameof(clipNorm)) : null;
+        ClipValue = clipValue is double cv ? CheckPositive(cv, nameof(clipValue)) : null;
+        GlobalClipNorm = globalClipNorm is double gn ? CheckPositive(gn, nameof(globalClipNorm)) : null;
+        int clipOptions = (clipNorm.HasValue ? 1 : 0) + (clipValue.HasValue ? 1 : 0) + (globalClipNorm.HasValue ? 1 : 0);
+        if (clipOptions > 1)
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipNorm={globalClipNorm}."));
+        }
     }
 
     /// <summary>The Keras name ("SGD", "adam" …).</summary>
     public abstract string Name { get; }
 
-    /// <summary>The learning rate η used by the next step. Must be finite and ≥ 0.</summary>
+    /// <summary>The learning rate η used by the next step: the fixed value, or <see cref="Schedule"/> evaluated at
+    /// <see cref="Iterations"/>. Setting it (ReduceLROnPlateau does) requires a fixed rate that is finite and ≥ 0;
+    /// on a scheduled optimiser the setter throws <see cref="InvalidOperationException"/>, as Keras raises a
+    /// TypeError.</summary>
     public double LearningRate
     {
-        get => _learningRate;
+        get => Schedule?.Evaluate(Iterations) ?? _learningRate;
         set
         {
+            if (Schedule is not null)
+            {
+                throw new InvalidOperationException(
+                    $"{Name} was created with the learning-rate schedule {Schedule.ClassName}, so its learning rate cannot be set. Create the optimiser with a number as learningRate to make it settable.");
+            }
+
             CheckLearningRate(value);
             _learningRate = value;
         }
     }
 
+    /// <summary>The learning-rate schedule, or null for a fixed rate.</summary>
+    public LearningRateSchedule? Schedule { get; }
+
+    /// <summary>λ of the decoupled weight decay <c>w ← w − η·λ·w</c> applied before each step (Keras
+    /// <c>weight_decay</c>); null when off.</summary>
+    public double? WeightDecay { get; }
+
+    /// <summary>Per-parameter gradient norm limit (Keras <c>clipnorm</c>); null when off.</summary>
+    public double? ClipNorm { get; }
+
+    /// <summary>Element-wise gradient limit (Keras <c>clipvalue</c>); null when off.</summary>
+    public double? ClipValue { get; }
+
+    /// <summary>Joint gradient norm limit over all trainable parameters (Keras <c>global_clipnorm</c>); null when
+    /// off.</summary>
+    public double? GlobalClipNorm { get; }
+
     /// <summary>Steps taken so far (Keras <c>optimizer.iterations</c>); schedules count these.</summary>
     public long Iterations { get; private set; }
 
-    /// <summary>One optimisation step over all trainable parameters with their accumulated gradients.</summary>
+    /// <summary>Parameters whose <see cref="Parameter.Name"/> contains any of these fragments get no weight decay
+    /// (Keras <c>exclude_from_weight_decay(var_names=…)</c>, which matches a regular expression; Backprop matches
+    /// a plain substring, e.g. "bias").</summary>
+    public void ExcludeFromWeightDecay(params string[] nameFragments)
+    {
+        ArgumentNullException.ThrowIfNull(nameFragments);
+        _weightDecayExclusions = [.. nameFragments];
+    }
+
+    /// <summary>One optimisation step over all trainable parameters with their accumulated gradients (see the
+    /// class remarks for the order). Allocates only on the first call for a parameter list.</summary>
+    /// <exception cref="NonFiniteGradientException">Norm clipping is on and a gradient norm is ∞ or NaN; nothing
+    /// changed.</exception>
     public void Apply(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         while (_slots.Count < parameters.Count)
         {
             _slots.Add(new Tensor?[SlotCount]);
+            _clippedGradients.Add(null);
         }
 
-        double lr = _learningRate;
+        if (_norms.Length < parameters.Count)
+        {
+            _norms = new double[parameters.Count];
+        }
+
+        double lr = LearningRate;
+        if (!(lr >= 0) || double.IsInfinity(lr))
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The learning-rate schedule {Schedule} returned {lr} at step {Iterations}; a learning rate must be finite and non-negative."));
+        }
+
+        double globalScale = ComputeNorms(parameters);
+        BeginStep();
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
@@ -55,12 +161,10 @@ public abstract class Optimizer
             switch (p.Value)
             {
                 case Tensor<float>:
-                    Update(i, p.ValueAs<float>(), p.GradientAs<float>(), lr);
-                    p.Constraint?.Apply(p.ValueAs<float>());
+                    Step<float>(i, p, lr, globalScale);
                     break;
                 case Tensor<double>:
-                    Update(i, p.ValueAs<double>(), p.GradientAs<double>(), lr);
-                    p.Constraint?.Apply(p.ValueAs<double>());
+                    Step<double>(i, p, lr, globalScale);
                     break;
             }
         }
@@ -72,21 +176,36 @@ public abstract class Optimizer
     public virtual void Reset()
     {
         _slots.Clear();
+        _clippedGradients.Clear();
         Iterations = 0;
     }
 
-    public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["learning_rate"] = _learningRate };
+    /// <summary>The constructor arguments with Keras key names (<c>learning_rate</c> is a number or a serialised
+    /// schedule); <see cref="OptimizerRegistry.FromConfig"/> inverts it.</summary>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => BaseConfig();
 
     public static Optimizer Get(string name) => OptimizerRegistry.Create(name);
 
     public static implicit operator Optimizer(string name) => Get(name);
 
-    public override string ToString() => Name;
+    public override string ToString()
+    {
+        var config = GetConfig().Where(p => p.Key != "name").Select(p => $"{p.Key}={Format(p.Value)}");
+        return $"{GetType().Name}({string.Join(", ", config)})";
+    }
 
     /// <summary>How many state tensors each parameter needs (momentum: 1, Adam: 2).</summary>
     protected virtual int SlotCount => 0;
 
-    /// <summary>Updates one parameter in place.</summary>
+    /// <summary>Called once per <see cref="Apply"/> after clipping checks and before the first
+    /// <see cref="Update{T}"/>, with <see cref="Iterations"/> still at the old count (Nadam advances its momentum
+    /// product here).</summary>
+    protected virtual void BeginStep()
+    {
+    }
+
+    /// <summary>Updates one parameter in place. <see cref="Iterations"/> is the number of completed steps, so the
+    /// 1-based step t of Adam's bias correction is <c>Iterations + 1</c>.</summary>
     protected abstract void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>State tensor <paramref name="slot"/> of parameter <paramref name="index"/>, created zero-filled
@@ -103,11 +222,218 @@ public abstract class Optimizer
         return state;
     }
 
+    /// <summary>Like <see cref="Slot{T}(int, int, Tensor{T})"/> but filled with <paramref name="initialValue"/>
+    /// when created (Adagrad's initial accumulator).</summary>
+    protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like, double initialValue) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var slots = _slots[index];
+        if (slots[slot] is not Tensor<T> state || state.Shape != like.Shape)
+        {
+            state = new Tensor<T>(like.Shape);
+            state.Fill(T.CreateChecked(initialValue));
+            slots[slot] = state;
+        }
+
+        return state;
+    }
+
+    /// <summary>The keys every Keras optimiser writes: name, learning_rate, weight_decay, clipnorm,
+    /// global_clipnorm, clipvalue.</summary>
+    protected Dictionary<string, object?> BaseConfig() => new()
+    {
+        ["name"] = Name,
+        ["learning_rate"] = Schedule is null ? _learningRate : Schedule.Serialize(),
+        ["weight_decay"] = WeightDecay,
+        ["clipnorm"] = ClipNorm,
+        ["global_clipnorm"] = GlobalClipNorm,
+        ["clipvalue"] = ClipValue,
+    };
+
+    /// <summary>Advances <see cref="Iterations"/> for optimisers that do not step through <see cref="Apply"/>.</summary>
+    private protected void AdvanceIterations() => Iterations++;
+
+    /// <summary>Rejects values outside [0, 1) (β₁, β₂, ρ …) with the received value.</summary>
+    protected static double CheckUnitInterval(double value, string paramName, bool allowOne = false)
+    {
+        bool ok = value >= 0 && (allowOne ? value <= 1 : value < 1);
+        return ok ? value : throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be in [0, 1{(allowOne ? "]" : ")")}.");
+    }
+
+    /// <summary>Rejects values that are not finite and &gt; 0 (ε, clipping limits) with the received value.</summary>
+    protected static double CheckPositive(double value, string paramName) =>
+        value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be finite and > 0.");
+
+    /// <summary>Rejects values that are not finite and ≥ 0 with the received value.</summary>
+    protected static double CheckNonNegative(double value, string paramName) =>
+        value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be finite and ≥ 0.");
+
+    private void Step<T>(int index, Parameter parameter, double learningRate, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var weight = parameter.ValueAs<T>();
+        var gradient = ClippedGradient(index, parameter.GradientAs<T>(), globalScale);
+        if (WeightDecay is double wd && wd > 0 && UsesWeightDecay(parameter))
+        {
+            T factor = T.CreateChecked(wd * learningRate);
+            var w = weight.AsSpan();
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] -= w[i] * factor;
+            }
+        }
+
+        Update(index, weight, gradient, learningRate);
+        parameter.Constraint?.Apply(weight);
+    }
+
+    private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ClipNorm is null && ClipValue is null && GlobalClipNorm is null)
+        {
+            return gradient;
+        }
+
+        if (_clippedGradients[index] is not Tensor<T> clipped || clipped.Shape != gradient.Shape)
+        {
+            clipped = new Tensor<T>(gradient.Shape);
+            _clippedGradients[index] = clipped;
+        }
+
+        var source = gradient.AsSpan();
+        var destination = clipped.AsSpan();
+        if (ClipValue is double limit)
+        {
+            T high = T.CreateChecked(limit);
+            T low = -high;
+            for (int i = 0; i < source.Length; i++)
+            {
+                T g = source[i];
+                destination[i] = g > high ? high : g < low ? low : g;
+            }
+        }
+        else if (ClipNorm is double clipNorm)
+        {
+            // Keras: g·c / max(‖g‖, c), multiplied before dividing.
+            T c = T.CreateChecked(clipNorm);
+            T denominator = T.CreateChecked(Math.Max(_norms[index], clipNorm));
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = source[i] * c / denominator;
+            }
+        }
+        else
+        {
+            T scale = T.CreateChecked(globalScale);
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = source[i] * scale;
+            }
+        }
+
+        return clipped;
+    }
+
+    /// <summary>Fills the per-parameter norms when norm clipping is on and returns the global scale
+    /// <c>c / max(‖g‖, c)</c> (1 when global clipping is off); throws before anything changes when a norm is not
+    /// finite.</summary>
+    private double ComputeNorms(IReadOnlyList<Parameter> parameters)
+    {
+        if (ClipNorm is null && GlobalClipNorm is null)
+        {
+            return 1.0;
+        }
+
+        double total = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            if (!p.Trainable)
+            {
+                continue;
+            }
+
+            double sumOfSquares = p.Gradient switch
+            {
+                Tensor<float> f => SumOfSquares<float>(f.AsSpan()),
+                Tensor<double> d => SumOfSquares<double>(d.AsSpan()),
+                _ => 0,
+            };
+            double norm = Math.Sqrt(sumOfSquares);
+            if (!double.IsFinite(norm))
+            {
+                throw new NonFiniteGradientException(i, p.Name, p.Shape, norm, ClipNorm is null ? "global_clipnorm" : "clipnorm");
+            }
+
+            _norms[i] = norm;
+            total += sumOfSquares;
+        }
+
+        if (GlobalClipNorm is not double globalClipNorm)
+        {
+            return 1.0;
+        }
+
+        double globalNorm = Math.Sqrt(total);
+        if (!double.IsFinite(globalNorm))
+        {
+            // Every single norm was finite but their squares overflowed together: rescale exactly instead.
+            double largest = 0;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                largest = Math.Max(largest, parameters[i].Trainable ? _norms[i] : 0);
+            }
+
+            double scaled = 0;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                double r = parameters[i].Trainable ? _norms[i] / largest : 0;
+                scaled += r * r;
+            }
+
+            globalNorm = largest * Math.Sqrt(scaled);
+        }
+
+        return globalClipNorm / Math.Max(globalNorm, globalClipNorm);
+    }
+
+    private static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        foreach (T v in values)
+        {
+            double d = double.CreateTruncating(v);
+            sum += d * d;
+        }
+
+        return sum;
+    }
+
+    private bool UsesWeightDecay(Parameter parameter)
+    {
+        foreach (string fragment in _weightDecayExclusions)
+        {
+            if (parameter.Name.Contains(fragment, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IReadOnlyDictionary<string, object?> d when d.TryGetValue("class_name", out var name) => $"{name}",
+        _ => value.ToString() ?? "",
+    };
+
     private static void CheckLearningRate(double value)
     {
         if (!(value >= 0) || double.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "The learning rate must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException("learningRate", value, "The learning rate must be finite and non-negative.");
         }
     }
 }

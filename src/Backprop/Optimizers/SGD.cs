@@ -1,22 +1,30 @@
-using System.Globalization;
-using System.Numerics;
-
 namespace Backprop.Optimizers;
 
 /// <summary>Stochastic gradient descent with optional momentum, Keras form: <c>v ← μv − η·g; w ← w + v</c>;
-/// Nesterov: <c>w ← w + μ·v − η·g</c> with the new v. PyTorch keeps <c>b ← μb + g</c> and steps <c>w −= η·b</c>:
-/// the same trajectory for a constant η, different under a schedule. Keras defaults: η = 0.01, μ = 0.</summary>
+/// Nesterov: <c>w ← w + μ·v − η·g</c> with the new v. Without momentum: <c>w ← w − η·g</c>. PyTorch keeps
+/// <c>b ← μb + g</c> (b = g on the first step) and steps <c>w −= η·b</c> (Nesterov: <c>w −= η(g + μb)</c>): the same
+/// trajectory for a constant η, different under a schedule because PyTorch's buffer excludes η. Keras defaults:
+/// η = 0.01, μ = 0.</summary>
 public sealed class SGD : Optimizer
 {
-    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false)
-        : base(learningRate)
+    /// <param name="learningRate">η (default 0.01) or a schedule.</param>
+    /// <param name="momentum">μ in [0, 1].</param>
+    /// <param name="nesterov">Use Nesterov momentum.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public SGD(
+        LearningRateOrSchedule? learningRate = null,
+        double momentum = 0.0,
+        bool nesterov = false,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 0.01, weightDecay, clipNorm, clipValue, globalClipNorm)
     {
-        if (!(momentum is >= 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1].");
-        }
-
-        Momentum = momentum;
+        Momentum = CheckUnitInterval(momentum, nameof(momentum), allowOne: true);
         Nesterov = nesterov;
     }
 
@@ -52,12 +60,16 @@ public sealed class SGD : Optimizer
         }
     }
 
-    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
+    public override IReadOnlyDictionary<string, object?> GetConfig()
     {
-        ["learning_rate"] = LearningRate,
-        ["momentum"] = Momentum,
-        ["nesterov"] = Nesterov,
-    };
+        var config = BaseConfig();
+        config["momentum"] = Momentum;
+        config["nesterov"] = Nesterov;
+        return config;
+    }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SGD(learning_rate={LearningRate}, momentum={Momentum}, nesterov={Nesterov})");
+    internal static SGD FromConfig(ConfigReader config) => new(
+        config.LearningRate(0.01), config.Double("momentum", 0.0), config.Bool("nesterov", false),
+        config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
+        config.NullableDouble("global_clipnorm"));
 }

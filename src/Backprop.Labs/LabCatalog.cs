@@ -1,0 +1,11 @@
+namespace Backprop.Labs;
+
+/// <summary>Every lab, in the order <c>backprop lab list</c> shows them. A closed list: a lab joins by being
+/// added here.</summary>
+public static class LabCatalog
+{
+    public static IReadOnlyList<ILab> All { get; } = [];
+
+    /// <summary>The lab with this name (case-insensitive), or null.</summary>
+    public static ILab? Find(string name) => All.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Backprop.Plots;
+
+namespace Backprop.Labs;
+
+/// <summary>What a running lab writes to: each call goes to the console and into <c>report.html</c>, and
+/// <see cref="Record"/> puts figures into <c>results.json</c>. Everything a report says is computed by the lab
+/// from its own run.</summary>
+public sealed class LabContext
+{
+    private readonly SortedDictionary<string, object?> _results = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, object?> _config = new(StringComparer.Ordinal);
+    private int _figureCount;
+
+    public LabContext(string labName, string outputDirectory, int seed, bool quick, string? dataDirectory, ILabConsole console)
+    {
+        LabName = labName;
+        OutputDirectory = outputDirectory;
+        Seed = seed;
+        Quick = quick;
+        DataDirectory = dataDirectory;
+        Console = console;
+        Report = new Report(labName);
+    }
+
+    public string LabName { get; }
+
+    /// <summary>The run folder: report.html, results.json and the figures land here.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>The run's seed; labs derive every random choice from it.</summary>
+    public int Seed { get; }
+
+    /// <summary>True for the reduced smoke-test version (<c>--quick</c>).</summary>
+    public bool Quick { get; }
+
+    /// <summary>A folder holding data sets (<c>--data</c>), or null for the library's default cache.</summary>
+    public string? DataDirectory { get; }
+
+    public ILabConsole Console { get; }
+
+    public Report Report { get; }
+
+    /// <summary>Every recorded figure, for results.json.</summary>
+    public IReadOnlyDictionary<string, object?> Results => _results;
+
+    /// <summary>The lab's settings, for results.json.</summary>
+    public IReadOnlyDictionary<string, object?> Config => _config;
+
+    /// <summary>Starts a part of the lab.</summary>
+    public void Section(string heading)
+    {
+        Console.Heading(heading);
+        Report.Section(heading);
+    }
+
+    public void Paragraph(string text)
+    {
+        Console.WriteLine(text);
+        Report.Paragraph(text);
+    }
+
+    /// <summary>A conclusion drawn from this run's numbers (never canned text).</summary>
+    public void Finding(string text)
+    {
+        Console.WriteLine("Finding: " + text);
+        Report.Finding(text);
+    }
+
+    /// <summary>Preformatted text such as a model summary or an element spec.</summary>
+    public void Code(string text)
+    {
+        Console.WriteLine(text);
+        Report.Code(text);
+    }
+
+    /// <summary>A table; numbers are formatted with <see cref="Format(double, int)"/>.</summary>
+    public void Table(string title, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<object?>> rows)
+    {
+        var materialised = rows.ToList();
+        Console.Table(title, headers, materialised.Select(r => (IReadOnlyList<string>)r.Select(FormatCell).ToList()).ToList());
+        Report.Table(headers, materialised, title);
+    }
+
+    /// <summary>Saves a chart as PNG (and SVG) in the run folder and puts it in the report.</summary>
+    public string Figure(Chart chart, string name, string caption)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        _figureCount++;
+        string path = ResultsFile.SaveFigure(chart, OutputDirectory, $"{_figureCount:00}-{name}");
+        Report.Image(chart, caption);
+        Console.WriteLine($"Figure: {Path.GetFileName(path)} — {caption}");
+        return path;
+    }
+
+    /// <summary>Records a figure for results.json under a dotted key ("b.best_val_mae").</summary>
+    public void Record(string key, object? value) => _results[key] = value;
+
+    /// <summary>Records a setting for results.json's "config".</summary>
+    public void Setting(string key, object? value) => _config[key] = value;
+
+    /// <summary>Live progress of a long task.</summary>
+    public ILabProgress Progress(string description, int total) => Console.StartProgress(description, total);
+
+    /// <summary>A number as tables show it: up to <paramref name="digits"/> significant digits, invariant culture.</summary>
+    public static string Format(double value, int digits = 4) =>
+        double.IsFinite(value) ? value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+    private static string FormatCell(object? cell) => cell switch
+    {
+        null => "",
+        double d => Format(d),
+        float f => Format(f),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => cell.ToString() ?? "",
+    };
+}

@@ -1,0 +1,70 @@
+namespace Backprop.Optimizers;
+
+/// <summary>Adadelta (Zeiler 2012), Keras 3 form: <c>a ← ρa + (1 − ρ)g²</c>,
+/// <c>Δ = −√(d + ε)·g/√(a + ε)</c>, <c>d ← ρd + (1 − ρ)Δ²</c>, <c>w ← w + η·Δ</c>. PyTorch computes the same
+/// recursion but defaults to lr 1.0, ρ = 0.9 and ε = 1e-6; Keras defaults η = 1e-3, ρ = 0.95, ε = 1e-7 (so
+/// Keras's default Adadelta moves 1000× more slowly than the paper's η = 1).</summary>
+public sealed class Adadelta : Optimizer
+{
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="rho">ρ in [0, 1), the decay of both running averages.</param>
+    /// <param name="epsilon">ε &gt; 0 inside both square roots.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public Adadelta(
+        LearningRateOrSchedule? learningRate = null,
+        double rho = 0.95,
+        double epsilon = 1e-7,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        Rho = CheckUnitInterval(rho, nameof(rho));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+    }
+
+    public double Rho { get; }
+
+    public double Epsilon { get; }
+
+    public override string Name => "adadelta";
+
+    protected override int SlotCount => 2;
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        T lr = T.CreateChecked(learningRate);
+        T rho = T.CreateChecked(Rho);
+        T oneMinusRho = T.CreateChecked(1 - Rho);
+        T eps = T.CreateChecked(Epsilon);
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var a = Slot(index, 0, weight).AsSpan();
+        var d = Slot(index, 1, weight).AsSpan();
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            a[i] = rho * a[i] + oneMinusRho * (gi * gi);
+            T delta = -(T.Sqrt(d[i] + eps) * gi / T.Sqrt(a[i] + eps));
+            d[i] = rho * d[i] + oneMinusRho * (delta * delta);
+            w[i] += lr * delta;
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["rho"] = Rho;
+        config["epsilon"] = Epsilon;
+        return config;
+    }
+
+    internal static Adadelta FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("rho", 0.95), config.Double("epsilon", 1e-7),
+        config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
+        config.NullableDouble("global_clipnorm"));
+}

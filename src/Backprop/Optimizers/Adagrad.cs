@@ -1,0 +1,65 @@
+namespace Backprop.Optimizers;
+
+/// <summary>Adagrad (Duchi et al. 2011), Keras 3 form: <c>a ← a + g²</c> (a starts at
+/// <c>initial_accumulator_value</c> = 0.1), <c>w ← w − η·g/√(a + ε)</c> — ε inside the square root. PyTorch's
+/// <c>Adagrad</c> starts a at 0, divides by <c>√a + ε</c> with ε = 1e-10 and defaults to lr 1e-2; Keras
+/// defaults η = 1e-3, ε = 1e-7.</summary>
+public sealed class Adagrad : Optimizer
+{
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="initialAccumulatorValue">The accumulator's starting value, ≥ 0.</param>
+    /// <param name="epsilon">ε &gt; 0 inside the square root.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public Adagrad(
+        LearningRateOrSchedule? learningRate = null,
+        double initialAccumulatorValue = 0.1,
+        double epsilon = 1e-7,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        InitialAccumulatorValue = CheckNonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+    }
+
+    public double InitialAccumulatorValue { get; }
+
+    public double Epsilon { get; }
+
+    public override string Name => "adagrad";
+
+    protected override int SlotCount => 1;
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        T lr = T.CreateChecked(learningRate);
+        T eps = T.CreateChecked(Epsilon);
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var a = Slot(index, 0, weight, InitialAccumulatorValue).AsSpan();
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            a[i] += gi * gi;
+            w[i] -= lr * gi / T.Sqrt(a[i] + eps);
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["initial_accumulator_value"] = InitialAccumulatorValue;
+        config["epsilon"] = Epsilon;
+        return config;
+    }
+
+    internal static Adagrad FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("initial_accumulator_value", 0.1), config.Double("epsilon", 1e-7),
+        config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
+        config.NullableDouble("global_clipnorm"));
+}

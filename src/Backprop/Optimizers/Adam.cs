@@ -1,0 +1,101 @@
+namespace Backprop.Optimizers;
+
+/// <summary>Adam (Kingma and Ba 2014) in Keras 3's form. With t = Iterations + 1:
+/// <c>α_t = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)</c>, <c>m ← m + (g − m)(1 − β₁)</c>, <c>v ← v + (g² − v)(1 − β₂)</c>,
+/// <c>w ← w − α_t·m/(√v + ε)</c>; with amsgrad <c>v̂ ← max(v̂, v)</c> replaces v in the denominator.
+/// <para>PyTorch's <c>torch.optim.Adam</c> divides by <c>√v̂_t + ε</c> with <c>v̂_t = v/(1 − β₂ᵗ)</c>, i.e. Keras's
+/// ε̂ equals PyTorch's ε·√(1 − β₂ᵗ): the two agree exactly when PyTorch's ε is set to ε̂/√(1 − β₂ᵗ) (a different
+/// value each step), and approximately once √v ≫ ε. Defaults differ too: Keras ε = 1e-7, PyTorch 1e-8.</para>
+/// Keras computes α_t in the parameter dtype; Backprop in float64 before rounding once.</summary>
+public class Adam : Optimizer
+{
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="beta1">β₁ in [0, 1), decay of the first moment.</param>
+    /// <param name="beta2">β₂ in [0, 1), decay of the second moment.</param>
+    /// <param name="epsilon">ε̂ &gt; 0 added to √v.</param>
+    /// <param name="amsgrad">Use the running maximum of v (Reddi et al. 2018).</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public Adam(
+        LearningRateOrSchedule? learningRate = null,
+        double beta1 = 0.9,
+        double beta2 = 0.999,
+        double epsilon = 1e-7,
+        bool amsgrad = false,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        Beta1 = CheckUnitInterval(beta1, nameof(beta1));
+        Beta2 = CheckUnitInterval(beta2, nameof(beta2));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+        Amsgrad = amsgrad;
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Epsilon { get; }
+
+    public bool Amsgrad { get; }
+
+    public override string Name => "adam";
+
+    protected override int SlotCount => Amsgrad ? 3 : 2;
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        double t = Iterations + 1;
+        double alpha = learningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t));
+        T a = T.CreateChecked(alpha);
+        T oneMinusBeta1 = T.CreateChecked(1 - Beta1);
+        T oneMinusBeta2 = T.CreateChecked(1 - Beta2);
+        T eps = T.CreateChecked(Epsilon);
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var m = Slot(index, 0, weight).AsSpan();
+        var v = Slot(index, 1, weight).AsSpan();
+        if (Amsgrad)
+        {
+            var vMax = Slot(index, 2, weight).AsSpan();
+            for (int i = 0; i < w.Length; i++)
+            {
+                T gi = g[i];
+                m[i] += (gi - m[i]) * oneMinusBeta1;
+                v[i] += (gi * gi - v[i]) * oneMinusBeta2;
+                vMax[i] = T.Max(vMax[i], v[i]);
+                w[i] -= m[i] * a / (T.Sqrt(vMax[i]) + eps);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            m[i] += (gi - m[i]) * oneMinusBeta1;
+            v[i] += (gi * gi - v[i]) * oneMinusBeta2;
+            w[i] -= m[i] * a / (T.Sqrt(v[i]) + eps);
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["beta_1"] = Beta1;
+        config["beta_2"] = Beta2;
+        config["epsilon"] = Epsilon;
+        config["amsgrad"] = Amsgrad;
+        return config;
+    }
+
+    internal static Adam FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("beta_1", 0.9), config.Double("beta_2", 0.999), config.Double("epsilon", 1e-7),
+        config.Bool("amsgrad", false), config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"),
+        config.NullableDouble("clipvalue"), config.NullableDouble("global_clipnorm"));
+}

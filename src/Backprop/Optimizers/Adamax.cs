@@ -1,0 +1,77 @@
+namespace Backprop.Optimizers;
+
+/// <summary>Adamax, Adam's infinity-norm variant (Kingma and Ba 2014, §7.1), Keras 3 form. With t = Iterations + 1:
+/// <c>m ← m + (g − m)(1 − β₁)</c>, <c>u ← max(β₂·u, |g|)</c>, <c>w ← w − η·m/((1 − β₁ᵗ)(u + ε))</c>. PyTorch's
+/// <c>Adamax</c> computes <c>u ← max(β₂·u, |g| + ε)</c> and divides by u alone, with lr 2e-3 and ε = 1e-8; Keras
+/// defaults η = 1e-3, ε = 1e-7.</summary>
+public sealed class Adamax : Optimizer
+{
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="beta1">β₁ in [0, 1).</param>
+    /// <param name="beta2">β₂ in [0, 1), decay of the infinity norm.</param>
+    /// <param name="epsilon">ε &gt; 0 added to u.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public Adamax(
+        LearningRateOrSchedule? learningRate = null,
+        double beta1 = 0.9,
+        double beta2 = 0.999,
+        double epsilon = 1e-7,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        Beta1 = CheckUnitInterval(beta1, nameof(beta1));
+        Beta2 = CheckUnitInterval(beta2, nameof(beta2));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Epsilon { get; }
+
+    public override string Name => "adamax";
+
+    protected override int SlotCount => 2;
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        double t = Iterations + 1;
+        T lr = T.CreateChecked(learningRate);
+        T correction = T.CreateChecked(1 - Math.Pow(Beta1, t));
+        T oneMinusBeta1 = T.CreateChecked(1 - Beta1);
+        T beta2 = T.CreateChecked(Beta2);
+        T eps = T.CreateChecked(Epsilon);
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var m = Slot(index, 0, weight).AsSpan();
+        var u = Slot(index, 1, weight).AsSpan();
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            m[i] += (gi - m[i]) * oneMinusBeta1;
+            u[i] = T.Max(beta2 * u[i], T.Abs(gi));
+            w[i] -= lr * m[i] / (correction * (u[i] + eps));
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["beta_1"] = Beta1;
+        config["beta_2"] = Beta2;
+        config["epsilon"] = Epsilon;
+        return config;
+    }
+
+    internal static Adamax FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("beta_1", 0.9), config.Double("beta_2", 0.999), config.Double("epsilon", 1e-7),
+        config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
+        config.NullableDouble("global_clipnorm"));
+}

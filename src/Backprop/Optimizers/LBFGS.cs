@@ -1,0 +1,488 @@
+using System.Numerics;
+using Backprop.Layers;
+
+namespace Backprop.Optimizers;
+
+/// <summary>Why <see cref="LBFGS.Minimize"/> stopped.</summary>
+public enum LbfgsStopReason
+{
+    /// <summary>max |∂f/∂xᵢ| ≤ tol (scipy: "NORM OF PROJECTED GRADIENT &lt;= PGTOL").</summary>
+    GradientTolerance,
+
+    /// <summary>(f_prev − f)/max(|f_prev|, |f|, 1) ≤ ftol (scipy: "RELATIVE REDUCTION OF F &lt;= FACTR*EPSMCH").</summary>
+    FunctionTolerance,
+
+    /// <summary>maxIterations iterations done (scikit-learn then warns ConvergenceWarning).</summary>
+    MaxIterations,
+
+    /// <summary>More than maxFunctionEvaluations evaluations.</summary>
+    MaxFunctionEvaluations,
+
+    /// <summary>The line search failed from a steepest-descent direction (scipy: "ABNORMAL_TERMINATION_IN_LNSRCH").</summary>
+    LineSearchFailed,
+
+    /// <summary>The progress callback returned false.</summary>
+    StoppedByCallback,
+}
+
+/// <summary>One completed L-BFGS iteration, passed to the progress callback of <see cref="LBFGS.Minimize"/>.</summary>
+/// <param name="Iteration">1-based iteration number.</param>
+/// <param name="FunctionEvaluations">Loss-and-gradient evaluations so far, including line-search trials.</param>
+/// <param name="Loss">The loss at the new iterate.</param>
+/// <param name="GradientMaxNorm">max |∂f/∂xᵢ| at the new iterate.</param>
+public readonly record struct LbfgsProgress(int Iteration, int FunctionEvaluations, double Loss, double GradientMaxNorm);
+
+/// <summary>The outcome of <see cref="LBFGS.Minimize"/>.</summary>
+/// <param name="Loss">The loss at the final parameters.</param>
+/// <param name="Iterations">Iterations completed (scikit-learn's <c>n_iter_</c>).</param>
+/// <param name="FunctionEvaluations">Loss-and-gradient evaluations.</param>
+/// <param name="Reason">Why it stopped.</param>
+/// <param name="Message">A readable account of the stop.</param>
+public sealed record LbfgsResult(double Loss, int Iterations, int FunctionEvaluations, LbfgsStopReason Reason, string Message)
+{
+    /// <summary>True when a tolerance was met (scipy's <c>success</c>).</summary>
+    public bool Converged => Reason is LbfgsStopReason.GradientTolerance or LbfgsStopReason.FunctionTolerance;
+}
+
+/// <summary>Limited-memory BFGS for full-batch training, as scikit-learn's MLP <c>solver="lbfgs"</c> runs it
+/// (scipy's L-BFGS-B without bounds). Not a Keras optimiser: the name "lbfgs" is Backprop's.
+/// <para>Each iteration builds the direction <c>d = −H·g</c> by the two-loop recursion over the last
+/// <c>historySize</c> pairs (s, y) with <c>H₀ = (sᵀy / yᵀy)·I</c> — the same direction L-BFGS-B's compact form
+/// gives without bounds — and finds a step α with the Moré–Thuente line search (MINPACK-2 <c>dcsrch</c>, strong
+/// Wolfe with ftol 1e-3, gtol 0.9, xtol 0.1, at most 20 trials; L-BFGS-B's constants). The first trial is
+/// α = min(1/‖d‖, 1e10) when the memory is empty and α = 1 otherwise. A pair is stored only if
+/// <c>sᵀy &gt; ε_mach·(−gᵀd·α)</c>. A failed line search restores the previous iterate, clears the memory and
+/// retries along −g; a failure from −g ends the run. After restarts L-BFGS-B keeps α = 1 for the first trial where
+/// Backprop uses 1/‖d‖.</para>
+/// <para>Stopping, in scipy's order: max|g| ≤ <see cref="Tolerance"/> (scikit-learn passes its <c>tol</c>, 1e-4,
+/// as scipy's <c>gtol</c>); relative loss reduction ≤ <see cref="FunctionTolerance"/> (scipy's default
+/// <c>ftol</c> = 1e7·ε_mach); then <see cref="MaxIterations"/> (scikit-learn <c>max_iter</c> = 200) and more than
+/// <see cref="MaxFunctionEvaluations"/> evaluations (<c>max_fun</c> = 15000).</para>
+/// <para>Apply (mini-batch steps) is unavailable; the fit loop calls <see cref="Minimize"/> once with the whole
+/// training set. <see cref="Optimizer.LearningRate"/> is unused.</para></summary>
+public sealed class LBFGS : Optimizer
+{
+    private const double StepMax = 1e10;
+
+    /// <param name="maxIterations">Iteration limit (scikit-learn <c>max_iter</c>, default 200).</param>
+    /// <param name="maxFunctionEvaluations">Evaluation limit (scikit-learn <c>max_fun</c>, default 15000).</param>
+    /// <param name="tolerance">Stop when max |∂f/∂xᵢ| ≤ this (scikit-learn <c>tol</c> = scipy <c>gtol</c>, 1e-4).</param>
+    /// <param name="functionTolerance">Stop when the relative loss reduction of an iteration is ≤ this (scipy
+    /// <c>ftol</c>, 2.22e-9).</param>
+    /// <param name="historySize">Stored (s, y) pairs m (scipy <c>maxcor</c>, 10).</param>
+    /// <param name="maxLineSearchSteps">Trials per line search (scipy <c>maxls</c>, 20).</param>
+    public LBFGS(
+        int maxIterations = 200,
+        int maxFunctionEvaluations = 15000,
+        double tolerance = 1e-4,
+        double functionTolerance = 2.220446049250313e-09,
+        int historySize = 10,
+        int maxLineSearchSteps = 20)
+        : base(1.0)
+    {
+        MaxIterations = maxIterations >= 1 ? maxIterations : throw new ArgumentOutOfRangeException(nameof(maxIterations), maxIterations, "maxIterations must be ≥ 1.");
+        MaxFunctionEvaluations = maxFunctionEvaluations >= 1
+            ? maxFunctionEvaluations
+            : throw new ArgumentOutOfRangeException(nameof(maxFunctionEvaluations), maxFunctionEvaluations, "maxFunctionEvaluations must be ≥ 1.");
+        Tolerance = CheckNonNegative(tolerance, nameof(tolerance));
+        FunctionTolerance = CheckNonNegative(functionTolerance, nameof(functionTolerance));
+        HistorySize = historySize >= 1 ? historySize : throw new ArgumentOutOfRangeException(nameof(historySize), historySize, "historySize must be ≥ 1.");
+        MaxLineSearchSteps = maxLineSearchSteps >= 1
+            ? maxLineSearchSteps
+            : throw new ArgumentOutOfRangeException(nameof(maxLineSearchSteps), maxLineSearchSteps, "maxLineSearchSteps must be ≥ 1.");
+    }
+
+    public int MaxIterations { get; }
+
+    public int MaxFunctionEvaluations { get; }
+
+    public double Tolerance { get; }
+
+    public double FunctionTolerance { get; }
+
+    public int HistorySize { get; }
+
+    public int MaxLineSearchSteps { get; }
+
+    public override string Name => "lbfgs";
+
+    /// <summary>Minimises a full-batch loss over the trainable parameters.
+    /// <para>Contract with the caller: before every call of <paramref name="lossAndGradient"/>, Minimize writes
+    /// the trial point into the trainable parameters' <see cref="Parameter.Value"/>s and zeroes their
+    /// <see cref="Parameter.Gradient"/>s. The callback must run the forward and backward pass over the whole
+    /// training set at those values, accumulate ∂loss/∂value into the Gradients, and return the loss — the same
+    /// scalar whose gradient it produced (data loss plus regularisation penalties). It must not change the
+    /// trainable values itself. Non-trainable parameters are neither read nor written. On return the trainable
+    /// Values hold the best point found and their Gradients its gradient; constraints are not applied.</para>
+    /// <para>The search runs in float64; float32 parameters are rounded at each trial point, which limits the
+    /// attainable accuracy to float32's (prefer a float64 model for tight tolerances).</para></summary>
+    /// <param name="lossAndGradient">Loss and gradient of the full batch at the current parameter values.</param>
+    /// <param name="parameters">The model's parameters (trainable ones are optimised).</param>
+    /// <param name="onIteration">Called after each iteration; return false to stop.</param>
+    /// <exception cref="NonFiniteGradientException">The loss or gradient at the starting point is not finite.</exception>
+    public LbfgsResult Minimize(Func<double> lossAndGradient, IReadOnlyList<Parameter> parameters, Func<LbfgsProgress, bool>? onIteration = null)
+    {
+        ArgumentNullException.ThrowIfNull(lossAndGradient);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var problem = new Problem(lossAndGradient, parameters);
+        int n = problem.Length;
+        var x = new double[n];
+        var g = new double[n];
+        var d = new double[n];
+        var xPrevious = new double[n];
+        var gPrevious = new double[n];
+        var memory = new History(HistorySize, n);
+        problem.Gather(x);
+        double f = problem.Evaluate(x, g);
+        if (!double.IsFinite(f) || !AllFinite(g))
+        {
+            throw new NonFiniteGradientException($"L-BFGS: the loss ({f}) or its gradient is not finite at the starting point.");
+        }
+
+        int iteration = 0;
+        double gradientMax = MaxAbs(g);
+        if (gradientMax <= Tolerance)
+        {
+            return problem.Finish(x, g, f, iteration, LbfgsStopReason.GradientTolerance, "the gradient is already below tol at the start");
+        }
+
+        while (true)
+        {
+            memory.Direction(g, d);
+            double gd = Dot(g, d);
+            if (!(gd < 0))
+            {
+                memory.Clear();
+                for (int i = 0; i < n; i++)
+                {
+                    d[i] = -g[i];
+                }
+
+                gd = -Dot(g, g);
+            }
+
+            double step = memory.Count == 0 ? Math.Min(1.0 / Math.Sqrt(Dot(d, d)), StepMax) : 1.0;
+            double fPrevious = f;
+            x.CopyTo(xPrevious, 0);
+            g.CopyTo(gPrevious, 0);
+            if (!LineSearch(problem, x, g, xPrevious, d, fPrevious, gd, ref step, ref f))
+            {
+                xPrevious.CopyTo(x, 0);
+                gPrevious.CopyTo(g, 0);
+                f = fPrevious;
+                if (memory.Count == 0)
+                {
+                    return problem.Finish(x, g, f, iteration, LbfgsStopReason.LineSearchFailed, "the line search found no acceptable step along the steepest-descent direction");
+                }
+
+                memory.Clear();
+                continue;
+            }
+
+            iteration++;
+            AdvanceIterations();
+            gradientMax = MaxAbs(g);
+            if (gradientMax <= Tolerance)
+            {
+                return problem.Finish(x, g, f, iteration, LbfgsStopReason.GradientTolerance, "max |gradient| ≤ tol");
+            }
+
+            if (fPrevious - f <= FunctionTolerance * Math.Max(Math.Max(Math.Abs(fPrevious), Math.Abs(f)), 1.0))
+            {
+                return problem.Finish(x, g, f, iteration, LbfgsStopReason.FunctionTolerance, "relative reduction of the loss ≤ ftol");
+            }
+
+            memory.Push(x, xPrevious, g, gPrevious, -gd * step);
+            if (onIteration is not null && !onIteration(new LbfgsProgress(iteration, problem.Evaluations, f, gradientMax)))
+            {
+                return problem.Finish(x, g, f, iteration, LbfgsStopReason.StoppedByCallback, "stopped by the progress callback");
+            }
+
+            if (iteration >= MaxIterations)
+            {
+                return problem.Finish(x, g, f, iteration, LbfgsStopReason.MaxIterations, $"reached maxIterations = {MaxIterations}");
+            }
+
+            if (problem.Evaluations > MaxFunctionEvaluations)
+            {
+                return problem.Finish(x, g, f, iteration, LbfgsStopReason.MaxFunctionEvaluations, $"more than maxFunctionEvaluations = {MaxFunctionEvaluations} evaluations");
+            }
+        }
+    }
+
+    /// <summary>L-BFGS takes no mini-batch steps.</summary>
+    /// <exception cref="InvalidOperationException">Always.</exception>
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate) =>
+        throw new InvalidOperationException(
+            "L-BFGS is a full-batch method: it cannot take Apply (mini-batch) steps. Call LBFGS.Minimize with a callback that computes the full-batch loss and gradients (Fit does this when compiled with LBFGS).");
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
+    {
+        ["name"] = Name,
+        ["max_iter"] = MaxIterations,
+        ["max_fun"] = MaxFunctionEvaluations,
+        ["tol"] = Tolerance,
+        ["ftol"] = FunctionTolerance,
+        ["history_size"] = HistorySize,
+        ["max_line_search_steps"] = MaxLineSearchSteps,
+    };
+
+    internal static LBFGS FromConfig(ConfigReader config) => new(
+        config.Int("max_iter", 200), config.Int("max_fun", 15000), config.Double("tol", 1e-4),
+        config.Double("ftol", 2.220446049250313e-09), config.Int("history_size", 10), config.Int("max_line_search_steps", 20));
+
+    private bool LineSearch(Problem problem, double[] x, double[] g, double[] xStart, double[] d, double f0, double gd0, ref double step, ref double f)
+    {
+        var search = new MoreThuenteLineSearch(ftol: 1e-3, gtol: 0.9, xtol: 0.1, stepMin: 0, stepMax: StepMax);
+        var status = search.Start(step, f0, gd0);
+        for (int trial = 0; trial < MaxLineSearchSteps && status == MoreThuenteLineSearch.Status.Evaluate; trial++)
+        {
+            double alpha = search.Step;
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = xStart[i] + alpha * d[i];
+            }
+
+            f = problem.Evaluate(x, g);
+            if (!double.IsFinite(f) || !AllFinite(g))
+            {
+                // Overshot into a region where the loss overflows: restart the search from a shorter step.
+                status = search.Start(alpha * 0.1, f0, gd0);
+                continue;
+            }
+
+            status = search.Next(f, Dot(g, d));
+        }
+
+        step = search.Step;
+        return status is MoreThuenteLineSearch.Status.Converged or MoreThuenteLineSearch.Status.Warning;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    private static double MaxAbs(double[] a)
+    {
+        double max = 0;
+        foreach (double v in a)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        return max;
+    }
+
+    private static bool AllFinite(double[] a)
+    {
+        foreach (double v in a)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The last m correction pairs in a ring, and the two-loop recursion over them.</summary>
+    private sealed class History(int capacity, int length)
+    {
+        private readonly double[][] _s = CreateRows(capacity, length);
+        private readonly double[][] _y = CreateRows(capacity, length);
+        private readonly double[] _rho = new double[capacity];
+        private readonly double[] _alpha = new double[capacity];
+        private int _newest = -1;
+        private double _gamma = 1.0;
+
+        public int Count { get; private set; }
+
+        public void Clear()
+        {
+            Count = 0;
+            _newest = -1;
+        }
+
+        /// <summary>Stores s = x − xPrev, y = g − gPrev unless the curvature sᵀy ≤ ε_mach·(−gᵀd·α).</summary>
+        public void Push(double[] x, double[] xPrevious, double[] g, double[] gPrevious, double decrease)
+        {
+            int slot = (_newest + 1) % capacity;
+            var s = _s[slot];
+            var y = _y[slot];
+            double sy = 0;
+            double yy = 0;
+            for (int i = 0; i < length; i++)
+            {
+                s[i] = x[i] - xPrevious[i];
+                y[i] = g[i] - gPrevious[i];
+                sy += s[i] * y[i];
+                yy += y[i] * y[i];
+            }
+
+            if (!(sy > 2.220446049250313e-16 * decrease) || !(yy > 0))
+            {
+                return;
+            }
+
+            _rho[slot] = 1.0 / sy;
+            _gamma = sy / yy;
+            _newest = slot;
+            Count = Math.Min(Count + 1, capacity);
+        }
+
+        /// <summary>d = −H·g by the two-loop recursion (d = −g with an empty memory).</summary>
+        public void Direction(double[] g, double[] d)
+        {
+            Array.Copy(g, d, length);
+            if (Count > 0)
+            {
+                for (int k = 0, slot = _newest; k < Count; k++, slot = (slot - 1 + capacity) % capacity)
+                {
+                    _alpha[slot] = _rho[slot] * Dot(_s[slot], d);
+                    Axpy(-_alpha[slot], _y[slot], d);
+                }
+
+                for (int i = 0; i < length; i++)
+                {
+                    d[i] *= _gamma;
+                }
+
+                for (int k = 0, slot = (_newest - Count + 1 + capacity) % capacity; k < Count; k++, slot = (slot + 1) % capacity)
+                {
+                    double beta = _rho[slot] * Dot(_y[slot], d);
+                    Axpy(_alpha[slot] - beta, _s[slot], d);
+                }
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                d[i] = -d[i];
+            }
+        }
+
+        private static void Axpy(double a, double[] x, double[] y)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] += a * x[i];
+            }
+        }
+
+        private static double[][] CreateRows(int rows, int columns)
+        {
+            var result = new double[rows][];
+            for (int i = 0; i < rows; i++)
+            {
+                result[i] = new double[columns];
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The flattened view of the trainable parameters and the user's callback.</summary>
+    private sealed class Problem
+    {
+        private readonly Func<double> _lossAndGradient;
+        private readonly Parameter[] _trainable;
+
+        public Problem(Func<double> lossAndGradient, IReadOnlyList<Parameter> parameters)
+        {
+            _lossAndGradient = lossAndGradient;
+            _trainable = parameters.Where(p => p.Trainable).ToArray();
+            Length = _trainable.Sum(p => p.Shape.Length);
+        }
+
+        public int Length { get; }
+
+        public int Evaluations { get; private set; }
+
+        public void Gather(double[] x)
+        {
+            int offset = 0;
+            foreach (var p in _trainable)
+            {
+                offset += p.Value switch
+                {
+                    Tensor<float> t => Copy<float>(t.AsSpan(), x.AsSpan(offset)),
+                    Tensor<double> t => Copy<double>(t.AsSpan(), x.AsSpan(offset)),
+                    _ => 0,
+                };
+            }
+        }
+
+        public double Evaluate(double[] x, double[] g)
+        {
+            Scatter(x, gradient: false);
+            foreach (var p in _trainable)
+            {
+                p.ZeroGradient();
+            }
+
+            double loss = _lossAndGradient();
+            Evaluations++;
+            int offset = 0;
+            foreach (var p in _trainable)
+            {
+                offset += p.Gradient switch
+                {
+                    Tensor<float> t => Copy<float>(t.AsSpan(), g.AsSpan(offset)),
+                    Tensor<double> t => Copy<double>(t.AsSpan(), g.AsSpan(offset)),
+                    _ => 0,
+                };
+            }
+
+            return loss;
+        }
+
+        public LbfgsResult Finish(double[] x, double[] g, double f, int iterations, LbfgsStopReason reason, string message)
+        {
+            Scatter(x, gradient: false);
+            Scatter(g, gradient: true);
+            return new LbfgsResult(f, iterations, Evaluations, reason, message);
+        }
+
+        private void Scatter(double[] source, bool gradient)
+        {
+            int offset = 0;
+            foreach (var p in _trainable)
+            {
+                var target = gradient ? p.Gradient : p.Value;
+                offset += target switch
+                {
+                    Tensor<float> t => CopyBack(source.AsSpan(offset), t.AsSpan()),
+                    Tensor<double> t => CopyBack(source.AsSpan(offset), t.AsSpan()),
+                    _ => 0,
+                };
+            }
+        }
+
+        private static int Copy<T>(ReadOnlySpan<T> source, Span<double> destination) where T : unmanaged, INumber<T>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                destination[i] = double.CreateTruncating(source[i]);
+            }
+
+            return source.Length;
+        }
+
+        private static int CopyBack<T>(ReadOnlySpan<double> source, Span<T> destination) where T : unmanaged, INumber<T>
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = T.CreateTruncating(source[i]);
+            }
+
+            return destination.Length;
+        }
+    }
+}

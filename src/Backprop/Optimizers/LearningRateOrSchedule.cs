@@ -1,0 +1,37 @@
+using System.Globalization;
+using Backprop.Optimizers.Schedules;
+
+namespace Backprop.Optimizers;
+
+/// <summary>An optimiser's learning-rate argument: a fixed number or a <see cref="LearningRateSchedule"/>, as
+/// Keras's <c>learning_rate=</c> accepts either. Both convert implicitly, so
+/// <c>new Adam(learningRate: 3e-4)</c> and <c>new Adam(learningRate: new CosineDecay(1e-3, 1000))</c> both
+/// compile.</summary>
+public readonly struct LearningRateOrSchedule
+{
+    private LearningRateOrSchedule(double value, LearningRateSchedule? schedule)
+    {
+        Value = value;
+        Schedule = schedule;
+    }
+
+    /// <summary>The fixed rate (unused when <see cref="Schedule"/> is set).</summary>
+    public double Value { get; }
+
+    /// <summary>The schedule, or null for a fixed rate.</summary>
+    public LearningRateSchedule? Schedule { get; }
+
+    public static implicit operator LearningRateOrSchedule(double value) => new(value, null);
+
+    public static implicit operator LearningRateOrSchedule(LearningRateSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return new(double.NaN, schedule);
+    }
+
+    public static LearningRateOrSchedule FromDouble(double value) => value;
+
+    public static LearningRateOrSchedule FromLearningRateSchedule(LearningRateSchedule schedule) => schedule;
+
+    public override string ToString() => Schedule?.ToString() ?? Value.ToString(CultureInfo.InvariantCulture);
+}

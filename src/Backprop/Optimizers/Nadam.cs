@@ -1,0 +1,100 @@
+namespace Backprop.Optimizers;
+
+/// <summary>Nadam (Dozat 2016) exactly as Keras 3 computes it. With t = Iterations + 1 and the momentum schedule
+/// <c>μ_t = β₁(1 − ½·0.96ᵗ)</c>, the product <c>Π_t = μ₁…μ_t</c> advances once per step, then per parameter:
+/// <c>m ← m + (g − m)(1 − β₁)</c>, <c>v ← v + (g² − v)(1 − β₂)</c>,
+/// <c>m̂ = μ_{t+1}·m/(1 − Π_t·μ_{t+1}) + (1 − μ_t)·g/(1 − Π_t)</c>, <c>v̂ = v/(1 − β₂ᵗ)</c>,
+/// <c>w ← w − η·m̂/(√v̂ + ε)</c>. PyTorch's <c>NAdam</c> follows Dozat's schedule <c>μ_t = β₁(1 − ½·0.96^(ψt))</c> with
+/// ψ = <c>momentum_decay</c> = 0.004, so its μ_t creeps towards β₁ over ~10⁵ steps where Keras's gets there in
+/// ~100; it also defaults to lr 2e-3 and ε = 1e-8. The two agree only for β₁ = 0.</summary>
+public sealed class Nadam : Optimizer
+{
+    private double _momentumProduct = 1.0;
+
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="beta1">β₁ in [0, 1).</param>
+    /// <param name="beta2">β₂ in [0, 1).</param>
+    /// <param name="epsilon">ε &gt; 0 added to √v̂.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public Nadam(
+        LearningRateOrSchedule? learningRate = null,
+        double beta1 = 0.9,
+        double beta2 = 0.999,
+        double epsilon = 1e-7,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        Beta1 = CheckUnitInterval(beta1, nameof(beta1));
+        Beta2 = CheckUnitInterval(beta2, nameof(beta2));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Epsilon { get; }
+
+    public override string Name => "nadam";
+
+    protected override int SlotCount => 2;
+
+    public override void Reset()
+    {
+        base.Reset();
+        _momentumProduct = 1.0;
+    }
+
+    protected override void BeginStep() => _momentumProduct *= MomentumAt(Iterations + 1);
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        double t = Iterations + 1;
+        double uT = MomentumAt(t);
+        double uNext = MomentumAt(t + 1);
+        double product = _momentumProduct;
+        double productNext = product * uNext;
+        T mCoefficient = T.CreateChecked(uNext / (1 - productNext));
+        T gCoefficient = T.CreateChecked((1 - uT) / (1 - product));
+        T vCorrection = T.CreateChecked(1 - Math.Pow(Beta2, t));
+        T lr = T.CreateChecked(learningRate);
+        T oneMinusBeta1 = T.CreateChecked(1 - Beta1);
+        T oneMinusBeta2 = T.CreateChecked(1 - Beta2);
+        T eps = T.CreateChecked(Epsilon);
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var m = Slot(index, 0, weight).AsSpan();
+        var v = Slot(index, 1, weight).AsSpan();
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            m[i] += (gi - m[i]) * oneMinusBeta1;
+            v[i] += (gi * gi - v[i]) * oneMinusBeta2;
+            T mHat = mCoefficient * m[i] + gCoefficient * gi;
+            T vHat = v[i] / vCorrection;
+            w[i] -= mHat * lr / (T.Sqrt(vHat) + eps);
+        }
+    }
+
+    private double MomentumAt(double step) => Beta1 * (1.0 - 0.5 * Math.Pow(0.96, step));
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["beta_1"] = Beta1;
+        config["beta_2"] = Beta2;
+        config["epsilon"] = Epsilon;
+        return config;
+    }
+
+    internal static Nadam FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("beta_1", 0.9), config.Double("beta_2", 0.999), config.Double("epsilon", 1e-7),
+        config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
+        config.NullableDouble("global_clipnorm"));
+}

@@ -1,0 +1,104 @@
+namespace Backprop.Optimizers;
+
+/// <summary>RMSprop (Hinton 2012), Keras 3 form: <c>v ← ρv + (1 − ρ)g²</c>; centered also tracks
+/// <c>ḡ ← ρḡ + (1 − ρ)g</c> and uses <c>v − ḡ²</c>; <c>Δ = η·g/√(v [− ḡ²] + ε)</c> — ε inside the square root;
+/// with momentum μ &gt; 0: <c>b ← μb + Δ; w ← w − b</c>, else <c>w ← w − Δ</c>. PyTorch's <c>RMSprop</c> divides by
+/// <c>√v + ε</c>, keeps η out of the momentum buffer (<c>b ← μb + g/(√v + ε); w −= η·b</c>) and defaults to lr 1e-2,
+/// α (ρ) = 0.99, ε = 1e-8; Keras defaults η = 1e-3, ρ = 0.9, ε = 1e-7.</summary>
+public sealed class RMSprop : Optimizer
+{
+    /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
+    /// <param name="rho">ρ in [0, 1), the decay of the squared-gradient average.</param>
+    /// <param name="momentum">μ in [0, 1).</param>
+    /// <param name="epsilon">ε &gt; 0 inside the square root.</param>
+    /// <param name="centered">Normalise by the estimated variance instead of the second moment.</param>
+    /// <param name="weightDecay">Decoupled decay λ (see <see cref="Optimizer"/>).</param>
+    /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
+    /// <param name="clipValue">Element-wise gradient limit.</param>
+    /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    public RMSprop(
+        LearningRateOrSchedule? learningRate = null,
+        double rho = 0.9,
+        double momentum = 0.0,
+        double epsilon = 1e-7,
+        bool centered = false,
+        double? weightDecay = null,
+        double? clipNorm = null,
+        double? clipValue = null,
+        double? globalClipNorm = null)
+        : base(learningRate ?? 1e-3, weightDecay, clipNorm, clipValue, globalClipNorm)
+    {
+        Rho = CheckUnitInterval(rho, nameof(rho));
+        Momentum = CheckUnitInterval(momentum, nameof(momentum));
+        Epsilon = CheckPositive(epsilon, nameof(epsilon));
+        Centered = centered;
+    }
+
+    public double Rho { get; }
+
+    public double Momentum { get; }
+
+    public double Epsilon { get; }
+
+    public bool Centered { get; }
+
+    public override string Name => "rmsprop";
+
+    protected override int SlotCount => 3;
+
+    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
+    {
+        T lr = T.CreateChecked(learningRate);
+        T rho = T.CreateChecked(Rho);
+        T oneMinusRho = T.CreateChecked(1 - Rho);
+        T mu = T.CreateChecked(Momentum);
+        T eps = T.CreateChecked(Epsilon);
+        bool useMomentum = Momentum > 0;
+        var w = weight.AsSpan();
+        var g = gradient.AsSpan();
+        var v = Slot(index, 0, weight).AsSpan();
+        var b = useMomentum ? Slot(index, 1, weight).AsSpan() : default;
+        var average = Centered ? Slot(index, 2, weight).AsSpan() : default;
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            v[i] = rho * v[i] + oneMinusRho * (gi * gi);
+            T denominator;
+            if (Centered)
+            {
+                average[i] = rho * average[i] + oneMinusRho * gi;
+                denominator = v[i] - average[i] * average[i] + eps;
+            }
+            else
+            {
+                denominator = v[i] + eps;
+            }
+
+            T increment = lr * gi / T.Sqrt(denominator);
+            if (useMomentum)
+            {
+                b[i] = mu * b[i] + increment;
+                w[i] -= b[i];
+            }
+            else
+            {
+                w[i] -= increment;
+            }
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = BaseConfig();
+        config["rho"] = Rho;
+        config["momentum"] = Momentum;
+        config["epsilon"] = Epsilon;
+        config["centered"] = Centered;
+        return config;
+    }
+
+    internal static RMSprop FromConfig(ConfigReader config) => new(
+        config.LearningRate(1e-3), config.Double("rho", 0.9), config.Double("momentum", 0.0), config.Double("epsilon", 1e-7),
+        config.Bool("centered", false), config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"),
+        config.NullableDouble("clipvalue"), config.NullableDouble("global_clipnorm"));
+}

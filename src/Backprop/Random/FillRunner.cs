@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using Backprop.Kernels;
+
+namespace Backprop.Random;
+
+/// <summary>One fill in progress: lives on the caller's stack while workers read it through a pointer.</summary>
+internal unsafe struct FillJob<TKernel, T>
+    where TKernel : unmanaged, IGroupKernel<T>
+    where T : unmanaged
+{
+    public TKernel Kernel;
+    public Philox.KeySchedule Schedule;
+    public ulong FirstBlock;
+    public T* Destination;
+    public long Length;
+}
+
+/// <summary>Cuts a fill into fixed chunks of <see cref="ChunkValues"/> values and runs them on the caller plus
+/// persistent workers. Every value is computed from its own block index, so neither the chunk size nor the thread
+/// count nor which thread ran a chunk can change a single bit of the result.</summary>
+internal static unsafe class FillRunner
+{
+    /// <summary>Values per chunk (a multiple of every kernel's group size).</summary>
+    internal const int ChunkValues = 1 << 16;
+
+    internal static void Run<TKernel, T>(TKernel kernel, in Philox.KeySchedule schedule, ulong firstBlock, Span<T> destination)
+        where TKernel : unmanaged, IGroupKernel<T>
+        where T : unmanaged
+    {
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        fixed (T* pointer = destination)
+        {
+            var job = new FillJob<TKernel, T>
+            {
+                Kernel = kernel,
+                Schedule = schedule,
+                FirstBlock = firstBlock,
+                Destination = pointer,
+                Length = destination.Length,
+            };
+            long chunks = (destination.Length + (long)ChunkValues - 1) / ChunkValues;
+            FillWorkers.Run(&RunChunk<TKernel, T>, Unsafe.AsPointer(ref job), chunks);
+        }
+    }
+
+    private static void RunChunk<TKernel, T>(void* state, long chunk)
+        where TKernel : unmanaged, IGroupKernel<T>
+        where T : unmanaged
+    {
+        ref FillJob<TKernel, T> job = ref Unsafe.AsRef<FillJob<TKernel, T>>(state);
+        long start = chunk * ChunkValues;
+        int count = (int)Math.Min(ChunkValues, job.Length - start);
+        int groupValues = Philox.BlocksPerCall * TKernel.ValuesPerBlock;
+        ulong block = job.FirstBlock + (ulong)(start / TKernel.ValuesPerBlock);
+        T* destination = job.Destination + start;
+        int full = count - count % groupValues;
+        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerCall)
+        {
+            job.Kernel.Write(block, job.Schedule, destination + i);
+        }
+
+        if (full < count)
+        {
+            T* group = stackalloc T[4 * Philox.BlocksPerCall];
+            job.Kernel.Write(block, job.Schedule, group);
+            new ReadOnlySpan<T>(group, count - full).CopyTo(new Span<T>(destination + full, count - full));
+        }
+    }
+}
+
+/// <summary>Persistent background threads for fills: no Task or delegate allocation per call. The caller takes
+/// part in the work; when another thread is already using the workers the caller simply runs every chunk itself,
+/// which gives the same bits.</summary>
+internal static unsafe class FillWorkers
+{
+    private static readonly Lock s_gate = new();
+    private static readonly ManualResetEventSlim s_done = new(false);
+    private static SemaphoreSlim[] s_wakeUps = [];
+    private static delegate*<void*, long, void> s_body;
+    private static void* s_state;
+    private static long s_chunkCount;
+    private static long s_nextChunk;
+    private static int s_pending;
+
+    internal static void Run(delegate*<void*, long, void> body, void* state, long chunkCount)
+    {
+        int threads = (int)Math.Min(Parallelism.ThreadCount, chunkCount);
+        if (threads <= 1 || !s_gate.TryEnter())
+        {
+            for (long chunk = 0; chunk < chunkCount; chunk++)
+            {
+                body(state, chunk);
+            }
+
+            return;
+        }
+
+        try
+        {
+            EnsureWorkers(threads - 1);
+            s_body = body;
+            s_state = state;
+            s_chunkCount = chunkCount;
+            s_nextChunk = 0;
+            s_pending = threads - 1;
+            s_done.Reset();
+            for (int i = 0; i < threads - 1; i++)
+            {
+                s_wakeUps[i].Release();
+            }
+
+            Drain();
+            s_done.Wait();
+        }
+        finally
+        {
+            s_gate.Exit();
+        }
+    }
+
+    private static void Drain()
+    {
+        long chunk;
+        while ((chunk = Interlocked.Increment(ref s_nextChunk) - 1) < s_chunkCount)
+        {
+            s_body(s_state, chunk);
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        if (s_wakeUps.Length >= count)
+        {
+            return;
+        }
+
+        var wakeUps = new SemaphoreSlim[count];
+        s_wakeUps.CopyTo(wakeUps, 0);
+        for (int i = s_wakeUps.Length; i < count; i++)
+        {
+            var wakeUp = new SemaphoreSlim(0);
+            wakeUps[i] = wakeUp;
+            var thread = new Thread(() => WorkerLoop(wakeUp))
+            {
+                IsBackground = true,
+                Name = $"Backprop random fill {i}",
+            };
+            thread.Start();
+        }
+
+        s_wakeUps = wakeUps;
+    }
+
+    private static void WorkerLoop(SemaphoreSlim wakeUp)
+    {
+        while (true)
+        {
+            wakeUp.Wait();
+            Drain();
+            if (Interlocked.Decrement(ref s_pending) == 0)
+            {
+                s_done.Set();
+            }
+        }
+    }
+}
