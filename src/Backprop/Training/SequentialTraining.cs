@@ -199,7 +199,7 @@ public sealed partial class Sequential
         EnsureBuilt(x);
         int n = xTrain.Shape[0];
         int steps = (n + batchSize - 1) / batchSize;
-        ulong shuffleSeed = seed ?? Seed ?? (ulong)Random.Shared.NextInt64();
+        ulong shuffleSeed = seed ?? Seed ?? (ulong)System.Random.Shared.NextInt64();
         var callbackList = (callbacks ?? []).ToArray();
         var history = new History
         {
