@@ -207,7 +207,7 @@ public sealed partial class Sequential
         };
         History = history;
         var batches = new BatchSource<T>(xTrain, yTrain, batchSize, shuffle);
-        var progress = new ProgressPrinter(Output, verbose, epochs, steps);
+        var progress = new ProgressPrinter(Output, verbose, epochs, Optimizer is LBFGS ? 1 : steps);
         var emptyLogs = new Dictionary<string, double>();
         StopTraining = false;
         var keys = new List<string> { "loss" };
@@ -229,7 +229,12 @@ public sealed partial class Sequential
         }
 
         IReadOnlyDictionary<string, double> lastLogs = emptyLogs;
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        if (Optimizer is LBFGS lbfgs)
+        {
+            lastLogs = FitFullBatch(lbfgs, xTrain, yTrain, xVal, yVal, batchSize, epochs, initialEpoch, callbackList, history, progress);
+        }
+
+        for (int epoch = initialEpoch; epoch < epochs && !StopTraining && Optimizer is not LBFGS; epoch++)
         {
             foreach (var callback in callbackList)
             {
@@ -298,6 +303,86 @@ public sealed partial class Sequential
         LogKeys = null;
         return history;
     }
+
+    /// <summary>Full-batch training with L-BFGS: one <see cref="LBFGS.Minimize"/> over the whole training set, each
+    /// iteration reported as an epoch (History, callbacks, progress), stopping after <paramref name="epochs"/> −
+    /// <paramref name="initialEpoch"/> iterations, at the optimiser's own limits, or when a callback stops training.</summary>
+    private IReadOnlyDictionary<string, double> FitFullBatch<T>(LBFGS lbfgs, Tensor<T> x, Tensor<T> y, Tensor<T>? xVal, Tensor<T>? yVal,
+        int batchSize, int epochs, int initialEpoch, Callback[] callbacks, History history, ProgressPrinter progress)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IReadOnlyDictionary<string, double> lastLogs = new Dictionary<string, double>();
+        if (initialEpoch >= epochs)
+        {
+            return lastLogs;
+        }
+
+        int epoch = initialEpoch;
+        long started = Stopwatch.GetTimestamp();
+        var emptyLogs = new Dictionary<string, double>();
+        foreach (var callback in callbacks)
+        {
+            callback.OnEpochBegin(epoch, emptyLogs);
+        }
+
+        progress.BeginEpoch(epoch);
+        double LossAndGradient()
+        {
+            ResetMetrics();
+            var output = ForwardAll(x, training: true);
+            double loss = Loss!.Forward(y, output) + Penalties();
+            foreach (var metric in _metrics)
+            {
+                metric.Update(y, output);
+            }
+
+            Backpropagate(y, output);
+            return loss;
+        }
+
+        bool OnIteration(LbfgsProgress step)
+        {
+            var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = step.Loss };
+            foreach (var metric in _metrics)
+            {
+                logs[metric.Name] = metric.Result();
+            }
+
+            if (xVal is not null && yVal is not null)
+            {
+                EvaluateInto(xVal, yVal, batchSize, logs, prefix: "val_");
+            }
+
+            foreach (var callback in callbacks)
+            {
+                callback.OnEpochEnd(epoch, logs);
+            }
+
+            history.Append(epoch, logs);
+            progress.EndEpoch(1, Stopwatch.GetElapsedTime(started), logs);
+            lastLogs = logs;
+            epoch++;
+            if (StopTraining || epoch >= epochs)
+            {
+                return false;
+            }
+
+            started = Stopwatch.GetTimestamp();
+            foreach (var callback in callbacks)
+            {
+                callback.OnEpochBegin(epoch, emptyLogs);
+            }
+
+            progress.BeginEpoch(epoch);
+            return true;
+        }
+
+        LastLbfgsResult = lbfgs.Minimize(LossAndGradient, CollectTrainable().ToArray(), OnIteration);
+        return lastLogs;
+    }
+
+    /// <summary>How the last L-BFGS Fit ended (iterations, evaluations, stop reason), or null.</summary>
+    public LbfgsResult? LastLbfgsResult { get; private set; }
 
     /// <summary>The compiled loss plus penalties on (x, y), nothing updated except batch-norm moving statistics
     /// when <paramref name="training"/> (used by gradient checks).</summary>
