@@ -17,7 +17,7 @@ public sealed class LogSoftmax : Activation
         var ys = y.AsSpan();
         for (int start = 0; start < xs.Length; start += n)
         {
-            Elementwise.LogSoftmax(xs.Slice(start, n), ys.Slice(start, n));
+            ActivationKernels.LogSoftmaxRow<T>(xs.Slice(start, n), ys.Slice(start, n));
         }
     }
 
