@@ -71,7 +71,7 @@ public sealed class DensityTests
     [InlineData(4097, 113, 5)]
     public void Histogram_AreaIsOneAndCountsAddUp(int n, int bins, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         double[] values = Enumerable.Range(0, n).Select(_ => Math.Exp(3 * random.NextDouble()) - 4).ToArray();
 
         DensityHistogram histogram = Density.Histogram(values, bins);
@@ -150,7 +150,7 @@ public sealed class DensityTests
     [Fact]
     public void Kde_IntegratesToOne()
     {
-        var random = new Random(7);
+        var random = new System.Random(7);
         double[] values = Enumerable.Range(0, 333).Select(_ => random.NextDouble() * random.NextDouble() * 10).ToArray();
         double h = Density.SilvermanBandwidth(values);
         double[] grid = Density.Linspace(values.Min() - 8 * h, values.Max() + 8 * h, 4001);

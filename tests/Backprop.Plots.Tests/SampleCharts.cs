@@ -17,7 +17,7 @@ internal static class SampleCharts
 
     public static Chart Create(string name)
     {
-        var random = new Random(name.Length);
+        var random = new System.Random(name.Length);
         double[] Normal(int n, double scale) => Enumerable.Range(0, n)
             .Select(_ => scale * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))
             .ToArray();

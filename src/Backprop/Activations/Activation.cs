@@ -25,4 +25,23 @@ public abstract class Activation
     public static implicit operator Activation(string name) => Get(name);
 
     public override string ToString() => Name;
+
+    /// <summary>Throws a <see cref="ShapeMismatchException"/> naming both shapes unless they are equal.</summary>
+    protected void CheckSameShape<T>(Tensor<T> x, Tensor<T> other, string role) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(other);
+        if (x.Shape != other.Shape)
+        {
+            throw ShapeMismatchException.For($"{Name} activation (x vs {role})", x.Shape, other.Shape);
+        }
+    }
+
+    /// <summary>Checks the four tensors of <see cref="Backward{T}"/> share one shape.</summary>
+    protected void CheckBackwardShapes<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckSameShape(x, y, "y");
+        CheckSameShape(x, dy, "dy");
+        CheckSameShape(x, dx, "dx");
+    }
 }

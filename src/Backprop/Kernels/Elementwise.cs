@@ -102,6 +102,8 @@ public static class Elementwise
             sum += TP.Sum((ReadOnlySpan<T>)buffer);
         }
 
-        TP.Subtract(x, max + T.Log(sum), destination);
+        // (x − max) − log Σ, not x − (max + log Σ): the sum max + log Σ would round away digits at large logits.
+        TP.Subtract(x, max, destination);
+        TP.Subtract((ReadOnlySpan<T>)destination, T.Log(sum), destination);
     }
 }

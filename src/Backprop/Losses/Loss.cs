@@ -40,4 +40,26 @@ public abstract class Loss
 
         return yPred.Shape[0];
     }
+
+    /// <summary>Keras's clipping bound for probabilities (<c>keras.backend.epsilon()</c>).</summary>
+    protected const double Epsilon = 1e-7;
+
+    /// <summary>Checks shapes as <see cref="CheckShapes{T}"/> and returns the number of per-sample losses: the
+    /// element count over the size of the last axis, over which Keras's loss functions reduce.</summary>
+    protected int CheckShapesAndCountRows<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes(yTrue, yPred);
+        int last = yPred.Shape[-1];
+        return last == 0 ? 0 : yPred.Length / last;
+    }
+
+    /// <summary>Checks that <paramref name="gradient"/> has y_pred's shape.</summary>
+    protected void CheckGradientShape<T>(Tensor<T> yPred, Tensor<T> gradient, string role = "gradient") where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        if (gradient.Shape != yPred.Shape)
+        {
+            throw ShapeMismatchException.For($"{Name} (y_pred vs {role})", yPred.Shape, gradient.Shape);
+        }
+    }
 }

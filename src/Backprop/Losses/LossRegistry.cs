@@ -1,17 +1,33 @@
 namespace Backprop.Losses;
 
-/// <summary>Keras names and aliases → losses.</summary>
+/// <summary>Keras names and aliases → losses with Keras's default arguments (case-insensitive, so "MSE" works as in
+/// Keras).</summary>
 public static class LossRegistry
 {
     private static readonly Dictionary<string, Func<Loss>> s_factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["mean_squared_error"] = () => new MeanSquaredError(),
         ["mse"] = () => new MeanSquaredError(),
+        ["mean_absolute_error"] = () => new MeanAbsoluteError(),
+        ["mae"] = () => new MeanAbsoluteError(),
+        ["huber"] = () => new Huber(),
+        ["huber_loss"] = () => new Huber(),
+        ["binary_crossentropy"] = () => new BinaryCrossentropy(),
+        ["categorical_crossentropy"] = () => new CategoricalCrossentropy(),
+        ["sparse_categorical_crossentropy"] = () => new SparseCategoricalCrossentropy(),
+        ["hinge"] = () => new Hinge(),
+        ["squared_hinge"] = () => new SquaredHinge(),
+        ["perceptron"] = () => new Perceptron(),
+        ["kl_divergence"] = () => new KLDivergence(),
+        ["kld"] = () => new KLDivergence(),
+        ["kullback_leibler_divergence"] = () => new KLDivergence(),
     };
 
     /// <summary>All registered names and aliases, sorted.</summary>
     public static IReadOnlyList<string> Names => s_factories.Keys.Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>A new loss for a Keras name or alias; an unknown name throws <see cref="ArgumentException"/>
+    /// listing every valid one.</summary>
     public static Loss Create(string name)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -27,6 +27,7 @@ public sealed class MeanSquaredError : Loss
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);
+        CheckGradientShape(yPred, gradient);
         var t = yTrue.AsSpan();
         var p = yPred.AsSpan();
         var g = gradient.AsSpan();

@@ -2,7 +2,8 @@ using System.Numerics;
 
 namespace Backprop.Regularizers;
 
-/// <summary>A projection applied to a weight tensor after every optimiser step (Keras <c>constraints</c>).</summary>
+/// <summary>A projection applied to a weight tensor after every optimiser step (Keras <c>constraints</c>). Strings
+/// convert by Keras name ("max_norm", "non_neg", "unit_norm", "min_max_norm") with Keras's defaults.</summary>
 public abstract class Constraint
 {
     public abstract string Name { get; }
@@ -11,6 +12,11 @@ public abstract class Constraint
     public abstract void Apply<T>(Tensor<T> weights) where T : unmanaged, IFloatingPointIeee754<T>;
 
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    /// <summary>The constraint with this Keras name; an unknown name throws, listing the valid ones.</summary>
+    public static Constraint Get(string name) => ConstraintRegistry.Create(name);
+
+    public static implicit operator Constraint(string name) => Get(name);
 
     public override string ToString() => Name;
 }

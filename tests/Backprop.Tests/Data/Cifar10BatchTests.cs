@@ -7,7 +7,7 @@ public class Cifar10BatchTests
 {
     internal static byte[] Batch(int records, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         byte[] bytes = new byte[records * Cifar10Batch.RecordBytes];
         random.NextBytes(bytes);
         for (int i = 0; i < records; i++)

@@ -18,7 +18,7 @@ public sealed class DataCacheTests : IDisposable
     public DataCacheTests()
     {
         _payload = new byte[300_000];
-        new Random(9).NextBytes(_payload);
+        new System.Random(9).NextBytes(_payload);
         int port = FreePort();
         _baseUrl = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(_baseUrl);

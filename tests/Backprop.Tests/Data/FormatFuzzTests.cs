@@ -21,7 +21,7 @@ public class FormatFuzzTests
     public void Mutated_files_only_ever_throw_DataFormatException(string format)
     {
         byte[][] seeds = Seeds(format);
-        var random = new Random(Stable(format));
+        var random = new System.Random(Stable(format));
         double slowest = 0;
         int refused = 0;
         var watch = new Stopwatch();
@@ -79,7 +79,7 @@ public class FormatFuzzTests
 
     private static byte[][] Seeds(string format)
     {
-        var random = new Random(3);
+        var random = new System.Random(3);
         var seeds = new List<byte[]>();
         for (int k = 0; k < 4; k++)
         {
@@ -117,7 +117,7 @@ public class FormatFuzzTests
         return [.. seeds];
     }
 
-    private static byte[] Mutate(byte[] original, Random random)
+    private static byte[] Mutate(byte[] original, System.Random random)
     {
         var bytes = new List<byte>(original);
         int edits = 1 + random.Next(4);

@@ -10,7 +10,7 @@ public class IdxFileTests
     [Fact]
     public void A_thousand_random_tensors_round_trip_bit_for_bit()
     {
-        var random = new Random(20240601);
+        var random = new System.Random(20240601);
         for (int i = 0; i < 1000; i++)
         {
             var dtype = RandomArrays.IdxTypes[random.Next(RandomArrays.IdxTypes.Length)];

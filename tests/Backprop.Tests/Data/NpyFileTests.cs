@@ -12,7 +12,7 @@ public class NpyFileTests
     [Fact]
     public void A_thousand_random_tensors_round_trip_through_npy_and_npz()
     {
-        var random = new Random(77);
+        var random = new System.Random(77);
         var batch = new List<KeyValuePair<string, Tensor>>();
         for (int i = 0; i < 1000; i++)
         {

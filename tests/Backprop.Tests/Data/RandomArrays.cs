@@ -9,7 +9,7 @@ internal static class RandomArrays
     public static readonly DType[] IdxTypes = [DType.UInt8, DType.Int8, DType.Int16, DType.Int32, DType.Float32, DType.Float64];
     public static readonly DType[] NpyTypes = [DType.UInt8, DType.Int8, DType.Int16, DType.Int32, DType.Int64, DType.Float32, DType.Float64];
 
-    public static Tensor Make(Random random, DType dtype, int minRank, int maxRank)
+    public static Tensor Make(System.Random random, DType dtype, int minRank, int maxRank)
     {
         int rank = random.Next(minRank, maxRank + 1);
         int[] dimensions = new int[rank];

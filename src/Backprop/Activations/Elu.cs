@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Activations;
+
+/// <summary>f(x) = x for x &gt; 0, α·(eˣ − 1) otherwise (α = 1). Keras <c>elu(x, alpha=1.0)</c>; PyTorch
+/// <c>nn.ELU(alpha=1.0)</c>. f′ = 1 for x &gt; 0, α·eˣ otherwise.</summary>
+public sealed class Elu : Activation
+{
+    public Elu(double alpha = 1.0)
+    {
+        if (!double.IsFinite(alpha))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be finite.");
+        }
+
+        Alpha = alpha;
+    }
+
+    public double Alpha { get; }
+
+    public override string Name => "elu";
+
+    public override void Forward<T>(Tensor<T> x, Tensor<T> y)
+    {
+        CheckSameShape(x, y, "y");
+        ScalarActivationLoops.Forward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan());
+    }
+
+    public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
+    {
+        CheckBackwardShapes(x, y, dy, dx);
+        ScalarActivationLoops.Backward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["alpha"] = Alpha };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"elu(alpha={Alpha})");
+
+    /// <summary>scale·elu(x, α), shared with <see cref="Selu"/>.</summary>
+    internal readonly struct Function(double alpha, double scale) : IScalarActivation
+    {
+        public T Value<T>(T x) where T : IFloatingPointIeee754<T> =>
+            T.CreateChecked(scale) * (x > T.Zero ? x : T.CreateChecked(alpha) * T.ExpM1(x));
+
+        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> =>
+            T.CreateChecked(scale) * (x > T.Zero ? T.One : T.CreateChecked(alpha) * T.Exp(x));
+    }
+}

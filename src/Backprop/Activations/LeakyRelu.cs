@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Activations;
+
+/// <summary>f(x) = x for x ≥ 0, negative_slope·x otherwise. Keras <c>keras.activations.leaky_relu</c> (default
+/// slope 0.2; the Keras <c>LeakyReLU</c> layer defaults to 0.3 and PyTorch <c>nn.LeakyReLU</c> to 0.01).
+/// f′(0) is taken as negative_slope.</summary>
+public sealed class LeakyRelu : Activation
+{
+    public LeakyRelu(double negativeSlope = 0.2)
+    {
+        if (!double.IsFinite(negativeSlope) || negativeSlope < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope, "The negative slope must be finite and non-negative.");
+        }
+
+        NegativeSlope = negativeSlope;
+    }
+
+    public double NegativeSlope { get; }
+
+    public override string Name => "leaky_relu";
+
+    public override void Forward<T>(Tensor<T> x, Tensor<T> y)
+    {
+        CheckSameShape(x, y, "y");
+        ScalarActivationLoops.Forward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan());
+    }
+
+    public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
+    {
+        CheckBackwardShapes(x, y, dy, dx);
+        ScalarActivationLoops.Backward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["negative_slope"] = NegativeSlope };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"leaky_relu(negative_slope={NegativeSlope})");
+
+    private readonly struct Function(double negativeSlope) : IScalarActivation
+    {
+        public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x >= T.Zero ? x : T.CreateChecked(negativeSlope) * x;
+
+        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.CreateChecked(negativeSlope);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using Backprop.Kernels;
+
+namespace Backprop.Activations;
+
+/// <summary>log_softmax(x)ᵢ = xᵢ − max x − log Σⱼ e^(xⱼ − max x) along the last axis. Keras <c>log_softmax</c>;
+/// PyTorch <c>nn.LogSoftmax(dim=-1)</c>. Backward per row: dx = dy − softmax(x)·Σ dy, with softmax = e^y.</summary>
+public sealed class LogSoftmax : Activation
+{
+    public override string Name => "log_softmax";
+
+    public override void Forward<T>(Tensor<T> x, Tensor<T> y)
+    {
+        CheckSameShape(x, y, "y");
+        int n = Softmax.RowLength(x);
+        var xs = x.AsSpan();
+        var ys = y.AsSpan();
+        for (int start = 0; start < xs.Length; start += n)
+        {
+            ActivationKernels.LogSoftmaxRow<T>(xs.Slice(start, n), ys.Slice(start, n));
+        }
+    }
+
+    public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
+    {
+        CheckBackwardShapes(x, y, dy, dx);
+        int n = Softmax.RowLength(x);
+        var ys = y.AsSpan();
+        var dys = dy.AsSpan();
+        var dxs = dx.AsSpan();
+        for (int start = 0; start < ys.Length; start += n)
+        {
+            var yRow = ys.Slice(start, n);
+            var dyRow = dys.Slice(start, n);
+            var dxRow = dxs.Slice(start, n);
+            T sum = Elementwise.Sum<T>(dyRow);
+            for (int j = 0; j < n; j++)
+            {
+                dxRow[j] = dyRow[j] - T.Exp(yRow[j]) * sum;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Numerics;
+
+namespace Backprop.Activations;
+
+/// <summary>Scaled ELU: f(x) = λ·x for x &gt; 0, λ·α·(eˣ − 1) otherwise, with Keras's constants
+/// α = 1.6732632423543772848 and λ = 1.0507009873554804934 (Klambauer et al. 2017). Keras <c>selu</c>; PyTorch
+/// <c>nn.SELU</c>. Meant with lecun_normal initialisation.</summary>
+public sealed class Selu : Activation
+{
+    public const double Alpha = 1.6732632423543772848170429916717;
+
+    public const double Scale = 1.0507009873554804934193349852946;
+
+    public override string Name => "selu";
+
+    public override void Forward<T>(Tensor<T> x, Tensor<T> y)
+    {
+        CheckSameShape(x, y, "y");
+        ScalarActivationLoops.Forward(new Elu.Function(Alpha, Scale), x.AsSpan(), y.AsSpan());
+    }
+
+    public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
+    {
+        CheckBackwardShapes(x, y, dy, dx);
+        ScalarActivationLoops.Backward(new Elu.Function(Alpha, Scale), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+    }
+}

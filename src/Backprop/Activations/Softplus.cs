@@ -1,0 +1,30 @@
+using System.Numerics;
+using Backprop.Kernels;
+
+namespace Backprop.Activations;
+
+/// <summary>f(x) = log(1 + eˣ), computed stably as log1p(e^(−|x|)) + max(x, 0). Keras <c>softplus</c>; PyTorch
+/// <c>nn.Softplus()</c> (β = 1). f′ = σ(x).</summary>
+public sealed class Softplus : Activation
+{
+    public override string Name => "softplus";
+
+    public override void Forward<T>(Tensor<T> x, Tensor<T> y)
+    {
+        CheckSameShape(x, y, "y");
+        ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
+    }
+
+    public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
+    {
+        CheckBackwardShapes(x, y, dy, dx);
+        ScalarActivationLoops.Backward(default(Function), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+    }
+
+    internal readonly struct Function : IScalarActivation
+    {
+        public T Value<T>(T x) where T : IFloatingPointIeee754<T> => T.LogP1(T.Exp(-T.Abs(x))) + T.Max(x, T.Zero);
+
+        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => ActivationKernels.Sigmoid(x);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Backprop.Initializers;
+
+/// <summary>Truncated normal with standard deviation √(2/(fan_in + fan_out)) after truncation. Keras <c>GlorotNormal</c> (<c>"glorot_normal"</c>; VarianceScaling(1, fan_avg, truncated_normal)); PyTorch <c>xavier_normal_</c> is not truncated.</summary>
+public sealed class GlorotNormal : VarianceScaling
+{
+    public GlorotNormal(int? seed = null)
+        : base(1.0, "fan_avg", "truncated_normal", seed)
+    {
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["seed"] = Seed };
+
+    public override string Name => "glorot_normal";
+}

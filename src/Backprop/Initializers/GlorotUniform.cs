@@ -1,0 +1,14 @@
+namespace Backprop.Initializers;
+
+/// <summary>Uniform(−limit, limit) with limit = √(6/(fan_in + fan_out)). Keras <c>GlorotUniform</c> (<c>"glorot_uniform"</c>, the default kernel initialiser; VarianceScaling(1, fan_avg, uniform)); PyTorch <c>nn.init.xavier_uniform_</c>.</summary>
+public sealed class GlorotUniform : VarianceScaling
+{
+    public GlorotUniform(int? seed = null)
+        : base(1.0, "fan_avg", "uniform", seed)
+    {
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["seed"] = Seed };
+
+    public override string Name => "glorot_uniform";
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Initializers;
+
+/// <summary>gain on the main diagonal, 0 elsewhere, for rank-2 tensors (rectangular allowed, like numpy's
+/// <c>eye(rows, cols)</c>). Keras <c>Identity(gain=1.0)</c> (<c>"identity"</c>); PyTorch <c>nn.init.eye_</c>.</summary>
+public sealed class Identity : Initializer
+{
+    public Identity(double gain = 1.0)
+    {
+        Gain = InitializerChecks.Finite(gain, nameof(gain));
+    }
+
+    public double Gain { get; }
+
+    public override string Name => "identity";
+
+    public override void Initialize<T>(Tensor<T> tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor.Rank != 2)
+        {
+            throw new ArgumentException($"The identity initializer needs a rank-2 tensor, got shape {tensor.Shape}.", nameof(tensor));
+        }
+
+        var values = tensor.AsSpan();
+        values.Clear();
+        int cols = tensor.Shape[1];
+        int diagonal = Math.Min(tensor.Shape[0], cols);
+        T gain = T.CreateTruncating(Gain);
+        for (int i = 0; i < diagonal; i++)
+        {
+            values[i * cols + i] = gain;
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["gain"] = Gain };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Identity(gain={Gain})");
+}

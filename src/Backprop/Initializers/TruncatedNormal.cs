@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Initializers;
+
+/// <summary>Normal(mean, stddev) values redrawn until within 2·stddev of the mean (so their standard deviation is
+/// ≈0.88·stddev). Keras <c>TruncatedNormal(mean=0.0, stddev=0.05, seed=None)</c> (<c>"truncated_normal"</c>);
+/// PyTorch <c>nn.init.trunc_normal_</c> truncates at absolute bounds ±2 instead.</summary>
+public sealed class TruncatedNormal : Initializer
+{
+    public TruncatedNormal(double mean = 0.0, double stddev = 0.05, int? seed = null)
+    {
+        Mean = InitializerChecks.Finite(mean, nameof(mean));
+        Stddev = InitializerChecks.NonNegative(stddev, nameof(stddev));
+        Seed = seed;
+    }
+
+    public double Mean { get; }
+
+    public double Stddev { get; }
+
+    public int? Seed { get; }
+
+    public override string Name => "truncated_normal";
+
+    public override void Initialize<T>(Tensor<T> tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        InitializerRandom.TruncatedNormal(tensor.AsSpan(), Mean, Stddev, Seed);
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["mean"] = Mean, ["stddev"] = Stddev, ["seed"] = Seed };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TruncatedNormal(mean={Mean}, stddev={Stddev}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
+}

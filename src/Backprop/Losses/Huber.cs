@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Losses;
+
+/// <summary>L = mean of ½e² where |e| ≤ δ and δ·|e| − ½δ² elsewhere, e = ŷ − y, δ = 1. Keras <c>Huber(delta=1.0)</c>
+/// (<c>"huber"</c>; class name "huber_loss"); PyTorch <c>HuberLoss(delta=1.0)</c>. ∂L/∂ŷ = e, or δ·sign(e) beyond
+/// δ, over the element count.</summary>
+public sealed class Huber : Loss
+{
+    public Huber(double delta = 1.0)
+    {
+        if (!(delta > 0) || double.IsInfinity(delta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "The Huber delta must be finite and positive.");
+        }
+
+        Delta = delta;
+    }
+
+    public double Delta { get; }
+
+    public override string Name => "huber_loss";
+
+    public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
+    {
+        CheckShapes(yTrue, yPred);
+        var t = yTrue.AsSpan();
+        var p = yPred.AsSpan();
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            double e = double.CreateTruncating(p[i]) - double.CreateTruncating(t[i]);
+            double a = Math.Abs(e);
+            sum += a <= Delta ? 0.5 * e * e : Delta * a - 0.5 * Delta * Delta;
+        }
+
+        return p.Length == 0 ? 0 : sum / p.Length;
+    }
+
+    public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
+    {
+        CheckShapes(yTrue, yPred);
+        CheckGradientShape(yPred, gradient);
+        var t = yTrue.AsSpan();
+        var p = yPred.AsSpan();
+        var g = gradient.AsSpan();
+        double scale = 1.0 / Math.Max(p.Length, 1);
+        for (int i = 0; i < p.Length; i++)
+        {
+            double e = double.CreateTruncating(p[i]) - double.CreateTruncating(t[i]);
+            g[i] = T.CreateTruncating(scale * (Math.Abs(e) <= Delta ? e : Delta * Math.Sign(e)));
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["delta"] = Delta };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Huber(delta={Delta})");
+}

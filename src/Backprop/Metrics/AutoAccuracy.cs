@@ -1,0 +1,37 @@
+using System.Numerics;
+
+namespace Backprop.Metrics;
+
+/// <summary>What the string <c>"accuracy"</c> (or <c>"acc"</c>) means: the binary, sparse-categorical or categorical
+/// accuracy, chosen as Keras 3's <c>compile_utils.get_metric</c> does from the shapes of the first batch — binary when
+/// ŷ's last axis is 1; sparse when y has fewer dimensions than ŷ, or its last axis is 1 while ŷ's is larger;
+/// categorical otherwise. <see cref="MetricRegistry.Resolve(Metric, Losses.Loss)"/> usually replaces it with the
+/// concrete metric at compile time; used directly it decides on its first <see cref="Update{T}"/> and keeps that
+/// choice until <see cref="Reset"/>. It reports under the name it was asked by.</summary>
+public sealed class AutoAccuracy : Metric
+{
+    private Metric? _resolved;
+
+    public AutoAccuracy(string name = "accuracy")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    public override string Name { get; }
+
+    /// <summary>The concrete metric once the first batch has chosen it, else null.</summary>
+    public Metric? Resolved => _resolved;
+
+    public override void Reset() => _resolved?.Reset();
+
+    public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        _resolved ??= MetricRegistry.ResolveAccuracyByShape(Name, yTrue.Shape, yPred.Shape);
+        _resolved.Update(yTrue, yPred);
+    }
+
+    public override double Result() => _resolved?.Result() ?? 0;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Metrics;
+
+/// <summary>Fraction of elements where [ŷ &gt; threshold] equals y (labels 0 or 1). Keras
+/// <c>BinaryAccuracy(threshold=0.5)</c> (<c>"binary_accuracy"</c>).</summary>
+public sealed class BinaryAccuracy : MeanMetric
+{
+    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5)
+        : base(name)
+    {
+        if (!double.IsFinite(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
+        }
+
+        Threshold = threshold;
+    }
+
+    public double Threshold { get; }
+
+    protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
+    {
+        CheckSameLength(yTrue, yPred);
+        var t = yTrue.AsSpan();
+        var p = yPred.AsSpan();
+        T threshold = T.CreateTruncating(Threshold);
+        long hits = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            T predicted = p[i] > threshold ? T.One : T.Zero;
+            hits += predicted == t[i] ? 1 : 0;
+        }
+
+        return (hits, p.Length);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(threshold={Threshold})");
+}

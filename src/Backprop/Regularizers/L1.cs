@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Regularizers;
+
+/// <summary>R(w) = l1·Σ|w|. Keras <c>L1(l1=0.01)</c>. ∂R/∂w = l1·sign(w), with sign(0) = 0 (the subgradient Keras's
+/// autodiff gives).</summary>
+public sealed class L1 : Regularizer
+{
+    public L1(double l1 = 0.01)
+    {
+        Factor = FactorCheck.Validate(l1, nameof(l1));
+    }
+
+    public double Factor { get; }
+
+    public override string Name => "l1";
+
+    public override double Penalty<T>(Tensor<T> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        double sum = 0;
+        foreach (T w in weights.AsSpan())
+        {
+            sum += Math.Abs(double.CreateTruncating(w));
+        }
+
+        return Factor * sum;
+    }
+
+    public override void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient)
+    {
+        FactorCheck.SameShape(Name, weights, gradient);
+        var w = weights.AsSpan();
+        var g = gradient.AsSpan();
+        T factor = T.CreateTruncating(Factor);
+        for (int i = 0; i < w.Length; i++)
+        {
+            g[i] += factor * T.CreateTruncating(T.Sign(w[i]));
+        }
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l1"] = Factor };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L1(l1={Factor})");
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Regularizers;
+
+/// <summary>Caps the L2 norm of each weight slice along <c>axis</c>: w ← w · clip(‖w‖, 0, max_value)/(ε + ‖w‖),
+/// ε = 1e-7. Keras <c>MaxNorm(max_value=2, axis=0)</c> (<c>"max_norm"</c>); for a Dense kernel (in, out), axis 0
+/// constrains each unit's incoming weights.</summary>
+public sealed class MaxNorm : Constraint
+{
+    public MaxNorm(double maxValue = 2, int axis = 0)
+    {
+        if (!(maxValue >= 0) || double.IsInfinity(maxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "max_value must be finite and non-negative.");
+        }
+
+        MaxValue = maxValue;
+        Axis = axis;
+    }
+
+    public double MaxValue { get; }
+
+    public int Axis { get; }
+
+    public override string Name => "max_norm";
+
+    public override void Apply<T>(Tensor<T> weights) =>
+        NormAxis.Rescale(weights, Axis, norm => Math.Clamp(norm, 0, MaxValue) / (ConstraintRegistry.Epsilon + norm), Name);
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["max_value"] = MaxValue, ["axis"] = Axis };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MaxNorm(max_value={MaxValue}, axis={Axis})");
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Regularizers;
+
+/// <summary>Moves the L2 norm of each weight slice along <c>axis</c> towards [min_value, max_value]:
+/// w ← w · (rate·clip(‖w‖, min, max) + (1 − rate)·‖w‖)/(ε + ‖w‖), ε = 1e-7. Keras
+/// <c>MinMaxNorm(min_value=0.0, max_value=1.0, rate=1.0, axis=0)</c> (<c>"min_max_norm"</c>).</summary>
+public sealed class MinMaxNorm : Constraint
+{
+    public MinMaxNorm(double minValue = 0.0, double maxValue = 1.0, double rate = 1.0, int axis = 0)
+    {
+        if (!(minValue >= 0) || double.IsInfinity(minValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minValue), minValue, "min_value must be finite and non-negative.");
+        }
+
+        if (!(maxValue >= minValue) || double.IsInfinity(maxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"max_value must be finite and at least min_value ({minValue.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (!(rate >= 0 && rate <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "rate must be in [0, 1].");
+        }
+
+        MinValue = minValue;
+        MaxValue = maxValue;
+        Rate = rate;
+        Axis = axis;
+    }
+
+    public double MinValue { get; }
+
+    public double MaxValue { get; }
+
+    public double Rate { get; }
+
+    public int Axis { get; }
+
+    public override string Name => "min_max_norm";
+
+    public override void Apply<T>(Tensor<T> weights) =>
+        NormAxis.Rescale(weights, Axis, norm => (Rate * Math.Clamp(norm, MinValue, MaxValue) + (1 - Rate) * norm) / (ConstraintRegistry.Epsilon + norm), Name);
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
+    {
+        ["min_value"] = MinValue,
+        ["max_value"] = MaxValue,
+        ["rate"] = Rate,
+        ["axis"] = Axis,
+    };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MinMaxNorm(min_value={MinValue}, max_value={MaxValue}, rate={Rate}, axis={Axis})");
+}

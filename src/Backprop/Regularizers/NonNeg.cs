@@ -1,0 +1,22 @@
+using System.Numerics;
+
+namespace Backprop.Regularizers;
+
+/// <summary>Zeroes negative weights: w ← w·[w ≥ 0]. Keras <c>NonNeg</c> (<c>"non_neg"</c>).</summary>
+public sealed class NonNeg : Constraint
+{
+    public override string Name => "non_neg";
+
+    public override void Apply<T>(Tensor<T> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var w = weights.AsSpan();
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (!(w[i] >= T.Zero))
+            {
+                w[i] = T.Zero;
+            }
+        }
+    }
+}
