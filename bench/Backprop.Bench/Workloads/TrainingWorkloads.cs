@@ -1,0 +1,92 @@
+using Backprop.Layers;
+using Backprop.Optimizers;
+using Backprop.Training;
+
+namespace Backprop.Bench.Workloads;
+
+/// <summary>Whole training runs, in seconds (lower is better), side by side with bench/peers/workloads_training.py
+/// (PyTorch, scikit-learn):
+/// "train boston 300ep" — 300 epochs of 13→32 swish→16 swish→1 on 303 rows, batch 32, SGD Nesterov (1e-3, 0.9),
+/// MSE, with a validation pass over 101 rows each epoch;
+/// "train mnist-mlp bN" — one epoch over 60,000 rows of 784→100 relu→10 at batch N (SGD 0.01, MSE on random data);
+/// "train mnist-1000 bN" — the same with 1000 hidden units; "train sigmoid-deep b8" — 784→[100]×6 sigmoid→10.</summary>
+public sealed class TrainingWorkloads : IWorkloadGroup
+{
+    public IEnumerable<Workload> Workloads(bool quick)
+    {
+        int rows = quick ? 6_000 : 60_000;
+        yield return new Workload("train boston 300ep", _ => Boston(quick ? 30 : 300));
+        foreach (int batch in new[] { 1, 8, 32, 128 })
+        {
+            yield return new Workload($"train mnist-mlp b{batch}", _ => Mnist([100], "relu", batch, rows));
+        }
+
+        foreach (int batch in new[] { 8, 128 })
+        {
+            yield return new Workload($"train mnist-1000 b{batch}", _ => Mnist([1000], "relu", batch, rows));
+        }
+
+        yield return new Workload("train sigmoid-deep b8", _ => Mnist([100, 100, 100, 100, 100, 100], "sigmoid", 8, rows));
+    }
+
+    private static Measurement Boston(int epochs)
+    {
+        var x = Data(303 * 13, 1, 303, 13);
+        var y = Data(303, 2, 303, 1);
+        var xVal = Data(101 * 13, 3, 101, 13);
+        var yVal = Data(101, 4, 101, 1);
+        double best = double.MaxValue;
+        for (int repetition = 0; repetition < 3; repetition++)
+        {
+            var model = new Sequential(
+                new Dense(32, activation: "swish", inputShape: [13]),
+                new Dense(16, activation: "swish"),
+                new Dense(1));
+            model.Compile(new SGD(learningRate: 1e-3, momentum: 0.9, nesterov: true), "mse");
+            model.Fit(x, y, epochs: 2, batchSize: 32, validationData: (xVal, yVal), verbose: 0, seed: 1);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            model.Fit(x, y, epochs: epochs, batchSize: 32, validationData: (xVal, yVal), verbose: 0, seed: 1);
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        return new Measurement(best, "s", false);
+    }
+
+    private static Measurement Mnist(int[] hidden, string activation, int batch, int rows)
+    {
+        var x = Data(rows * 784, 5, rows, 784, 0, 1);
+        var y = Data(rows * 10, 6, rows, 10, 0, 1);
+        var layers = new List<Layer>();
+        foreach (int units in hidden)
+        {
+            layers.Add(layers.Count == 0 ? new Dense(units, activation: activation, inputShape: [784]) : new Dense(units, activation: activation));
+        }
+
+        layers.Add(new Dense(10));
+        var model = new Sequential([.. layers]);
+        model.Compile(new SGD(learningRate: 0.01), "mse");
+        model.Fit(x.SliceRows(0, Math.Min(rows, 2000)), y.SliceRows(0, Math.Min(rows, 2000)), epochs: 1, batchSize: batch, verbose: 0, seed: 1);
+        double best = double.MaxValue;
+        for (int repetition = 0; repetition < 2; repetition++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            model.Fit(x, y, epochs: 1, batchSize: batch, verbose: 0, seed: 1);
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        // The quick run trains on a tenth of the rows; scale to the full epoch so the names mean the same.
+        return new Measurement(best * 60_000 / rows, "s", false);
+    }
+
+    private static Tensor<float> Data(int count, int seed, int rows, int columns, double low = -1, double high = 1)
+    {
+        var rng = new System.Random(seed);
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (float)(low + (high - low) * rng.NextDouble());
+        }
+
+        return Tensor.From(values, rows, columns);
+    }
+}

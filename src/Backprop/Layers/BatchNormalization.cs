@@ -1,0 +1,336 @@
+using System.Globalization;
+using Backprop.Initializers;
+using Backprop.Regularizers;
+using Backprop.Serialization;
+
+namespace Backprop.Layers;
+
+/// <summary>Batch normalisation over the last axis (features): in training
+/// <c>y = γ·(x − μ_B)/√(σ²_B + ε) + β</c> with the batch mean and biased variance, and the moving statistics
+/// updated as <c>moving = moving·m + batch·(1 − m)</c>; at inference the moving statistics replace the batch ones.
+/// Keras <c>layers.BatchNormalization</c> with its defaults (momentum 0.99, ε = 1e-3, biased variance for both);
+/// PyTorch's <c>BatchNorm1d</c> uses momentum 0.1 in the opposite sense, ε = 1e-5, and an unbiased running variance.
+/// γ and β are trainable; moving_mean and moving_variance are not.</summary>
+public sealed class BatchNormalization : Layer
+{
+    private readonly RowWorkspace _output = new();
+    private readonly RowWorkspace _normalized = new();
+    private readonly RowWorkspace _inputGradient = new();
+    private Parameter? _gamma;
+    private Parameter? _beta;
+    private Parameter? _movingMean;
+    private Parameter? _movingVariance;
+    private double[] _mean = [];
+    private double[] _inverseStd = [];
+    private double[] _sumDy = [];
+    private double[] _sumDyXhat = [];
+    private bool _lastTraining;
+
+    /// <param name="axis">The feature axis; only the last axis (−1, Keras's default) is supported.</param>
+    /// <param name="momentum">m in [0, 1] (Keras 0.99).</param>
+    /// <param name="epsilon">ε &gt; 0 (Keras 1e-3).</param>
+    /// <param name="center">Learn β.</param>
+    /// <param name="scale">Learn γ.</param>
+    /// <param name="betaInitializer">Default zeros.</param>
+    /// <param name="gammaInitializer">Default ones.</param>
+    /// <param name="movingMeanInitializer">Default zeros.</param>
+    /// <param name="movingVarianceInitializer">Default ones.</param>
+    /// <param name="betaRegularizer">Penalty on β.</param>
+    /// <param name="gammaRegularizer">Penalty on γ.</param>
+    /// <param name="betaConstraint">Projection of β after each step.</param>
+    /// <param name="gammaConstraint">Projection of γ after each step.</param>
+    /// <param name="inputShape">Per-sample input shape when this is the first layer.</param>
+    /// <param name="name">Unique layer name; default "batch_normalization", ….</param>
+    public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
+        Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
+        Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
+        Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
+        int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        if (!(momentum is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNormalization momentum must be in [0, 1].");
+        }
+
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "BatchNormalization epsilon must be finite and positive.");
+        }
+
+        Axis = axis;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Center = center;
+        Scale = scale;
+        BetaInitializer = betaInitializer;
+        GammaInitializer = gammaInitializer;
+        MovingMeanInitializer = movingMeanInitializer;
+        MovingVarianceInitializer = movingVarianceInitializer;
+        BetaRegularizer = betaRegularizer;
+        GammaRegularizer = gammaRegularizer;
+        BetaConstraint = betaConstraint;
+        GammaConstraint = gammaConstraint;
+    }
+
+    public int Axis { get; }
+
+    public double Momentum { get; }
+
+    public double Epsilon { get; }
+
+    public bool Center { get; }
+
+    public bool Scale { get; }
+
+    public Initializer? BetaInitializer { get; }
+
+    public Initializer? GammaInitializer { get; }
+
+    public Initializer? MovingMeanInitializer { get; }
+
+    public Initializer? MovingVarianceInitializer { get; }
+
+    public Regularizer? BetaRegularizer { get; }
+
+    public Regularizer? GammaRegularizer { get; }
+
+    public Constraint? BetaConstraint { get; }
+
+    public Constraint? GammaConstraint { get; }
+
+    /// <summary>γ (null when <see cref="Scale"/> is false).</summary>
+    public Parameter? Gamma => _gamma;
+
+    /// <summary>β (null when <see cref="Center"/> is false).</summary>
+    public Parameter? Beta => _beta;
+
+    public Parameter MovingMean => _movingMean ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Parameter MovingVariance => _movingVariance ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank == 0)
+        {
+            throw new ShapeMismatchException($"BatchNormalization '{Name}' needs a feature axis; got per-sample shape {inputShape}.");
+        }
+
+        if (Axis != -1 && Axis != inputShape.Rank)
+        {
+            throw new ArgumentException($"BatchNormalization '{Name}': only the last axis (-1 or {inputShape.Rank}) is supported; got axis {Axis}.");
+        }
+
+        return inputShape;
+    }
+
+    protected override void BuildCore(Shape inputShape)
+    {
+        int features = inputShape[-1];
+        var shape = new Shape(features);
+        if (Scale)
+        {
+            _gamma = AddParameter("gamma", shape, GammaInitializer ?? ConstantOne.Instance, true, GammaRegularizer, GammaConstraint);
+        }
+
+        if (Center)
+        {
+            _beta = AddParameter("beta", shape, BetaInitializer ?? new Zeros(), true, BetaRegularizer, BetaConstraint);
+        }
+
+        _movingMean = AddParameter("moving_mean", shape, MovingMeanInitializer ?? new Zeros(), trainable: false);
+        _movingVariance = AddParameter("moving_variance", shape, MovingVarianceInitializer ?? ConstantOne.Instance, trainable: false);
+        _mean = new double[features];
+        _inverseStd = new double[features];
+        _sumDy = new double[features];
+        _sumDyXhat = new double[features];
+    }
+
+    protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
+    {
+        int features = InputShape[-1];
+        int rows = input.Length / features;
+        var xs = input.AsSpan();
+        var xhat = _normalized.Rows<T>(input.Shape[0], InputShape);
+        var y = _output.Rows<T>(input.Shape[0], OutputShape);
+        var xh = xhat.AsSpan();
+        var ys = y.AsSpan();
+        var mean = _mean.AsSpan();
+        var inverseStd = _inverseStd.AsSpan();
+        _lastTraining = training;
+        if (training && rows > 0)
+        {
+            // μ_B and the biased σ²_B per feature, accumulated in double.
+            mean.Clear();
+            var variance = _sumDy.AsSpan();
+            variance.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                var row = xs.Slice(r * features, features);
+                for (int j = 0; j < features; j++)
+                {
+                    mean[j] += double.CreateTruncating(row[j]);
+                }
+            }
+
+            for (int j = 0; j < features; j++)
+            {
+                mean[j] /= rows;
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                var row = xs.Slice(r * features, features);
+                for (int j = 0; j < features; j++)
+                {
+                    double d = double.CreateTruncating(row[j]) - mean[j];
+                    variance[j] += d * d;
+                }
+            }
+
+            var movingMean = _movingMean!.ValueAs<T>().AsSpan();
+            var movingVariance = _movingVariance!.ValueAs<T>().AsSpan();
+            T m = T.CreateChecked(Momentum);
+            T oneMinusM = T.CreateChecked(1 - Momentum);
+            for (int j = 0; j < features; j++)
+            {
+                variance[j] /= rows;
+                inverseStd[j] = 1 / Math.Sqrt(variance[j] + Epsilon);
+                movingMean[j] = movingMean[j] * m + T.CreateChecked(mean[j]) * oneMinusM;
+                movingVariance[j] = movingVariance[j] * m + T.CreateChecked(variance[j]) * oneMinusM;
+            }
+        }
+        else
+        {
+            var movingMean = _movingMean!.ValueAs<T>().AsSpan();
+            var movingVariance = _movingVariance!.ValueAs<T>().AsSpan();
+            for (int j = 0; j < features; j++)
+            {
+                mean[j] = double.CreateTruncating(movingMean[j]);
+                inverseStd[j] = 1 / Math.Sqrt(double.CreateTruncating(movingVariance[j]) + Epsilon);
+            }
+        }
+
+        var gamma = _gamma is null ? default : _gamma.ValueAs<T>().AsSpan();
+        var beta = _beta is null ? default : _beta.ValueAs<T>().AsSpan();
+        for (int r = 0; r < rows; r++)
+        {
+            int o = r * features;
+            for (int j = 0; j < features; j++)
+            {
+                T normalized = T.CreateChecked((double.CreateTruncating(xs[o + j]) - mean[j]) * inverseStd[j]);
+                xh[o + j] = normalized;
+                T scaled = gamma.IsEmpty ? normalized : gamma[j] * normalized;
+                ys[o + j] = beta.IsEmpty ? scaled : scaled + beta[j];
+            }
+        }
+
+        return y;
+    }
+
+    // dβ += Σ dy;  dγ += Σ dy·x̂;
+    // training: dx = γ/(R·√(σ²+ε)) · (R·dy − Σdy − x̂·Σ(dy·x̂))   (R rows, sums over the batch per feature)
+    // inference: dx = dy·γ/√(moving_var + ε)
+    protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
+    {
+        int features = InputShape[-1];
+        var xh = _normalized.Rows<T>(outputGradient.Shape[0], InputShape).AsSpan();
+        var dys = outputGradient.AsSpan();
+        int rows = dys.Length / features;
+        var sumDy = _sumDy.AsSpan();
+        var sumDyXhat = _sumDyXhat.AsSpan();
+        sumDy.Clear();
+        sumDyXhat.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            int o = r * features;
+            for (int j = 0; j < features; j++)
+            {
+                double dy = double.CreateTruncating(dys[o + j]);
+                sumDy[j] += dy;
+                sumDyXhat[j] += dy * double.CreateTruncating(xh[o + j]);
+            }
+        }
+
+        if (Trainable)
+        {
+            AccumulateInto<T>(_gamma, sumDyXhat);
+            AccumulateInto<T>(_beta, sumDy);
+        }
+
+        if (!needInputGradient)
+        {
+            return null;
+        }
+
+        var dx = _inputGradient.Rows<T>(outputGradient.Shape[0], InputShape);
+        var dxs = dx.AsSpan();
+        var gamma = _gamma is null ? default : _gamma.ValueAs<T>().AsSpan();
+        var inverseStd = _inverseStd.AsSpan();
+        for (int r = 0; r < rows; r++)
+        {
+            int o = r * features;
+            for (int j = 0; j < features; j++)
+            {
+                double g = gamma.IsEmpty ? 1 : double.CreateTruncating(gamma[j]);
+                double dy = double.CreateTruncating(dys[o + j]);
+                double value = _lastTraining
+                    ? g * inverseStd[j] / rows * (rows * dy - sumDy[j] - double.CreateTruncating(xh[o + j]) * sumDyXhat[j])
+                    : g * inverseStd[j] * dy;
+                dxs[o + j] = T.CreateChecked(value);
+            }
+        }
+
+        return dx;
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
+    {
+        ["axis"] = Axis,
+        ["momentum"] = Momentum,
+        ["epsilon"] = Epsilon,
+        ["center"] = Center,
+        ["scale"] = Scale,
+        ["beta_initializer"] = Describe(BetaInitializer, "zeros"),
+        ["gamma_initializer"] = Describe(GammaInitializer, "ones"),
+        ["moving_mean_initializer"] = Describe(MovingMeanInitializer, "zeros"),
+        ["moving_variance_initializer"] = Describe(MovingVarianceInitializer, "ones"),
+        ["beta_regularizer"] = ConfigObjects.Describe(BetaRegularizer),
+        ["gamma_regularizer"] = ConfigObjects.Describe(GammaRegularizer),
+        ["beta_constraint"] = ConfigObjects.Describe(BetaConstraint),
+        ["gamma_constraint"] = ConfigObjects.Describe(GammaConstraint),
+    };
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{base.ToString()} (momentum={Momentum}, epsilon={Epsilon})");
+
+    private static Dictionary<string, object?> Describe(Initializer? initializer, string defaultName) =>
+        initializer is null
+            ? ConfigObjects.Describe(defaultName, new Dictionary<string, object?>())
+            : ConfigObjects.Describe(initializer.Name, initializer.GetConfig());
+
+    private void AccumulateInto<T>(Parameter? parameter, ReadOnlySpan<double> values)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (parameter is null)
+        {
+            return;
+        }
+
+        var g = parameter.GradientAs<T>().AsSpan();
+        for (int j = 0; j < g.Length; j++)
+        {
+            g[j] = OverwriteGradients ? T.CreateChecked(values[j]) : g[j] + T.CreateChecked(values[j]);
+        }
+    }
+
+    /// <summary>Fills with 1 (γ and the moving variance start there in Keras).</summary>
+    private sealed class ConstantOne : Initializer
+    {
+        public static readonly ConstantOne Instance = new();
+
+        public override string Name => "ones";
+
+        public override void Initialize<T>(Tensor<T> tensor) => tensor.Fill(T.One);
+    }
+}

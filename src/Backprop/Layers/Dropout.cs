@@ -1,0 +1,97 @@
+using System.Globalization;
+using Backprop.Training;
+
+namespace Backprop.Layers;
+
+/// <summary>Inverted dropout: in training each element is kept with probability 1 − rate and scaled by
+/// 1/(1 − rate), otherwise zeroed; at inference the layer is the identity. Keras <c>layers.Dropout(rate, seed)</c>
+/// and PyTorch <c>nn.Dropout(p)</c>. The mask stream is seeded: the same seed gives the same masks in the same
+/// order. Set <see cref="FreezeMask"/> to reuse the last mask (for gradient checks).</summary>
+public sealed class Dropout : Layer
+{
+    private readonly RowWorkspace _mask = new();
+    private readonly RowWorkspace _output = new();
+    private readonly RowWorkspace _inputGradient = new();
+    private ulong _state;
+    private bool _lastTraining;
+    private bool _hasMask;
+
+    /// <param name="rate">Fraction of elements dropped, in [0, 1).</param>
+    /// <param name="seed">Seed of the mask stream; default a fresh one.</param>
+    /// <param name="inputShape">Per-sample input shape when this is the first layer.</param>
+    /// <param name="name">Unique layer name; default "dropout", ….</param>
+    public Dropout(double rate, ulong? seed = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        if (!(rate is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Dropout rate must be in [0, 1); received {rate.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        Rate = rate;
+        Seed = seed ?? (ulong)System.Random.Shared.NextInt64();
+        _state = Seed;
+    }
+
+    public double Rate { get; }
+
+    /// <summary>The seed the mask stream started from.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>When true, training-mode forward passes reuse the last mask (drawn once if none exists yet) instead
+    /// of drawing a new one, so the layer is a fixed linear map — what a gradient check needs.</summary>
+    public bool FreezeMask { get; set; }
+
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    // training: y = x ⊙ m with m ∈ {0, 1/(1−rate)};  inference: y = x
+    protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
+    {
+        _lastTraining = training && Rate > 0;
+        if (!_lastTraining)
+        {
+            return input;
+        }
+
+        int rows = input.Shape[0];
+        var mask = _mask.Rows<T>(rows, InputShape);
+        if (!FreezeMask || !_hasMask || mask.Length != input.Length)
+        {
+            T scale = T.CreateChecked(1 / (1 - Rate));
+            foreach (ref T m in mask.AsSpan())
+            {
+                m = Shuffling.NextDouble(ref _state) >= Rate ? scale : T.Zero;
+            }
+
+            _hasMask = true;
+        }
+
+        var y = _output.Rows<T>(rows, OutputShape);
+        Kernels.Elementwise.Multiply<T>(input.AsSpan(), mask.AsSpan(), y.AsSpan());
+        return y;
+    }
+
+    // dx = dy ⊙ m  (identity at inference)
+    protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
+    {
+        if (!needInputGradient)
+        {
+            return null;
+        }
+
+        if (!_lastTraining)
+        {
+            return outputGradient;
+        }
+
+        var dx = _inputGradient.Rows<T>(outputGradient.Shape[0], InputShape);
+        Kernels.Elementwise.Multiply<T>(outputGradient.AsSpan(), _mask.Rows<T>(outputGradient.Shape[0], InputShape).AsSpan(), dx.AsSpan());
+        return dx;
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
+    {
+        ["rate"] = Rate,
+        ["seed"] = Seed,
+    };
+}

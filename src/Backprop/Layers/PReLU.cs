@@ -1,0 +1,162 @@
+using System.Numerics;
+using Backprop.Initializers;
+using Backprop.Regularizers;
+using Backprop.Serialization;
+
+namespace Backprop.Layers;
+
+/// <summary>Parametric ReLU: y = x for x &gt; 0, α·x otherwise, with α learned — one per input element by
+/// default, shared along <c>sharedAxes</c>. Keras <c>layers.PReLU</c>: α starts at 0 (PyTorch <c>nn.PReLU</c>
+/// starts at 0.25 with one shared α). Axes count as in Keras: 1 is the first axis after the batch.</summary>
+public sealed class PReLU : Layer
+{
+    private readonly int[] _sharedAxes;
+    private readonly RowWorkspace _output = new();
+    private readonly RowWorkspace _inputGradient = new();
+    private Parameter? _alpha;
+    private Tensor? _input;
+
+    /// <param name="alphaInitializer">Default "zeros" (Keras).</param>
+    /// <param name="alphaRegularizer">Penalty on α added to the loss.</param>
+    /// <param name="alphaConstraint">Projection of α after each step.</param>
+    /// <param name="sharedAxes">Axes (1 = first per-sample axis) along which α is shared.</param>
+    /// <param name="inputShape">Per-sample input shape when this is the first layer.</param>
+    /// <param name="name">Unique layer name; default "p_re_lu", ….</param>
+    public PReLU(Initializer? alphaInitializer = null, Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null,
+        int[]? sharedAxes = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        AlphaInitializer = alphaInitializer ?? new Zeros();
+        AlphaRegularizer = alphaRegularizer;
+        AlphaConstraint = alphaConstraint;
+        _sharedAxes = sharedAxes is null ? [] : (int[])sharedAxes.Clone();
+        if (_sharedAxes.Any(a => a < 1 || a >= Shape.MaxRank))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sharedAxes), $"PReLU '{Name}': shared axes ({string.Join(", ", _sharedAxes)}) must be between 1 and {Shape.MaxRank - 1} (0 is the batch axis).");
+        }
+    }
+
+    public Initializer AlphaInitializer { get; }
+
+    public Regularizer? AlphaRegularizer { get; }
+
+    public Constraint? AlphaConstraint { get; }
+
+    public IReadOnlyList<int> SharedAxes => _sharedAxes;
+
+    /// <summary>α: the per-sample input shape with the shared axes set to 1.</summary>
+    public Parameter Alpha => _alpha ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        foreach (int axis in _sharedAxes)
+        {
+            if (axis > inputShape.Rank)
+            {
+                throw new ShapeMismatchException($"PReLU '{Name}': shared axis {axis} does not exist for inputs {WithNone(inputShape)}.");
+            }
+        }
+
+        return inputShape;
+    }
+
+    protected override void BuildCore(Shape inputShape)
+    {
+        var alphaShape = inputShape;
+        foreach (int axis in _sharedAxes)
+        {
+            alphaShape = alphaShape.WithDimension(axis - 1, 1);
+        }
+
+        _alpha = AddParameter("alpha", alphaShape, AlphaInitializer, true, AlphaRegularizer, AlphaConstraint);
+    }
+
+    protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
+    {
+        _input = input;
+        var y = _output.Rows<T>(input.Shape[0], OutputShape);
+        var alpha = _alpha!.ValueAs<T>().AsSpan();
+        var xs = input.AsSpan();
+        var ys = y.AsSpan();
+        int sample = InputShape.Length;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            T a = alpha[AlphaIndex(i % sample)];
+            ys[i] = xs[i] > T.Zero ? xs[i] : a * xs[i];
+        }
+
+        return y;
+    }
+
+    // dα += Σ (over batch and shared axes) dy · min(x, 0);  dx = dy · (1 if x > 0 else α)
+    protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
+    {
+        var x = (Tensor<T>)_input!;
+        var xs = x.AsSpan();
+        var dys = outputGradient.AsSpan();
+        int sample = InputShape.Length;
+        if (Trainable)
+        {
+            var dAlpha = _alpha!.GradientAs<T>().AsSpan();
+            if (OverwriteGradients)
+            {
+                dAlpha.Clear();
+            }
+
+            for (int i = 0; i < xs.Length; i++)
+            {
+                if (xs[i] <= T.Zero)
+                {
+                    dAlpha[AlphaIndex(i % sample)] += dys[i] * xs[i];
+                }
+            }
+        }
+
+        if (!needInputGradient)
+        {
+            return null;
+        }
+
+        var dx = _inputGradient.Rows<T>(x.Shape[0], InputShape);
+        var dxs = dx.AsSpan();
+        var alpha = _alpha!.ValueAs<T>().AsSpan();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            dxs[i] = xs[i] > T.Zero ? dys[i] : alpha[AlphaIndex(i % sample)] * dys[i];
+        }
+
+        return dx;
+    }
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
+    {
+        ["alpha_initializer"] = ConfigObjects.Describe(AlphaInitializer.Name, AlphaInitializer.GetConfig()),
+        ["alpha_regularizer"] = ConfigObjects.Describe(AlphaRegularizer),
+        ["alpha_constraint"] = ConfigObjects.Describe(AlphaConstraint),
+        ["shared_axes"] = _sharedAxes.Length == 0 ? null : _sharedAxes.ToArray(),
+    };
+
+    /// <summary>Maps a flat index within one sample to the flat index of its α (shared axes collapse to 0).</summary>
+    private int AlphaIndex(int sampleIndex)
+    {
+        if (_sharedAxes.Length == 0)
+        {
+            return sampleIndex;
+        }
+
+        var input = InputShape;
+        var alphaShape = _alpha!.Shape;
+        int index = 0;
+        int remaining = sampleIndex;
+        int stride = input.Length;
+        for (int axis = 0; axis < input.Rank; axis++)
+        {
+            stride /= input[axis];
+            int coordinate = remaining / stride;
+            remaining -= coordinate * stride;
+            index = index * alphaShape[axis] + (alphaShape[axis] == 1 ? 0 : coordinate);
+        }
+
+        return index;
+    }
+}

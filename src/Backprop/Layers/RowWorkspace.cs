@@ -1,0 +1,93 @@
+using System.Numerics;
+
+namespace Backprop.Layers;
+
+/// <summary>A reusable batch-shaped buffer: storage sized for the largest batch seen so far and a view re-pointed
+/// at its first rows for the current batch, so a steady-state training step allocates nothing.</summary>
+internal sealed class RowWorkspace
+{
+    private Tensor? _storage;
+    private Tensor? _view;
+
+    /// <summary>A tensor of shape (<paramref name="rows"/>, …<paramref name="sampleShape"/>) whose contents are
+    /// whatever the previous step left (callers overwrite it).</summary>
+    public Tensor<T> Rows<T>(int rows, Shape sampleShape)
+        where T : unmanaged, INumber<T>
+    {
+        if (_storage is not Tensor<T> storage || storage.Shape[0] < rows || !SameSample(storage.Shape, sampleShape))
+        {
+            storage = new Tensor<T>(WithBatch(rows, sampleShape));
+            _storage = storage;
+            _view = storage.SliceRows(0, rows);
+        }
+
+        var view = (Tensor<T>)_view!;
+        if (view.Shape[0] != rows)
+        {
+            view.RebindRows(storage, 0, rows);
+        }
+
+        return view;
+    }
+
+    /// <summary>As <see cref="Rows{T}"/>, zero-filled.</summary>
+    public Tensor<T> ZeroRows<T>(int rows, Shape sampleShape)
+        where T : unmanaged, INumber<T>
+    {
+        var t = Rows<T>(rows, sampleShape);
+        t.AsSpan().Clear();
+        return t;
+    }
+
+    /// <summary>Forgets the buffers (after a dtype change or to free memory).</summary>
+    public void Release()
+    {
+        _storage = null;
+        _view = null;
+    }
+
+    /// <summary>The shape (batch, …sample).</summary>
+    public static Shape WithBatch(int batch, Shape sampleShape)
+    {
+        if (sampleShape.Rank >= Shape.MaxRank)
+        {
+            throw new ShapeMismatchException($"A sample of shape {sampleShape} plus a batch axis exceeds the maximum rank {Shape.MaxRank}.");
+        }
+
+        Span<int> dims = stackalloc int[Shape.MaxRank];
+        dims[0] = batch;
+        sampleShape.CopyTo(dims[1..]);
+        return new Shape(dims[..(sampleShape.Rank + 1)]);
+    }
+
+    /// <summary>The shape without its first (batch) axis.</summary>
+    public static Shape SampleOf(Shape batchShape)
+    {
+        if (batchShape.Rank == 0)
+        {
+            return Shape.Scalar;
+        }
+
+        Span<int> dims = stackalloc int[Shape.MaxRank];
+        batchShape.CopyTo(dims);
+        return new Shape(dims[1..batchShape.Rank]);
+    }
+
+    private static bool SameSample(Shape batchShape, Shape sampleShape)
+    {
+        if (batchShape.Rank != sampleShape.Rank + 1)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < sampleShape.Rank; i++)
+        {
+            if (batchShape[i + 1] != sampleShape[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

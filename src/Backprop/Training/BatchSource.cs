@@ -1,0 +1,94 @@
+using System.Numerics;
+using Backprop.Layers;
+
+namespace Backprop.Training;
+
+/// <summary>Cuts (x, y) into batches for one epoch: zero-copy row views when not shuffling, otherwise the rows of
+/// a seeded permutation gathered into buffers reused across batches and epochs (no allocation per batch).</summary>
+internal sealed class BatchSource<T>
+    where T : unmanaged, INumber<T>
+{
+    private readonly Tensor<T> _x;
+    private readonly Tensor<T> _y;
+    private readonly int _batchSize;
+    private readonly bool _shuffle;
+    private readonly int[] _order;
+    private readonly Tensor<T>? _xStorage;
+    private readonly Tensor<T>? _yStorage;
+    private readonly Tensor<T> _xView;
+    private readonly Tensor<T> _yView;
+
+    public BatchSource(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle)
+    {
+        _x = x;
+        _y = y;
+        _batchSize = batchSize;
+        _shuffle = shuffle;
+        int n = x.Shape[0];
+        _order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            _order[i] = i;
+        }
+
+        if (shuffle)
+        {
+            int rows = Math.Min(batchSize, n);
+            _xStorage = new Tensor<T>(RowWorkspace.WithBatch(rows, RowWorkspace.SampleOf(x.Shape)));
+            _yStorage = new Tensor<T>(RowWorkspace.WithBatch(rows, RowWorkspace.SampleOf(y.Shape)));
+            _xView = _xStorage.SliceRows(0, rows);
+            _yView = _yStorage.SliceRows(0, rows);
+        }
+        else
+        {
+            _xView = x.SliceRows(0, 0);
+            _yView = y.SliceRows(0, 0);
+        }
+    }
+
+    /// <summary>Draws this epoch's order: a permutation that depends only on (seed, epoch).</summary>
+    public void BeginEpoch(ulong seed, int epoch)
+    {
+        if (!_shuffle)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+
+        Shuffling.Shuffle(_order, seed, (ulong)epoch);
+    }
+
+    /// <summary>Batch <paramref name="step"/> of the epoch (views owned by this source, valid until the next call).</summary>
+    public (Tensor<T> X, Tensor<T> Y) Batch(int step)
+    {
+        int start = step * _batchSize;
+        int count = Math.Min(_batchSize, _order.Length - start);
+        if (!_shuffle)
+        {
+            _xView.RebindRows(_x, start, count);
+            _yView.RebindRows(_y, start, count);
+            return (_xView, _yView);
+        }
+
+        _xView.RebindRows(_xStorage!, 0, count);
+        _yView.RebindRows(_yStorage!, 0, count);
+        int xStride = _x.RowStride;
+        int yStride = _y.RowStride;
+        var xs = _x.AsSpan();
+        var ys = _y.AsSpan();
+        var xb = _xView.AsSpan();
+        var yb = _yView.AsSpan();
+        for (int r = 0; r < count; r++)
+        {
+            int row = _order[start + r];
+            xs.Slice(row * xStride, xStride).CopyTo(xb.Slice(r * xStride, xStride));
+            ys.Slice(row * yStride, yStride).CopyTo(yb.Slice(r * yStride, yStride));
+        }
+
+        return (_xView, _yView);
+    }
+}

@@ -1,0 +1,46 @@
+namespace Backprop.Training.Callbacks;
+
+/// <summary>Hooks into <see cref="Sequential.Fit{T}"/>, as Keras's <c>keras.callbacks.Callback</c>: training,
+/// epoch and batch begin/end events with the logs ("loss", metrics, "val_…"). A callback may stop training by
+/// setting <see cref="Sequential.StopTraining"/>. State is reset in <see cref="OnTrainBegin"/>, so one instance can
+/// serve several fits. Batch logs are one dictionary reused across batches (copy it to keep it).</summary>
+public abstract class Callback
+{
+    /// <summary>The model being trained (set before <see cref="OnTrainBegin"/>).</summary>
+    public Sequential? Model { get; private set; }
+
+    /// <summary>Attaches the callback to a model (done by Fit).</summary>
+    public virtual void SetModel(Sequential model) => Model = model;
+
+    public virtual void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>Called before epoch <paramref name="epoch"/> (0-based, as Keras).</summary>
+    public virtual void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>Called after epoch <paramref name="epoch"/> with its training and validation logs.</summary>
+    public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    public virtual void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>Called after each training batch; logs hold the running epoch averages so far ("loss", metrics),
+    /// as Keras 3.</summary>
+    public virtual void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>The model, or an error when called before Fit attached one.</summary>
+    protected Sequential RequireModel() =>
+        Model ?? throw new InvalidOperationException($"{GetType().Name} is not attached to a model; pass it to Fit.");
+}

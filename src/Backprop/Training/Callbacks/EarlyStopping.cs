@@ -1,0 +1,169 @@
+namespace Backprop.Training.Callbacks;
+
+/// <summary>Stops training when a monitored quantity has stopped improving — Keras 3's
+/// <c>keras.callbacks.EarlyStopping</c>, step for step: from startFromEpoch on, each epoch
+/// increments <c>wait</c>; an improvement (better than the best by more than minDelta) records the best value and
+/// epoch (and a weight snapshot when restoring) and resets <c>wait</c> only if it also beats the baseline; otherwise
+/// training stops when <c>wait ≥ patience</c> and the epoch is not the first. With restoreBestWeights the best
+/// snapshot is restored at the end of training, even when stopping never fired (keras#12511). Unlike Keras, which
+/// warns every epoch, a monitor that Fit will not log is an error at the start of training.</summary>
+public sealed class EarlyStopping : Callback
+{
+    private Tensor[]? _bestWeights;
+    private bool _maximize;
+
+    /// <param name="monitor">Logged quantity ("val_loss", "val_mae", "loss" …).</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement (its absolute value is used).</param>
+    /// <param name="patience">Epochs without improvement before stopping (≥ 0).</param>
+    /// <param name="mode">"auto", "min" or "max".</param>
+    /// <param name="baseline">A value the monitor must beat for patience to reset.</param>
+    /// <param name="restoreBestWeights">Restore the weights of the best epoch at the end.</param>
+    /// <param name="startFromEpoch">Epochs to wait before monitoring at all (warm-up).</param>
+    /// <param name="verbose">1 prints "Epoch N: early stopping" to the model's output.</param>
+    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, string mode = "auto",
+        double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0, int verbose = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        if (patience < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(patience), patience, "EarlyStopping patience must be ≥ 0.");
+        }
+
+        if (startFromEpoch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(startFromEpoch), startFromEpoch, "EarlyStopping startFromEpoch must be ≥ 0.");
+        }
+
+        if (double.IsNaN(minDelta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "EarlyStopping minDelta must be a number.");
+        }
+
+        Monitor = monitor;
+        MinDelta = Math.Abs(minDelta);
+        Patience = patience;
+        Mode = mode;
+        Baseline = baseline;
+        RestoreBestWeights = restoreBestWeights;
+        StartFromEpoch = startFromEpoch;
+        Verbose = verbose;
+        _maximize = MonitorMode.IsMaximized(monitor, mode, nameof(EarlyStopping));
+    }
+
+    public string Monitor { get; }
+
+    public double MinDelta { get; }
+
+    public int Patience { get; }
+
+    public string Mode { get; }
+
+    public double? Baseline { get; }
+
+    public bool RestoreBestWeights { get; }
+
+    public int StartFromEpoch { get; }
+
+    public int Verbose { get; }
+
+    /// <summary>Epochs since the last improvement (Keras <c>wait</c>).</summary>
+    public int Wait { get; private set; }
+
+    /// <summary>The epoch (0-based) at which training was stopped; 0 when it was not (as Keras).</summary>
+    public int StoppedEpoch { get; private set; }
+
+    /// <summary>The epoch (0-based) of the best value seen.</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>The best value seen, or null before the first monitored epoch.</summary>
+    public double? Best { get; private set; }
+
+    /// <summary>The snapshot restored at the end (null unless restoring).</summary>
+    public IReadOnlyList<Tensor>? BestWeights => _bestWeights;
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        MonitorMode.CheckMonitor(Monitor, Model, nameof(EarlyStopping));
+        _maximize = MonitorMode.IsMaximized(Monitor, Mode, nameof(EarlyStopping));
+        Wait = 0;
+        StoppedEpoch = 0;
+        Best = null;
+        _bestWeights = null;
+        BestEpoch = 0;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        if (!logs.TryGetValue(Monitor, out double current))
+        {
+            throw new ArgumentException($"EarlyStopping monitors '{Monitor}', which is not in the logs. Available: {string.Join(", ", logs.Keys)}.");
+        }
+
+        if (epoch < StartFromEpoch)
+        {
+            return;
+        }
+
+        var model = RequireModel();
+        if (RestoreBestWeights && _bestWeights is null)
+        {
+            // Start from the first monitored epoch's weights so that "no improvement ever" still restores something.
+            _bestWeights = model.GetWeights();
+            BestEpoch = epoch;
+        }
+
+        Wait++;
+        if (IsImprovement(current, Best))
+        {
+            Best = current;
+            BestEpoch = epoch;
+            if (RestoreBestWeights)
+            {
+                _bestWeights = model.GetWeights();
+            }
+
+            if (Baseline is null || IsImprovement(current, Baseline))
+            {
+                Wait = 0;
+            }
+
+            return;
+        }
+
+        if (Wait >= Patience && epoch > 0)
+        {
+            StoppedEpoch = epoch;
+            model.StopTraining = true;
+        }
+    }
+
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+        var model = RequireModel();
+        if (StoppedEpoch > 0 && Verbose > 0)
+        {
+            model.Output.WriteLine($"Epoch {StoppedEpoch + 1}: early stopping");
+        }
+
+        if (RestoreBestWeights && _bestWeights is not null)
+        {
+            if (Verbose > 0)
+            {
+                model.Output.WriteLine($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
+            }
+
+            model.SetWeights(_bestWeights);
+        }
+    }
+
+    // Keras: monitor_op(current − min_delta, reference) with min_delta negated when minimising.
+    private bool IsImprovement(double current, double? reference)
+    {
+        if (reference is not double r)
+        {
+            return true;
+        }
+
+        return _maximize ? current - MinDelta > r : current + MinDelta < r;
+    }
+}

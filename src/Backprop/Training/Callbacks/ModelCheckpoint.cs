@@ -1,0 +1,89 @@
+namespace Backprop.Training.Callbacks;
+
+/// <summary>Keeps the weights of the best epoch in memory (Keras's <c>ModelCheckpoint(save_best_only=True,
+/// save_weights_only=True)</c> without the file): after each epoch, when the monitored value beats the best so far
+/// (strictly, by mode), a copy of the weights is kept. With saveBestOnly false, the latest epoch's weights are kept
+/// every epoch. <see cref="Restore"/> puts them back into the model.</summary>
+public sealed class ModelCheckpoint : Callback
+{
+    private bool _maximize;
+    private Tensor[]? _weights;
+
+    public ModelCheckpoint(string monitor = "val_loss", string mode = "auto", bool saveBestOnly = true, double? initialValueThreshold = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        Monitor = monitor;
+        Mode = mode;
+        SaveBestOnly = saveBestOnly;
+        InitialValueThreshold = initialValueThreshold;
+        _maximize = MonitorMode.IsMaximized(monitor, mode, nameof(ModelCheckpoint));
+    }
+
+    public string Monitor { get; }
+
+    public string Mode { get; }
+
+    public bool SaveBestOnly { get; }
+
+    /// <summary>A value the monitor must beat before anything is kept.</summary>
+    public double? InitialValueThreshold { get; }
+
+    /// <summary>The best monitored value so far (±∞ before any).</summary>
+    public double Best { get; private set; }
+
+    /// <summary>The epoch (0-based) whose weights are held, or null.</summary>
+    public int? BestEpoch { get; private set; }
+
+    /// <summary>The weights held (copies), or null.</summary>
+    public IReadOnlyList<Tensor>? BestWeights => _weights;
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        MonitorMode.CheckMonitor(Monitor, Model, nameof(ModelCheckpoint));
+        _maximize = MonitorMode.IsMaximized(Monitor, Mode, nameof(ModelCheckpoint));
+        Best = InitialValueThreshold ?? (_maximize ? double.NegativeInfinity : double.PositiveInfinity);
+        BestEpoch = null;
+        _weights = null;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        var model = RequireModel();
+        if (!SaveBestOnly)
+        {
+            _weights = model.GetWeights();
+            BestEpoch = epoch;
+            if (logs.TryGetValue(Monitor, out double latest))
+            {
+                Best = latest;
+            }
+
+            return;
+        }
+
+        if (!logs.TryGetValue(Monitor, out double current))
+        {
+            throw new ArgumentException($"ModelCheckpoint monitors '{Monitor}', which is not in the logs. Available: {string.Join(", ", logs.Keys)}.");
+        }
+
+        if (_maximize ? current > Best : current < Best)
+        {
+            Best = current;
+            BestEpoch = epoch;
+            _weights = model.GetWeights();
+        }
+    }
+
+    /// <summary>Sets the held weights into <paramref name="model"/> (default: the model trained); false when none
+    /// were kept.</summary>
+    public bool Restore(Sequential? model = null)
+    {
+        if (_weights is null)
+        {
+            return false;
+        }
+
+        (model ?? RequireModel()).SetWeights(_weights);
+        return true;
+    }
+}

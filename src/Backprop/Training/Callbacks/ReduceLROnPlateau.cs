@@ -1,0 +1,127 @@
+namespace Backprop.Training.Callbacks;
+
+/// <summary>Multiplies the learning rate by <c>factor</c> when a monitored quantity has not improved for
+/// <c>patience</c> epochs — Keras's <c>ReduceLROnPlateau</c> with its defaults (factor 0.1, patience 10,
+/// min_delta 1e-4 absolute, cooldown 0, min_lr 0; "auto" maximises only names containing "acc"). PyTorch's
+/// scheduler uses a relative threshold by default. Adds "learning_rate" to the epoch logs as Keras does.</summary>
+public sealed class ReduceLROnPlateau : Callback
+{
+    private bool _maximize;
+    private double _best;
+    private int _cooldownCounter;
+
+    public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, string mode = "auto",
+        double minDelta = 1e-4, int cooldown = 0, double minLr = 0, int verbose = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        if (!(factor is > 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "ReduceLROnPlateau factor must be in (0, 1).");
+        }
+
+        if (patience < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(patience), patience, "ReduceLROnPlateau patience must be ≥ 0.");
+        }
+
+        if (cooldown < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cooldown), cooldown, "ReduceLROnPlateau cooldown must be ≥ 0.");
+        }
+
+        if (!(minLr >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minLr), minLr, "ReduceLROnPlateau minLr must be ≥ 0.");
+        }
+
+        if (mode is not ("auto" or "min" or "max"))
+        {
+            throw new ArgumentException($"ReduceLROnPlateau: mode must be \"auto\", \"min\" or \"max\"; got \"{mode}\".", nameof(mode));
+        }
+
+        Monitor = monitor;
+        Factor = factor;
+        Patience = patience;
+        Mode = mode;
+        MinDelta = minDelta;
+        Cooldown = cooldown;
+        MinLr = minLr;
+        Verbose = verbose;
+    }
+
+    public string Monitor { get; }
+
+    public double Factor { get; }
+
+    public int Patience { get; }
+
+    public string Mode { get; }
+
+    public double MinDelta { get; }
+
+    public int Cooldown { get; }
+
+    public double MinLr { get; }
+
+    public int Verbose { get; }
+
+    /// <summary>Epochs without improvement outside cooldown.</summary>
+    public int Wait { get; private set; }
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        MonitorMode.CheckMonitor(Monitor, Model, nameof(ReduceLROnPlateau));
+        _maximize = Mode == "max" || (Mode == "auto" && Monitor.Contains("acc", StringComparison.Ordinal));
+        _best = _maximize ? double.NegativeInfinity : double.PositiveInfinity;
+        _cooldownCounter = 0;
+        Wait = 0;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        var model = RequireModel();
+        var optimizer = model.Optimizer!;
+        if (logs is IDictionary<string, double> writable)
+        {
+            writable["learning_rate"] = optimizer.LearningRate;
+        }
+
+        if (!logs.TryGetValue(Monitor, out double current))
+        {
+            throw new ArgumentException($"ReduceLROnPlateau monitors '{Monitor}', which is not in the logs. Available: {string.Join(", ", logs.Keys)}.");
+        }
+
+        bool inCooldown = _cooldownCounter > 0;
+        if (inCooldown)
+        {
+            _cooldownCounter--;
+            Wait = 0;
+        }
+
+        if (_maximize ? current > _best + MinDelta : current < _best - MinDelta)
+        {
+            _best = current;
+            Wait = 0;
+        }
+        else if (_cooldownCounter <= 0)
+        {
+            Wait++;
+            if (Wait >= Patience)
+            {
+                double old = optimizer.LearningRate;
+                if (old > (float)MinLr)
+                {
+                    double updated = Math.Max(old * Factor, MinLr);
+                    optimizer.LearningRate = updated;
+                    if (Verbose > 0)
+                    {
+                        model.Output.WriteLine($"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {updated:G6}.");
+                    }
+
+                    _cooldownCounter = Cooldown;
+                    Wait = 0;
+                }
+            }
+        }
+    }
+}

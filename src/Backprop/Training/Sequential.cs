@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Metrics;
+using Backprop.Optimizers;
+
+namespace Backprop.Training;
+
+/// <summary>A stack of layers, each feeding the next: Keras's <c>keras.Sequential</c> with the same workflow —
+/// <see cref="Compile"/>, <see cref="Fit{T}"/>, <see cref="Evaluate{T}"/>, <see cref="Predict{T}"/>,
+/// <see cref="TrainOnBatch{T}"/> — in float32 (default) or float64 (<c>new Sequential(dtype: DType.Float64, …)</c>).
+/// The model is built (parameters created) as soon as the first layer's input shape is known, from
+/// <c>inputShape:</c>, a leading <see cref="Input"/>, or the first batch.</summary>
+public sealed partial class Sequential
+{
+    private readonly List<Layer> _layers = [];
+    private readonly List<Parameter> _trainable = [];
+    private Shape? _inputShape;
+
+    /// <summary>A float32 model of <paramref name="layers"/> (a leading <see cref="Input"/> only declares the shape).</summary>
+    public Sequential(params Layer[] layers)
+        : this(DType.Float32, layers)
+    {
+    }
+
+    /// <summary>A model computing in <paramref name="dtype"/> (float32 or float64).</summary>
+    public Sequential(DType dtype, params Layer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (dtype is not (DType.Float32 or DType.Float64))
+        {
+            throw new ArgumentException($"A model computes in float32 or float64; got {dtype.Name()}.", nameof(dtype));
+        }
+
+        DType = dtype;
+        Name = Layer.UniqueName("sequential");
+        foreach (var layer in layers)
+        {
+            Add(layer);
+        }
+    }
+
+    /// <summary>The model's name ("sequential", "sequential_1", …).</summary>
+    public string Name { get; init; }
+
+    /// <summary>The dtype of parameters and of the tensors Fit/Predict accept.</summary>
+    public DType DType { get; }
+
+    /// <summary>The layers in order (without a leading <see cref="Input"/>, as Keras 3).</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Per-sample input shape once known.</summary>
+    public Shape? InputShape => _inputShape;
+
+    /// <summary>True once every layer has its parameters.</summary>
+    public bool IsBuilt => _inputShape is not null && _layers.All(l => l.IsBuilt);
+
+    /// <summary>Where Fit writes its progress (default <see cref="Console.Out"/>).</summary>
+    public TextWriter Output { get; set; } = Console.Out;
+
+    /// <summary>Seed for shuffling in <see cref="Fit{T}"/> (and anything else random the model owns) when Fit is not
+    /// given one. The same seed on the same build gives bit-identical weights at any thread count.</summary>
+    public ulong? Seed { get; set; }
+
+    /// <summary>Set by a callback to end <see cref="Fit{T}"/> after the current batch or epoch (Keras
+    /// <c>model.stop_training</c>).</summary>
+    public bool StopTraining { get; set; }
+
+    public Optimizer? Optimizer { get; private set; }
+
+    public Loss? Loss { get; private set; }
+
+    public IReadOnlyList<Metric> Metrics { get; private set; } = [];
+
+    /// <summary>All parameters of all layers in order (Keras <c>model.weights</c>).</summary>
+    public IReadOnlyList<Parameter> Parameters => _layers.SelectMany(l => l.Parameters).ToArray();
+
+    /// <summary>The parameters the optimiser updates (Keras <c>model.trainable_weights</c>).</summary>
+    public IReadOnlyList<Parameter> TrainableParameters => _layers.SelectMany(l => l.TrainableParameters).ToArray();
+
+    /// <summary>The rest (moving statistics, frozen layers).</summary>
+    public IReadOnlyList<Parameter> NonTrainableParameters => _layers.SelectMany(l => l.NonTrainableParameters).ToArray();
+
+    /// <summary>Appends a layer (Keras <c>model.add</c>); builds it when the previous output shape is known.</summary>
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer is Input input)
+        {
+            if (_layers.Count > 0 || _inputShape is not null)
+            {
+                throw new ArgumentException("An Input can only come first in a Sequential model.", nameof(layer));
+            }
+
+            _inputShape = input.Shape;
+            return;
+        }
+
+        if (_layers.Any(l => l.Name == layer.Name))
+        {
+            throw new ArgumentException($"The model already has a layer named '{layer.Name}'; layer names must be unique.", nameof(layer));
+        }
+
+        if (_layers.Contains(layer))
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' is already in the model.", nameof(layer));
+        }
+
+        if (_layers.Count == 0 && _inputShape is null && layer.DeclaredInputShape is Shape declared)
+        {
+            _inputShape = declared;
+        }
+
+        if (layer.IsBuilt && layer.DType != DType)
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' was built for {layer.DType.Name()} but the model is {DType.Name()}.", nameof(layer));
+        }
+
+        _layers.Add(layer);
+        if (_inputShape is Shape shape)
+        {
+            BuildLayers(shape);
+        }
+    }
+
+    /// <summary>Builds every layer for a per-sample input shape (Keras <c>model.build((None,) + shape)</c>).</summary>
+    public void Build(Shape inputShape)
+    {
+        if (_inputShape is Shape existing && existing != inputShape)
+        {
+            throw new ShapeMismatchException($"Model '{Name}' expects inputs {Layer.WithNone(existing)}; cannot build for {Layer.WithNone(inputShape)}.");
+        }
+
+        _inputShape = inputShape;
+        BuildLayers(inputShape);
+    }
+
+    /// <summary>Number of scalars in all parameters.</summary>
+    public long CountParams() => _layers.Sum(l => l.CountParams());
+
+    /// <summary>The layer with this name; throws listing the names when absent.</summary>
+    public Layer GetLayer(string name) =>
+        _layers.FirstOrDefault(l => l.Name == name)
+        ?? throw new KeyNotFoundException($"Model '{Name}' has no layer '{name}'. Layers: {string.Join(", ", _layers.Select(l => l.Name))}.");
+
+    /// <summary>Copies of all parameter values, layer by layer in Keras's <c>model.get_weights()</c> order.</summary>
+    public Tensor[] GetWeights() => _layers.SelectMany(l => l.GetWeights()).ToArray();
+
+    /// <summary>Sets all parameter values in <see cref="GetWeights"/> order; counts and shapes must match.</summary>
+    public void SetWeights(params Tensor[] weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        int expected = _layers.Sum(l => l.Parameters.Count);
+        if (weights.Length != expected)
+        {
+            throw new ArgumentException($"Model '{Name}' has {expected} weight tensors but {weights.Length} were given.", nameof(weights));
+        }
+
+        int offset = 0;
+        foreach (var layer in _layers)
+        {
+            int n = layer.Parameters.Count;
+            layer.SetWeights(weights[offset..(offset + n)]);
+            offset += n;
+        }
+    }
+
+    /// <summary>A table of layers, output shapes and parameter counts in Keras 3's <c>model.summary()</c> layout.</summary>
+    public string Summary()
+    {
+        const int nameWidth = 33, shapeWidth = 24, paramWidth = 15;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Model: \"{Name}\"\n");
+        sb.Append('┏').Append('━', nameWidth).Append('┳').Append('━', shapeWidth).Append('┳').Append('━', paramWidth).Append("┓\n");
+        sb.Append("┃ ").Append("Layer (type)".PadRight(nameWidth - 1)).Append("┃ ").Append("Output Shape".PadRight(shapeWidth - 1))
+            .Append("┃ ").Append("Param #".PadLeft(paramWidth - 2)).Append(" ┃\n");
+        sb.Append('┡').Append('━', nameWidth).Append('╇').Append('━', shapeWidth).Append('╇').Append('━', paramWidth).Append("┩\n");
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var layer = _layers[i];
+            string name = $"{layer.Name} ({layer.GetType().Name})";
+            string shape = layer.IsBuilt ? Layer.WithNone(layer.OutputShape) : "?";
+            string count = layer.IsBuilt ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
+            sb.Append("│ ").Append(Fit(name, nameWidth - 1)).Append("│ ").Append(Fit(shape, shapeWidth - 1))
+                .Append("│ ").Append(count.PadLeft(paramWidth - 2)).Append(" │\n");
+            if (i < _layers.Count - 1)
+            {
+                sb.Append('├').Append('─', nameWidth).Append('┼').Append('─', shapeWidth).Append('┼').Append('─', paramWidth).Append("┤\n");
+            }
+        }
+
+        sb.Append('└').Append('─', nameWidth).Append('┴').Append('─', shapeWidth).Append('┴').Append('─', paramWidth).Append("┘\n");
+        long total = CountParams();
+        long trainable = _layers.Sum(l => l.TrainableParameters.Sum(p => (long)p.Value.Length));
+        int bytes = DType.SizeOf();
+        sb.Append(CultureInfo.InvariantCulture, $" Total params: {total:N0} ({MemorySize(total * bytes)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $" Trainable params: {trainable:N0} ({MemorySize(trainable * bytes)})\n");
+        sb.Append(CultureInfo.InvariantCulture, $" Non-trainable params: {total - trainable:N0} ({MemorySize((total - trainable) * bytes)})\n");
+        return sb.ToString();
+
+        static string Fit(string text, int width) => text.Length >= width ? text[..(width - 1)] + "…" : text.PadRight(width);
+    }
+
+    public override string ToString() => $"Sequential '{Name}' ({_layers.Count} layers, {DType.Name()})";
+
+    /// <summary>Keras's <c>readable_memory_size</c>: "3.88 KB", "0.00 B".</summary>
+    internal static string MemorySize(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double size = bytes;
+        int unit = 0;
+        while (size >= 1024 && unit < units.Length - 1)
+        {
+            size /= 1024;
+            unit++;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{size:F2} {units[unit]}");
+    }
+
+    private void BuildLayers(Shape inputShape)
+    {
+        var shape = inputShape;
+        foreach (var layer in _layers)
+        {
+            layer.Build(shape, DType);
+            shape = layer.OutputShape;
+        }
+    }
+
+    /// <summary>The trainable parameters, refreshed into a reused list (no allocation once sized).</summary>
+    private List<Parameter> CollectTrainable()
+    {
+        _trainable.Clear();
+        foreach (var layer in _layers)
+        {
+            if (!layer.Trainable)
+            {
+                continue;
+            }
+
+            var parameters = layer.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Trainable)
+                {
+                    _trainable.Add(parameters[i]);
+                }
+            }
+        }
+
+        return _trainable;
+    }
+}

@@ -1,0 +1,35 @@
+using Backprop.Layers;
+using Backprop.Tests.TestSupport;
+
+namespace Backprop.Tests.Layers;
+
+/// <summary>Helpers for layer tests: random weights (independent of the library's initialisers).</summary>
+internal static class LayerTestKit
+{
+    /// <summary>Sets every parameter of a built layer to seeded uniform values in [low, high).</summary>
+    public static void Randomize(Layer layer, int seed, double low = -1, double high = 1)
+    {
+        var weights = layer.Parameters
+            .Select((p, i) => (Tensor)Tensor.From(TestData.Doubles(p.Value.Length, seed * 31 + i, low, high), p.Shape.ToArray()))
+            .ToArray();
+        layer.SetWeights(weights);
+    }
+
+    public static void Randomize(Backprop.Training.Sequential model, int seed, double low = -1, double high = 1)
+    {
+        int i = 0;
+        foreach (var layer in model.Layers)
+        {
+            if (layer.Parameters.Count > 0)
+            {
+                Randomize(layer, seed + 1000 * i++, low, high);
+            }
+        }
+    }
+
+    public static int[] Dims(int seed, int count, int max)
+    {
+        var rng = new System.Random(seed);
+        return Enumerable.Range(0, count).Select(_ => rng.Next(1, max + 1)).ToArray();
+    }
+}
