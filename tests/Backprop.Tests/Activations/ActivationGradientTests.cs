@@ -46,7 +46,7 @@ public class ActivationGradientTests
     [MemberData(nameof(AllNames))]
     public void Backward_matches_central_differences_in_float64(string name)
     {
-        var random = new Random(1234);
+        var random = new System.Random(1234);
         foreach (var (label, activation) in Variants(name))
         {
             foreach (int batch in new[] { 1, 7, 33 })
@@ -88,7 +88,7 @@ public class ActivationGradientTests
     public void Backward_allows_dx_to_alias_dy(string name)
     {
         var activation = Activation.Get(name);
-        var random = new Random(7);
+        var random = new System.Random(7);
         var shape = new Shape(5, 4);
         var x = Tensor<double>.Wrap(NumericalGradient.RandomAwayFrom(random, 20, -4, 4, s_kinks), shape);
         var y = new Tensor<double>(shape);
@@ -105,7 +105,7 @@ public class ActivationGradientTests
     public void Float32_forward_and_backward_agree_with_float64(string name)
     {
         var activation = Activation.Get(name);
-        var random = new Random(99);
+        var random = new System.Random(99);
         var shape = new Shape(7, 10);
         double[] x = NumericalGradient.RandomAwayFrom(random, shape.Length, -4, 4, s_kinks);
         double[] dy = NumericalGradient.RandomAwayFrom(random, shape.Length, -1, 1, []);

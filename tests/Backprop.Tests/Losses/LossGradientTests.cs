@@ -10,12 +10,12 @@ public class LossGradientTests
     private static readonly int[] s_features = [1, 3, 10];
 
     /// <summary>(label, loss, make y_true, make y_pred) with inputs kept away from every kink and clip bound.</summary>
-    private static IEnumerable<(string Label, Loss Loss, Func<Random, Shape, double[]> True, Func<Random, Shape, double[]> Pred)> Cases()
+    private static IEnumerable<(string Label, Loss Loss, Func<System.Random, Shape, double[]> True, Func<System.Random, Shape, double[]> Pred)> Cases()
     {
-        static double[] Uniform(Random r, int n, double lo, double hi) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
-        static double[] Bits(Random r, int n) => Enumerable.Range(0, n).Select(_ => (double)r.Next(2)).ToArray();
-        static double[] Signs(Random r, int n) => Enumerable.Range(0, n).Select(_ => r.Next(2) == 0 ? -1.0 : 1.0).ToArray();
-        static double[] OneHot(Random r, Shape s)
+        static double[] Uniform(System.Random r, int n, double lo, double hi) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
+        static double[] Bits(System.Random r, int n) => Enumerable.Range(0, n).Select(_ => (double)r.Next(2)).ToArray();
+        static double[] Signs(System.Random r, int n) => Enumerable.Range(0, n).Select(_ => r.Next(2) == 0 ? -1.0 : 1.0).ToArray();
+        static double[] OneHot(System.Random r, Shape s)
         {
             int classes = s[-1];
             var v = new double[s.Length];
@@ -27,7 +27,7 @@ public class LossGradientTests
             return v;
         }
 
-        static double[] Distribution(Random r, Shape s)
+        static double[] Distribution(System.Random r, Shape s)
         {
             int classes = s[-1];
             var v = Uniform(r, s.Length, 0.1, 1);
@@ -64,7 +64,7 @@ public class LossGradientTests
     [Fact]
     public void Every_loss_backward_matches_central_differences_in_float64()
     {
-        var random = new Random(2024);
+        var random = new System.Random(2024);
         foreach (var (label, loss, makeTrue, makePred) in Cases())
         {
             foreach (int batch in s_batches)
@@ -88,7 +88,7 @@ public class LossGradientTests
     [InlineData(true)]
     public void Sparse_categorical_crossentropy_backward_matches_central_differences(bool fromLogits)
     {
-        var random = new Random(5);
+        var random = new System.Random(5);
         var loss = new SparseCategoricalCrossentropy(fromLogits);
         foreach (int batch in s_batches)
         {
@@ -108,7 +108,7 @@ public class LossGradientTests
     [Fact]
     public void Fused_softmax_crossentropy_equals_the_unfused_composition_and_the_numerical_gradient()
     {
-        var random = new Random(11);
+        var random = new System.Random(11);
         var softmax = new Softmax();
         foreach (int batch in s_batches)
         {
@@ -157,7 +157,7 @@ public class LossGradientTests
     [Fact]
     public void Fused_sigmoid_binary_crossentropy_equals_the_unfused_composition()
     {
-        var random = new Random(12);
+        var random = new System.Random(12);
         var sigmoid = new Sigmoid();
         foreach (var loss in new[] { new BinaryCrossentropy(), new BinaryCrossentropy(labelSmoothing: 0.1) })
         {

@@ -46,7 +46,7 @@ public class MetricTests
     [Fact]
     public void Streaming_over_uneven_batches_equals_the_value_at_once()
     {
-        var random = new Random(3);
+        var random = new System.Random(3);
         int n = 103;
         int classes = 4;
         var yPred = Tensor<double>.Wrap(Enumerable.Range(0, n * classes).Select(_ => random.NextDouble()).ToArray(), new Shape(n, classes));

@@ -14,7 +14,7 @@ public class RegularizerTests
     public void AddGradient_adds_the_central_difference_gradient_of_the_penalty(string label)
     {
         var regularizer = Make(label);
-        var random = new Random(17);
+        var random = new System.Random(17);
         foreach (int rows in new[] { 1, 7, 33 })
         {
             foreach (int cols in new[] { 1, 3, 10 })

@@ -42,7 +42,7 @@ public static class NumericalGradient
     }
 
     /// <summary>Uniform values in [low, high) that keep at least <paramref name="margin"/> from every kink.</summary>
-    public static double[] RandomAwayFrom(Random random, int count, double low, double high, double[] kinks, double margin = 0.02)
+    public static double[] RandomAwayFrom(System.Random random, int count, double low, double high, double[] kinks, double margin = 0.02)
     {
         var values = new double[count];
         for (int i = 0; i < count; i++)
