@@ -47,7 +47,7 @@ public sealed class GemmWorkloads : IWorkloadGroup
     {
         float[] a = Random(m * k, 1), b = Random(k * n, 2), c = new float[m * n];
         double seconds = Timing.BestSecondsPerCall(
-            () => Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n), quick ? 3 : 7, quick ? 0.1 : 0.25);
+            () => Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n), quick ? 20 : 15, quick ? 0.02 : 0.1);
         return 2.0 * m * n * k / seconds / 1e9;
     }
 
@@ -55,7 +55,7 @@ public sealed class GemmWorkloads : IWorkloadGroup
     {
         float[] a = Random(size * size, 3), x = Random(size, 4), y = new float[size];
         double seconds = Timing.BestSecondsPerCall(
-            () => Kernels.Gemv.Multiply(false, size, size, 1f, a, size, x, 0f, y), quick ? 3 : 7, quick ? 0.1 : 0.25);
+            () => Kernels.Gemv.Multiply(false, size, size, 1f, a, size, x, 0f, y), quick ? 20 : 15, quick ? 0.02 : 0.1);
         return new Measurement(4.0 * size * size / seconds / 1e9, "GB/s", true);
     }
 

@@ -45,7 +45,7 @@ public static class Gemm
             throw new ArgumentException($"GEMM: bias has {bias.Length} values but C has {n} columns (pass an empty span for no bias).", nameof(bias));
         }
 
-        if (!Enum.IsDefined(activation))
+        if ((uint)activation > (uint)GemmActivation.Sigmoid)
         {
             throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown GEMM activation.");
         }
