@@ -148,11 +148,15 @@ public sealed class MnistGradientsLab : ILab
         }
 
         context.Table("Hand-written against engine gradients", ["gradient", "shape", "‖hand‖", "‖engine‖", "max |hand − engine|", "first entries (hand)"], rows);
-        context.Code(
-            $"∂L/∂b³ (hand)   = {hand.OutputBias}\n" +
-            $"∂L/∂b³ (engine) = {pairs[1].Engine}\n" +
-            $"∂L/∂W³[0:3, :] (hand) =\n{hand.OutputKernel.SliceRows(0, 3)}\n" +
-            $"∂L/∂b²[0:8] (hand) = {hand.HiddenBias.Reshape(8, 8).SliceRows(0, 1)}");
+        var engineOutputBias = pairs[1].Engine;
+        context.Table("∂L/∂b³ entry by entry: Σ over the batch of (p − y)/n for each digit", ["digit k", "∂L/∂b³ₖ by hand", "∂L/∂b³ₖ engine", "hand − engine"],
+            Enumerable.Range(0, Classes).Select(k => (IReadOnlyList<object?>)
+            [
+                k,
+                hand.OutputBias[k].ToString("G10", CultureInfo.InvariantCulture),
+                engineOutputBias[k].ToString("G10", CultureInfo.InvariantCulture),
+                Scientific(hand.OutputBias[k] - engineOutputBias[k]),
+            ]));
         context.Record("max_abs_difference", overall);
         context.Record("loss.hand", hand.Loss);
         context.Record("loss.engine", engine.Loss);
@@ -192,9 +196,9 @@ public sealed class MnistGradientsLab : ILab
             $"the first layer's {(rms1 / rms2).ToString("G3", CultureInfo.InvariantCulture)} times the second's. Each step back through a sigmoid multiplies δ by σ′ = a(1 − a) ≤ ¼, " +
             "which is how gradients vanish in deep sigmoid networks (the first layer's inputs, pixels that are mostly 0, shrink its gradient further).");
 
-        context.Figure(Heatmap(hand.HiddenKernel, "∂L/∂W² (rows: input unit from layer 1, columns: unit of layer 2)"), "dW2",
-            "∂L/∂W² by hand, one cell per weight: row i is hidden unit i of the first layer, column j unit j of the second. The matrix is the sum over the 16 samples of the outer products a¹⁽ˢ⁾δ²⁽ˢ⁾ᵀ.");
-        context.Figure(Heatmap(hand.OutputKernel, "∂L/∂W³ (rows: unit of layer 2, columns: digit 0–9)"), "dW3",
+        context.Figure(Heatmap(hand.HiddenKernel, "∂L/∂W² (64 × 64)"), "dW2",
+            "∂L/∂W² by hand, one cell per weight (the colour bar gives the gradient value): row i is hidden unit i of the first layer, column j unit j of the second. The matrix is the sum over the 16 samples of the outer products a¹⁽ˢ⁾δ²⁽ˢ⁾ᵀ.");
+        context.Figure(Heatmap(hand.OutputKernel, "∂L/∂W³ (64 × 10)"), "dW3",
             "∂L/∂W³ by hand: row i is hidden unit i of the second layer, column k the output for digit k. Column k is Σₛ (pₖ⁽ˢ⁾ − yₖ⁽ˢ⁾)·a²⁽ˢ⁾ / n.");
     }
 
@@ -265,5 +269,5 @@ public sealed class MnistGradientsLab : ILab
     private static string FirstEntries(Tensor<double> t, int count) =>
         string.Join(", ", t.AsSpan()[..Math.Min(count, t.Length)].ToArray().Select(v => v.ToString("G4", CultureInfo.InvariantCulture)));
 
-    private static string Scientific(double value) => value.ToString("0.##E+0", CultureInfo.InvariantCulture);
+    private static string Scientific(double value) => value == 0 ? "0" : value.ToString("0.##E+0", CultureInfo.InvariantCulture);
 }
