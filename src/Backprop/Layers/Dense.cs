@@ -16,10 +16,13 @@ public sealed class Dense : Layer
     private readonly RowWorkspace _output = new();
     private readonly RowWorkspace _preActivationGradient = new();
     private readonly RowWorkspace _inputGradient = new();
+    private readonly RowWorkspace _sigmoid = new();
+    private readonly Fusion _fusion;
     private Parameter? _kernel;
     private Parameter? _bias;
     private Tensor? _input;
     private Tensor? _z;
+    private Tensor? _sigmoidOfZ;
     private Tensor? _y;
 
     /// <param name="units">Output width (&gt; 0).</param>
@@ -48,6 +51,7 @@ public sealed class Dense : Layer
 
         Units = units;
         Activation = activation ?? new Linear();
+        _fusion = FusionOf(Activation);
         UseBias = useBias;
         KernelInitializerOrNull = kernelInitializer;
         BiasInitializer = biasInitializer ?? new Zeros();
@@ -85,8 +89,6 @@ public sealed class Dense : Layer
 
     private Initializer? KernelInitializerOrNull { get; set; }
 
-    private bool IsLinear => Activation is Linear;
-
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         if (inputShape.Rank == 0)
@@ -112,23 +114,30 @@ public sealed class Dense : Layer
         int inputs = InputShape[-1];
         int rows = input.Length / inputs;
         _input = input;
-        var z = (IsLinear ? _output : _preActivation).Rows<T>(input.Shape[0], OutputShape);
-        var w = _kernel!.ValueAs<T>();
-        Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w.AsSpan(), Units, T.Zero, z.AsSpan(), Units);
-        if (_bias is not null)
-        {
-            AddToRows(z.AsSpan(), _bias.ValueAs<T>().AsSpan());
-        }
-
-        _z = z;
-        if (IsLinear)
-        {
-            _y = z;
-            return z;
-        }
-
+        var w = _kernel!.ValueAs<T>().AsSpan();
+        ReadOnlySpan<T> b = _bias is null ? default : _bias.ValueAs<T>().AsSpan();
         var y = _output.Rows<T>(input.Shape[0], OutputShape);
-        Activation.Forward(z, y);
+        switch (_fusion)
+        {
+            case Fusion.Linear or Fusion.Relu or Fusion.Tanh or Fusion.Sigmoid:
+                // One GEMM: the bias and f are applied to each block of y while it is still in cache.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, EpilogueOf(_fusion));
+                break;
+            case Fusion.Swish:
+                // z = x·W + b lands in y; s = σ(z) is kept for the backward pass; then y = z·s in place.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, GemmActivation.None);
+                var s = _sigmoid.Rows<T>(input.Shape[0], OutputShape);
+                DenseKernels.SwishForward(y.AsSpan(), s.AsSpan());
+                _sigmoidOfZ = s;
+                break;
+            default:
+                var z = _preActivation.Rows<T>(input.Shape[0], OutputShape);
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, z.AsSpan(), Units, b, GemmActivation.None);
+                Activation.Forward(z, y);
+                _z = z;
+                break;
+        }
+
         _y = y;
         return y;
     }
@@ -136,22 +145,62 @@ public sealed class Dense : Layer
     // dz = dy ⊙ f′(z);  dW += xᵀ·dz;  db += Σ_rows dz;  dx = dz·Wᵀ
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
-        var x = (Tensor<T>)_input!;
-        int inputs = InputShape[-1];
-        int rows = x.Length / inputs;
-        var dz = outputGradient;
-        if (!IsLinear)
+        if (_fusion == Fusion.Linear)
         {
-            dz = _preActivationGradient.Rows<T>(x.Shape[0], OutputShape);
-            Activation.Backward((Tensor<T>)_z!, (Tensor<T>)_y!, outputGradient, dz);
+            return BackwardFromPreActivation(outputGradient, needInputGradient);
         }
 
-        return BackwardFromPreActivation(dz, needInputGradient);
+        var y = (Tensor<T>)_y!;
+        int rows = y.Length / Units;
+        var dy = outputGradient.AsSpan();
+        var dz = _preActivationGradient.Rows<T>(y.Shape[0], OutputShape);
+        Span<T> db = Trainable && _bias is not null ? _bias.GradientAs<T>().AsSpan() : default;
+
+        // f′ comes from what the forward pass stored (relu, tanh, sigmoid: their output y; swish: y and σ(z)),
+        // and db is summed in the same pass over dz.
+        switch (_fusion)
+        {
+            case Fusion.Relu:
+                DenseKernels.ReluBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                break;
+            case Fusion.Tanh:
+                DenseKernels.TanhBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                break;
+            case Fusion.Sigmoid:
+                DenseKernels.SigmoidBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                break;
+            case Fusion.Swish:
+                DenseKernels.SwishBackward<T>(rows, Units, y.AsSpan(), ((Tensor<T>)_sigmoidOfZ!).AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                break;
+            default:
+                Activation.Backward((Tensor<T>)_z!, y, outputGradient, dz);
+                if (!db.IsEmpty)
+                {
+                    DenseKernels.ColumnSums<T>(rows, Units, dz.AsSpan(), db, OverwriteGradients);
+                }
+
+                break;
+        }
+
+        return WeightAndInputGradients(dz, needInputGradient);
     }
 
     /// <summary>The backward pass from ∂L/∂z (z = x·W + b, before the activation): used when the loss supplies
     /// ∂L/∂z directly (softmax + cross-entropy fused into ŷ − y).</summary>
     internal Tensor<T>? BackwardFromPreActivation<T>(Tensor<T> dz, bool needInputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Trainable && _bias is not null)
+        {
+            // db += Σ_rows dz
+            DenseKernels.ColumnSums<T>(dz.Length / Units, Units, dz.AsSpan(), _bias.GradientAs<T>().AsSpan(), OverwriteGradients);
+        }
+
+        return WeightAndInputGradients(dz, needInputGradient);
+    }
+
+    // dW += xᵀ·dz;  dx = dz·Wᵀ (db is already done)
+    private Tensor<T>? WeightAndInputGradients<T>(Tensor<T> dz, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = (Tensor<T>)_input!;
@@ -162,10 +211,6 @@ public sealed class Dense : Layer
             T beta = OverwriteGradients ? T.Zero : T.One;
             Gemm.Multiply(true, false, inputs, Units, rows, T.One, x.AsSpan(), inputs, dz.AsSpan(), Units, beta,
                 _kernel!.GradientAs<T>().AsSpan(), Units);
-            if (_bias is not null)
-            {
-                SumRows(dz.AsSpan(), _bias.GradientAs<T>().AsSpan(), OverwriteGradients);
-            }
         }
 
         if (!needInputGradient)
@@ -200,39 +245,33 @@ public sealed class Dense : Layer
         return config;
     }
 
-    /// <summary>Adds <paramref name="vector"/> to every row of <paramref name="matrix"/>.</summary>
-    internal static void AddToRows<T>(Span<T> matrix, ReadOnlySpan<T> vector)
-        where T : unmanaged, INumber<T>
+    /// <summary>How the activation is fused into the layer's passes.</summary>
+    private enum Fusion
     {
-        int n = vector.Length;
-        for (int start = 0; start < matrix.Length; start += n)
-        {
-            var row = matrix.Slice(start, n);
-            Elementwise.Add<T>(row, vector, row);
-        }
+        /// <summary>Any other activation: its own Forward/Backward on a separate z buffer.</summary>
+        None,
+        Linear,
+        Relu,
+        Tanh,
+        Sigmoid,
+        Swish,
     }
 
-    /// <summary>sum (+)= Σ over rows of <paramref name="matrix"/> (row length = sum's length), in row order.</summary>
-    internal static void SumRows<T>(ReadOnlySpan<T> matrix, Span<T> sum, bool overwrite)
-        where T : unmanaged, INumber<T>
+    private static Fusion FusionOf(ActivationFunction activation) => activation switch
     {
-        int n = sum.Length;
-        int start = 0;
-        if (overwrite)
-        {
-            if (matrix.Length == 0)
-            {
-                sum.Clear();
-                return;
-            }
+        Linear => Fusion.Linear,
+        Relu { NegativeSlope: 0, MaxValue: null, Threshold: 0 } => Fusion.Relu,
+        Tanh => Fusion.Tanh,
+        Sigmoid => Fusion.Sigmoid,
+        Swish => Fusion.Swish,
+        _ => Fusion.None,
+    };
 
-            matrix[..n].CopyTo(sum);
-            start = n;
-        }
-
-        for (; start < matrix.Length; start += n)
-        {
-            Elementwise.Add<T>(sum, matrix.Slice(start, n), sum);
-        }
-    }
+    private static GemmActivation EpilogueOf(Fusion fusion) => fusion switch
+    {
+        Fusion.Relu => GemmActivation.Relu,
+        Fusion.Tanh => GemmActivation.Tanh,
+        Fusion.Sigmoid => GemmActivation.Sigmoid,
+        _ => GemmActivation.None,
+    };
 }

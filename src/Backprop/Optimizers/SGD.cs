@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Stochastic gradient descent with optional momentum, Keras form: <c>v ← μv − η·g; w ← w + v</c>;
@@ -38,26 +40,17 @@ public sealed class SGD : Optimizer
 
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
-        var w = weight.AsSpan();
-        var g = gradient.AsSpan();
         T lr = T.CreateChecked(learningRate);
         if (Momentum == 0)
         {
-            for (int i = 0; i < w.Length; i++)
-            {
-                w[i] -= lr * g[i];
-            }
-
+            // w ← w − η·g
+            OptimizerKernels.SgdStep(weight.AsSpan(), gradient.AsSpan(), lr);
             return;
         }
 
-        T mu = T.CreateChecked(Momentum);
-        var v = Slot(index, 0, weight).AsSpan();
-        for (int i = 0; i < w.Length; i++)
-        {
-            v[i] = mu * v[i] - lr * g[i];
-            w[i] += Nesterov ? mu * v[i] - lr * g[i] : v[i];
-        }
+        // v ← μv − η·g;  w ← w + v  (Nesterov: w ← w + μv − η·g)
+        var velocity = Slot(index, 0, weight);
+        OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov);
     }
 
     public override IReadOnlyDictionary<string, object?> GetConfig()

@@ -1,0 +1,212 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Backprop.Kernels;
+
+/// <summary>The element-wise halves of a Dense layer's passes, fused so each batch-sized buffer is touched
+/// once: the swish forward pass keeping σ(z), and the backward step <c>dz = dy ⊙ f′</c> computed from what the
+/// forward pass stored, together with the bias gradient <c>db = Σ_rows dz</c>. Matrices are row-major with
+/// <c>columns</c> values per row; no output span may overlap an input, except that <c>dz</c> may be <c>dy</c> itself.</summary>
+/// <remarks>Each derivative evaluates the same expression, in the same order, as the matching kernel in
+/// <see cref="ActivationKernels"/>, and the column sums add rows in row order (row 0 first), so results do not
+/// depend on the vector width or the thread count.</remarks>
+public static class DenseKernels
+{
+    /// <summary>Swish forward from the pre-activation: <c>s = σ(z)</c> (kept for the backward pass) and
+    /// <c>y = z·s</c>, in place over <paramref name="zThenY"/>.</summary>
+    public static void SwishForward<T>(Span<T> zThenY, Span<T> sigmoid)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (zThenY.Length != sigmoid.Length)
+        {
+            throw new ArgumentException($"Swish forward: z has {zThenY.Length} values but the σ buffer has {sigmoid.Length}.", nameof(sigmoid));
+        }
+
+        Elementwise.Sigmoid<T>(zThenY, sigmoid);
+        Elementwise.Multiply<T>(zThenY, sigmoid, zThenY);
+    }
+
+    /// <summary>ReLU: <c>dz = dy ⊙ [y &gt; 0]</c> (y = max(z, 0) is positive exactly where z is), and
+    /// <c>db (+)= Σ_rows dz</c> when <paramref name="biasGradient"/> is not empty.</summary>
+    public static void ReluBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Backward<ReluFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
+
+    /// <summary>tanh: <c>dz = dy ⊙ (1 − y²)</c>, and the bias gradient as in <see cref="ReluBackward{T}"/>.</summary>
+    public static void TanhBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Backward<TanhFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
+
+    /// <summary>Sigmoid: <c>dz = dy ⊙ y ⊙ (1 − y)</c>, and the bias gradient as in <see cref="ReluBackward{T}"/>.</summary>
+    public static void SigmoidBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Backward<SigmoidFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
+
+    /// <summary>Swish: <c>dz = dy ⊙ (s + y ⊙ (1 − s))</c> with <c>s = σ(z)</c> from the forward pass — the same
+    /// as <c>σ(z)·(1 + z·(1 − σ(z)))</c> since y = z·s — and the bias gradient as in
+    /// <see cref="ReluBackward{T}"/>.</summary>
+    public static void SwishBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> sigmoid, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Backward<SwishFromOutput, T>(rows, columns, y, sigmoid, dy, dz, biasGradient, overwriteBias);
+
+    /// <summary><c>sum (+)= Σ_rows matrix</c>, adding rows in order (row 0 first).</summary>
+    public static void ColumnSums<T>(int rows, int columns, ReadOnlySpan<T> matrix, Span<T> sum, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(rows, columns, matrix.Length, "matrix");
+        if (sum.Length != columns)
+        {
+            throw new ArgumentException($"Column sums: the sum has {sum.Length} values for {columns} columns.", nameof(sum));
+        }
+
+        if (overwrite)
+        {
+            if (rows == 0)
+            {
+                sum.Clear();
+                return;
+            }
+
+            matrix[..columns].CopyTo(sum);
+        }
+
+        for (int r = overwrite ? 1 : 0; r < rows; r++)
+        {
+            AddRow(matrix.Slice(r * columns, columns), sum);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Backward<TDerivative, T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> auxiliary, ReadOnlySpan<T> dy,
+        Span<T> dz, Span<T> biasGradient, bool overwriteBias)
+        where TDerivative : struct, IOutputDerivative
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(rows, columns, y.Length, "y");
+        CheckMatrix(rows, columns, auxiliary.Length, "the stored activation state");
+        CheckMatrix(rows, columns, dy.Length, "dy");
+        CheckMatrix(rows, columns, dz.Length, "dz");
+        bool withBias = !biasGradient.IsEmpty;
+        if (withBias && biasGradient.Length != columns)
+        {
+            throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            int start = r * columns;
+            var yRow = y.Slice(start, columns);
+            var auxRow = auxiliary.Slice(start, columns);
+            var dyRow = dy.Slice(start, columns);
+            var dzRow = dz.Slice(start, columns);
+            bool firstSum = overwriteBias && r == 0;
+            int j = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                var vy = MemoryMarshal.Cast<T, Vector<T>>(yRow);
+                var va = MemoryMarshal.Cast<T, Vector<T>>(auxRow);
+                var vdy = MemoryMarshal.Cast<T, Vector<T>>(dyRow);
+                var vdz = MemoryMarshal.Cast<T, Vector<T>>(dzRow);
+                var vb = withBias ? MemoryMarshal.Cast<T, Vector<T>>(biasGradient) : default;
+                for (int v = 0; v < vy.Length; v++)
+                {
+                    var d = TDerivative.Apply(vdy[v], vy[v], va[v]);
+                    vdz[v] = d;
+                    if (withBias)
+                    {
+                        vb[v] = firstSum ? d : vb[v] + d;
+                    }
+                }
+
+                j = vy.Length * Vector<T>.Count;
+            }
+
+            for (; j < columns; j++)
+            {
+                T d = TDerivative.Apply(dyRow[j], yRow[j], auxRow[j]);
+                dzRow[j] = d;
+                if (withBias)
+                {
+                    biasGradient[j] = firstSum ? d : biasGradient[j] + d;
+                }
+            }
+        }
+
+        if (withBias && overwriteBias && rows == 0)
+        {
+            biasGradient.Clear();
+        }
+    }
+
+    private static void AddRow<T>(ReadOnlySpan<T> row, Span<T> sum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vr = MemoryMarshal.Cast<T, Vector<T>>(row);
+            var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
+            for (int v = 0; v < vr.Length; v++)
+            {
+                vs[v] += vr[v];
+            }
+
+            j = vr.Length * Vector<T>.Count;
+        }
+
+        for (; j < row.Length; j++)
+        {
+            sum[j] += row[j];
+        }
+    }
+
+    private static void CheckMatrix(int rows, int columns, int length, string name)
+    {
+        if (rows < 0 || columns < 0 || (long)rows * columns != length)
+        {
+            throw new ArgumentException($"Dense kernel: {name} has {length} values, not {rows}×{columns}.");
+        }
+    }
+
+    /// <summary>dy ⊙ f′ from the stored output y (and an auxiliary stored value for swish), lane-wise and scalar
+    /// with the same operation order.</summary>
+    private interface IOutputDerivative
+    {
+        static abstract Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
+
+        static abstract T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
+    }
+
+    private struct ReluFromOutput : IOutputDerivative
+    {
+        public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<T>.Zero), dy, Vector<T>.Zero);
+
+        public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? dy : T.Zero;
+    }
+
+    private struct TanhFromOutput : IOutputDerivative
+    {
+        public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (Vector<T>.One - y * y);
+
+        public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => dy * (T.One - y * y);
+    }
+
+    private struct SigmoidFromOutput : IOutputDerivative
+    {
+        public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * y * (Vector<T>.One - y);
+
+        public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => dy * y * (T.One - y);
+    }
+
+    private struct SwishFromOutput : IOutputDerivative
+    {
+        public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (s + y * (Vector<T>.One - s));
+
+        public static T Apply<T>(T dy, T y, T s) where T : unmanaged, IFloatingPointIeee754<T> => dy * (s + y * (T.One - s));
+    }
+}
