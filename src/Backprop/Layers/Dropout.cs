@@ -1,23 +1,24 @@
 using System.Globalization;
-using Backprop.Training;
+using Backprop.Random;
 
 namespace Backprop.Layers;
 
 /// <summary>Inverted dropout: in training each element is kept with probability 1 − rate and scaled by
 /// 1/(1 − rate), otherwise zeroed; at inference the layer is the identity. Keras <c>layers.Dropout(rate, seed)</c>
-/// and PyTorch <c>nn.Dropout(p)</c>. The mask stream is seeded: the same seed gives the same masks in the same
-/// order. Set <see cref="FreezeMask"/> to reuse the last mask (for gradient checks).</summary>
+/// and PyTorch <c>nn.Dropout(p)</c>. The masks come from a Philox stream of <see cref="Seed"/> (vectorised, the
+/// same at any thread count): the same seed gives the same masks in the same order; without a seed, one is drawn
+/// from <see cref="RandomSeed"/>. Set <see cref="FreezeMask"/> to reuse the last mask (for gradient checks).</summary>
 public sealed class Dropout : Layer
 {
     private readonly RowWorkspace _mask = new();
     private readonly RowWorkspace _output = new();
     private readonly RowWorkspace _inputGradient = new();
-    private ulong _state;
+    private readonly RandomGenerator _masks;
     private bool _lastTraining;
     private bool _hasMask;
 
     /// <param name="rate">Fraction of elements dropped, in [0, 1).</param>
-    /// <param name="seed">Seed of the mask stream; default a fresh one.</param>
+    /// <param name="seed">Seed of the mask stream; default: the next seed of <see cref="RandomSeed"/>.</param>
     /// <param name="inputShape">Per-sample input shape when this is the first layer.</param>
     /// <param name="name">Unique layer name; default "dropout", ….</param>
     public Dropout(double rate, ulong? seed = null, int[]? inputShape = null, string? name = null)
@@ -29,8 +30,8 @@ public sealed class Dropout : Layer
         }
 
         Rate = rate;
-        Seed = seed ?? (ulong)System.Random.Shared.NextInt64();
-        _state = Seed;
+        Seed = seed ?? RandomSeed.NextSeed();
+        _masks = new RandomGenerator(Seed);
     }
 
     public double Rate { get; }
@@ -57,12 +58,7 @@ public sealed class Dropout : Layer
         var mask = _mask.Rows<T>(rows, InputShape);
         if (!FreezeMask || !_hasMask || mask.Length != input.Length)
         {
-            T scale = T.CreateChecked(1 / (1 - Rate));
-            foreach (ref T m in mask.AsSpan())
-            {
-                m = Shuffling.NextDouble(ref _state) >= Rate ? scale : T.Zero;
-            }
-
+            _masks.FillDropoutMask(mask.AsSpan(), keepProbability: 1 - Rate);
             _hasMask = true;
         }
 

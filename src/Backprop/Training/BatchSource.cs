@@ -1,5 +1,6 @@
 using System.Numerics;
 using Backprop.Layers;
+using Backprop.Random;
 
 namespace Backprop.Training;
 
@@ -46,7 +47,8 @@ internal sealed class BatchSource<T>
         }
     }
 
-    /// <summary>Draws this epoch's order: a permutation that depends only on (seed, epoch).</summary>
+    /// <summary>Draws this epoch's order: a uniform permutation from Philox stream <paramref name="epoch"/> of
+    /// <paramref name="seed"/>, so it depends only on (seed, epoch).</summary>
     public void BeginEpoch(ulong seed, int epoch)
     {
         if (!_shuffle)
@@ -59,7 +61,7 @@ internal sealed class BatchSource<T>
             _order[i] = i;
         }
 
-        Shuffling.Shuffle(_order, seed, (ulong)epoch);
+        new RandomGenerator(seed, stream: (ulong)epoch).Shuffle<int>(_order);
     }
 
     /// <summary>Batch <paramref name="step"/> of the epoch (views owned by this source, valid until the next call).</summary>

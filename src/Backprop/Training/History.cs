@@ -1,6 +1,6 @@
 namespace Backprop.Training;
 
-/// <summary>What <see cref="Sequential.Fit{T}"/> returns: per-epoch logs. <see cref="Values"/> is Keras's
+/// <summary>What <c>Sequential.Fit</c> returns: per-epoch logs. <see cref="Values"/> is Keras's
 /// <c>history.history</c> ({"loss": [...], "mae": [...], "val_loss": [...], …}) and <see cref="Epoch"/> its
 /// <c>history.epoch</c> (0-based epoch numbers).</summary>
 public sealed class History

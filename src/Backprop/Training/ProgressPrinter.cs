@@ -5,8 +5,9 @@ namespace Backprop.Training;
 
 /// <summary>Keras-style Fit output: at verbose 1 "Epoch 3/300" and then
 /// "10/10 ━━━━━━━━━━━━━━━━━━━━ 0s 1ms/step - loss: 12.3456 - mae: 2.3456"; at verbose 2 one line
-/// "10/10 - 0s - 1ms/step - loss: …" per epoch; nothing at verbose 0.</summary>
-internal sealed class ProgressPrinter(TextWriter output, int verbose, int epochs, int steps)
+/// "10/10 - 0s - 1ms/step - loss: …" per epoch; nothing at verbose 0. Steps per epoch not known in advance (a
+/// dataset of unknown cardinality) print as "10/Unknown", as Keras.</summary>
+internal sealed class ProgressPrinter(TextWriter output, int verbose, int epochs, int? steps)
 {
     public void BeginEpoch(int epoch)
     {
@@ -24,7 +25,7 @@ internal sealed class ProgressPrinter(TextWriter output, int verbose, int epochs
         }
 
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{stepsDone}/{steps}");
+        sb.Append(CultureInfo.InvariantCulture, $"{stepsDone}/{(steps is int known ? known.ToString(CultureInfo.InvariantCulture) : "Unknown")}");
         double seconds = elapsed.TotalSeconds;
         string perStep = PerStep(stepsDone == 0 ? 0 : seconds / stepsDone);
         if (verbose == 1)

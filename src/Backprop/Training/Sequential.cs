@@ -8,7 +8,7 @@ using Backprop.Optimizers;
 namespace Backprop.Training;
 
 /// <summary>A stack of layers, each feeding the next: Keras's <c>keras.Sequential</c> with the same workflow —
-/// <see cref="Compile"/>, <see cref="Fit{T}"/>, <see cref="Evaluate{T}"/>, <see cref="Predict{T}"/>,
+/// <see cref="Compile"/>, <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>,
 /// <see cref="TrainOnBatch{T}"/> — in float32 (default) or float64 (<c>new Sequential(dtype: DType.Float64, …)</c>).
 /// The model is built (parameters created) as soon as the first layer's input shape is known, from
 /// <c>inputShape:</c>, a leading <see cref="Input"/>, or the first batch.</summary>
@@ -59,11 +59,11 @@ public sealed partial class Sequential
     /// <summary>Where Fit writes its progress (default <see cref="Console.Out"/>).</summary>
     public TextWriter Output { get; set; } = Console.Out;
 
-    /// <summary>Seed for shuffling in <see cref="Fit{T}"/> (and anything else random the model owns) when Fit is not
+    /// <summary>Seed for shuffling in <c>Fit</c> (and anything else random the model owns) when Fit is not
     /// given one. The same seed on the same build gives bit-identical weights at any thread count.</summary>
     public ulong? Seed { get; set; }
 
-    /// <summary>Set by a callback to end <see cref="Fit{T}"/> after the current batch or epoch (Keras
+    /// <summary>Set by a callback to end <c>Fit</c> after the current batch or epoch (Keras
     /// <c>model.stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 

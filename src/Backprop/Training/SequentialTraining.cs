@@ -15,7 +15,7 @@ public sealed partial class Sequential
     private readonly Dictionary<string, double> _batchLogs = new(StringComparer.Ordinal);
     private Metric[] _metrics = [];
 
-    /// <summary>The History of the last <see cref="Fit{T}"/> (Keras <c>model.history</c>).</summary>
+    /// <summary>The History of the last <c>Fit</c> (Keras <c>model.history</c>).</summary>
     public History? History { get; private set; }
 
     /// <summary>The keys the running Fit logs at each epoch end ("loss", metrics, "val_…"), known from its start
@@ -200,22 +200,42 @@ public sealed partial class Sequential
         }
 
         EnsureBuilt(x);
-        int n = xTrain.Shape[0];
-        int steps = (n + batchSize - 1) / batchSize;
-        ulong shuffleSeed = seed ?? Seed ?? (ulong)System.Random.Shared.NextInt64();
-        var callbackList = (callbacks ?? []).ToArray();
-        var history = new History
+        ulong shuffleSeed = seed ?? Seed ?? Backprop.Random.RandomSeed.NextSeed();
+        var train = new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed);
+        var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
+        Func<Callback[], History, ProgressPrinter, IReadOnlyDictionary<string, double>>? fullBatch = null;
+        if (Optimizer is LBFGS lbfgs)
         {
-            Params = new Dictionary<string, object> { ["epochs"] = epochs, ["steps"] = steps, ["verbose"] = verbose },
-        };
+            fullBatch = (callbackList, history, progress) =>
+                FitFullBatch(lbfgs, xTrain, yTrain, xVal, yVal, batchSize, epochs, initialEpoch, callbackList, history, progress);
+        }
+
+        return RunFit(train, validation, epochs, initialEpoch, callbacks, verbose, fullBatch);
+    }
+
+    /// <summary>The epoch loop shared by every Fit overload: callbacks, progress, History, and per epoch one pass
+    /// over <paramref name="train"/> with <see cref="TrainStep{T}"/> followed by an evaluation of
+    /// <paramref name="validation"/>. <paramref name="fullBatch"/> replaces the loop for L-BFGS.</summary>
+    private History RunFit<T>(IBatchFeed<T> train, IBatchFeed<T>? validation, int epochs, int initialEpoch,
+        IReadOnlyList<Callback>? callbacks, int verbose,
+        Func<Callback[], History, ProgressPrinter, IReadOnlyDictionary<string, double>>? fullBatch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var callbackList = (callbacks ?? []).ToArray();
+        var parameters = new Dictionary<string, object> { ["epochs"] = epochs, ["verbose"] = verbose };
+        if (train.Steps is int knownSteps)
+        {
+            parameters["steps"] = knownSteps;
+        }
+
+        var history = new History { Params = parameters };
         History = history;
-        var batches = new BatchSource<T>(xTrain, yTrain, batchSize, shuffle);
-        var progress = new ProgressPrinter(Output, verbose, epochs, Optimizer is LBFGS ? 1 : steps);
+        var progress = new ProgressPrinter(Output, verbose, epochs, fullBatch is not null ? 1 : train.Steps);
         var emptyLogs = new Dictionary<string, double>();
         StopTraining = false;
         var keys = new List<string> { "loss" };
         keys.AddRange(_metrics.Select(m => m.Name));
-        if (xVal is not null)
+        if (validation is not null)
         {
             keys.AddRange(keys.ToArray().Select(k => "val_" + k));
         }
@@ -232,12 +252,12 @@ public sealed partial class Sequential
         }
 
         IReadOnlyDictionary<string, double> lastLogs = emptyLogs;
-        if (Optimizer is LBFGS lbfgs)
+        if (fullBatch is not null)
         {
-            lastLogs = FitFullBatch(lbfgs, xTrain, yTrain, xVal, yVal, batchSize, epochs, initialEpoch, callbackList, history, progress);
+            lastLogs = fullBatch(callbackList, history, progress);
         }
 
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining && Optimizer is not LBFGS; epoch++)
+        for (int epoch = initialEpoch; epoch < epochs && !StopTraining && fullBatch is null; epoch++)
         {
             foreach (var callback in callbackList)
             {
@@ -246,34 +266,37 @@ public sealed partial class Sequential
 
             progress.BeginEpoch(epoch);
             long started = Stopwatch.GetTimestamp();
-            batches.BeginEpoch(shuffleSeed, epoch);
             ResetMetrics();
             double lossSum = 0;
             long seen = 0;
-            for (int step = 0; step < steps; step++)
+            int step = 0;
+            train.BeginEpoch(epoch);
+            try
             {
-                foreach (var callback in callbackList)
+                for (; !StopTraining && train.Next(out var xb, out var yb); step++)
                 {
-                    callback.OnTrainBatchBegin(step, _batchLogs);
-                }
-
-                var (xb, yb) = batches.Batch(step);
-                double loss = TrainStep(xb, yb);
-                lossSum += loss * xb.Shape[0];
-                seen += xb.Shape[0];
-                if (callbackList.Length > 0)
-                {
-                    FillBatchLogs(lossSum / seen);
                     foreach (var callback in callbackList)
                     {
-                        callback.OnTrainBatchEnd(step, _batchLogs);
+                        callback.OnTrainBatchBegin(step, _batchLogs);
+                    }
+
+                    double loss = TrainStep(xb, yb!);
+                    int count = xb.Shape[0];
+                    lossSum += loss * count;
+                    seen += count;
+                    if (callbackList.Length > 0)
+                    {
+                        FillBatchLogs(lossSum / seen);
+                        foreach (var callback in callbackList)
+                        {
+                            callback.OnTrainBatchEnd(step, _batchLogs);
+                        }
                     }
                 }
-
-                if (StopTraining)
-                {
-                    break;
-                }
+            }
+            finally
+            {
+                train.EndEpoch();
             }
 
             var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = seen == 0 ? double.NaN : lossSum / seen };
@@ -282,9 +305,9 @@ public sealed partial class Sequential
                 logs[metric.Name] = metric.Result();
             }
 
-            if (xVal is not null && yVal is not null)
+            if (validation is not null)
             {
-                EvaluateInto(xVal, yVal, batchSize, logs, prefix: "val_");
+                EvaluateInto(validation, logs, prefix: "val_");
             }
 
             foreach (var callback in callbackList)
@@ -293,8 +316,7 @@ public sealed partial class Sequential
             }
 
             history.Append(epoch, logs);
-
-            progress.EndEpoch(steps, Stopwatch.GetElapsedTime(started), logs);
+            progress.EndEpoch(step, Stopwatch.GetElapsedTime(started), logs);
             lastLogs = logs;
         }
 
@@ -432,17 +454,30 @@ public sealed partial class Sequential
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureBuilt(x);
+        EvaluateInto(new TensorBatches<T>(x, y, batchSize, shuffle: false, seed: 0), logs, prefix);
+    }
+
+    /// <summary>Loss and metrics over one epoch of <paramref name="batches"/> in inference mode, averaged by sample
+    /// count, into logs[prefix + name].</summary>
+    private void EvaluateInto<T>(IBatchFeed<T> batches, Dictionary<string, double> logs, string prefix)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ResetMetrics();
-        int n = x.Shape[0];
-        var xView = x.SliceRows(0, 0);
-        var yView = y.SliceRows(0, 0);
         double lossSum = 0;
-        for (int start = 0; start < n; start += batchSize)
+        long n = 0;
+        batches.BeginEpoch(0);
+        try
         {
-            int count = Math.Min(batchSize, n - start);
-            xView.RebindRows(x, start, count);
-            yView.RebindRows(y, start, count);
-            lossSum += TestStep(xView, yView) * count;
+            while (batches.Next(out var xb, out var yb))
+            {
+                int count = xb.Shape[0];
+                lossSum += TestStep(xb, yb!) * count;
+                n += count;
+            }
+        }
+        finally
+        {
+            batches.EndEpoch();
         }
 
         logs[prefix + "loss"] = n == 0 ? double.NaN : lossSum / n;

@@ -1,19 +1,9 @@
 namespace Backprop.Training;
 
-/// <summary>Seeded Fisher–Yates shuffles whose result depends only on (seed, stream), never on threads or time.</summary>
+/// <summary>A tiny SplitMix64 stream for test-vector directions (gradient checks); weights, shuffling and dropout
+/// use <see cref="Random.RandomGenerator"/>.</summary>
 internal static class Shuffling
 {
-    public static void Shuffle(Span<int> values, ulong seed, ulong stream)
-    {
-        var state = Mix(seed ^ Mix(stream + 0x9E3779B97F4A7C15UL));
-        for (int i = values.Length - 1; i > 0; i--)
-        {
-            state += 0x9E3779B97F4A7C15UL;
-            int j = (int)(((UInt128)Mix(state) * (uint)(i + 1)) >> 64);
-            (values[i], values[j]) = (values[j], values[i]);
-        }
-    }
-
     /// <summary>A uniform double in [0, 1) from a SplitMix64 stream.</summary>
     public static double NextDouble(ref ulong state)
     {

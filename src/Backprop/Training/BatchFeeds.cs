@@ -1,0 +1,96 @@
+using System.Numerics;
+using Backprop.Data;
+
+namespace Backprop.Training;
+
+/// <summary>Where the fit and evaluation loops get their batches from: tensors cut into (optionally shuffled)
+/// batches, or a <see cref="Dataset{T}"/> enumerated once per epoch. Batches are views valid until the next
+/// <see cref="Next"/>.</summary>
+internal interface IBatchFeed<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Batches per epoch, or null when the source cannot tell in advance.</summary>
+    int? Steps { get; }
+
+    /// <summary>Starts epoch <paramref name="epoch"/> (draws the shuffle order, opens the dataset enumerator).</summary>
+    void BeginEpoch(int epoch);
+
+    /// <summary>The next batch of the epoch; false at its end. <paramref name="y"/> is null for a features-only
+    /// dataset.</summary>
+    bool Next(out Tensor<T> x, out Tensor<T>? y);
+
+    /// <summary>Ends the epoch (releases the dataset enumerator, stopping any prefetch thread).</summary>
+    void EndEpoch();
+}
+
+/// <summary>(x, y) tensors in batches of a fixed size, reshuffled every epoch from (seed, epoch) when asked.</summary>
+internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle, ulong seed) : IBatchFeed<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly BatchSource<T> _source = new(x, y, batchSize, shuffle);
+    private readonly int _steps = (x.Shape[0] + batchSize - 1) / batchSize;
+    private int _step;
+
+    public int? Steps => _steps;
+
+    public void BeginEpoch(int epoch)
+    {
+        _source.BeginEpoch(seed, epoch);
+        _step = 0;
+    }
+
+    public bool Next(out Tensor<T> x, out Tensor<T>? y)
+    {
+        if (_step >= _steps)
+        {
+            (x, y) = (null!, null);
+            return false;
+        }
+
+        (x, y) = _source.Batch(_step++);
+        return true;
+    }
+
+    public void EndEpoch()
+    {
+    }
+}
+
+/// <summary>A batched dataset, one enumeration per epoch (its own Shuffle stage reorders it each time).</summary>
+internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private Dataset<T>.Enumerator _epoch;
+    private bool _open;
+
+    public int? Steps => data.Cardinality >= 0 ? (int)Math.Min(data.Cardinality, int.MaxValue) : null;
+
+    public void BeginEpoch(int epoch)
+    {
+        EndEpoch();
+        _epoch = data.GetEnumerator();
+        _open = true;
+    }
+
+    public bool Next(out Tensor<T> x, out Tensor<T>? y)
+    {
+        if (!_open || !_epoch.MoveNext())
+        {
+            (x, y) = (null!, null);
+            return false;
+        }
+
+        var batch = _epoch.Current;
+        (x, y) = (batch.X, batch.Y);
+        return true;
+    }
+
+    public void EndEpoch()
+    {
+        if (_open)
+        {
+            _open = false;
+            _epoch.Dispose();
+        }
+    }
+}
