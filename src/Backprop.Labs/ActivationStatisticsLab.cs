@@ -198,7 +198,8 @@ public sealed class ActivationStatisticsLab : ILab
         context.Figure(
             Charts.DensityHistogramGrid(panels, HistogramBins, "Part 1: tanh activations of each layer, one input", columns: 3, xLabel: "activation h"),
             "part1-histograms",
-            "Normalised density histograms (area 1, 50 bins) of each layer's 8,192 or 4,096 tanh outputs for one input, per initialisation scheme.");
+            $"Normalised density histograms (area 1, {HistogramBins} bins on [−1, 1]) of each layer's tanh outputs " +
+            $"({string.Join(", ", widths.Skip(1).Select(w => w.ToString("N0", CultureInfo.InvariantCulture)))} units) for one input, per initialisation scheme.");
 
         context.Table(
             "Part 1: activations per layer and scheme (saturated: |h| > 0.99)",
@@ -235,10 +236,12 @@ public sealed class ActivationStatisticsLab : ILab
         context.Finding(
             $"Glorot uniform (same variance 2/(fan_in + fan_out)) behaves like Glorot normal: std {Range(glorotUniform, st => st.StandardDeviation)}, " +
             $"at most {Pct(glorotUniform.Max(st => st.SaturatedFraction))} saturated; the two schemes' per-layer stds differ by at most {maxDifference:F3}.");
+        double normalDrift = glorotNormal[^1].StandardDeviation / glorotNormal[0].StandardDeviation;
+        double uniformDrift = glorotUniform[^1].StandardDeviation / glorotUniform[0].StandardDeviation;
         context.Finding(
-            $"Under both Glorot schemes the std falls from layer 1 to layer 5 ({glorotNormal[0].StandardDeviation:F3} → {glorotNormal[^1].StandardDeviation:F3} normal, " +
-            $"{glorotUniform[0].StandardDeviation:F3} → {glorotUniform[^1].StandardDeviation:F3} uniform): tanh shrinks its input (|tanh z| < |z|) and Glorot's " +
-            "variance is a compromise between fan-in and fan-out, not a gain that exactly preserves it.");
+            $"From layer 1 to layer 5 the Glorot activations' std goes {glorotNormal[0].StandardDeviation:F3} → {glorotNormal[^1].StandardDeviation:F3} (normal, ×{normalDrift:F2}) " +
+            $"and {glorotUniform[0].StandardDeviation:F3} → {glorotUniform[^1].StandardDeviation:F3} (uniform, ×{uniformDrift:F2}), against " +
+            $"{normal[0].StandardDeviation:F3} → {normal[^1].StandardDeviation:F3} for N(0, 1), where every layer sits against tanh's bounds.");
     }
 
     private static void RunMnistNetworks(LabContext context)
@@ -325,6 +328,16 @@ public sealed class ActivationStatisticsLab : ILab
 
         if (configs[0].Rule == SaturationRule.None)
         {
+            var zeroFractions = configs.Select(c => results[c].Select(st => st.ZeroFraction).ToArray()).ToList();
+            if (zeroFractions.All(z => z.SequenceEqual(zeroFractions[0])))
+            {
+                context.Finding(
+                    $"{activation}: every initialiser switches off exactly the same outputs in every layer (layer 1 to 5: " +
+                    string.Join(", ", zeroFractions[0].Select(Pct)) + " zeros). With zero biases ReLU is positively homogeneous, relu(a·z) = a·relu(z) " +
+                    "for a > 0, and these initialisers draw the same standardised values from the same seeds, so they differ only by a scale per layer: " +
+                    "the scale decides whether the signal fades, never which units fire.");
+            }
+
             context.Finding(
                 $"{activation}: zero outputs in layer 5: " + string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c][^1].ZeroFraction)}")) +
                 "; dead units (0 for every image) over all layers: " +

@@ -24,8 +24,9 @@ internal enum SaturationRule
 /// passes no gradient for any of these inputs).</param>
 internal sealed record ActivationStatistics(long Count, double Mean, double StandardDeviation, double SaturatedFraction, double ZeroFraction, double DeadUnitFraction)
 {
-    /// <summary>The threshold of "saturated": 0.99 on the activation's output scale.</summary>
-    public const double SaturationLevel = 0.99;
+    /// <summary>The threshold of "saturated": 0.99 on the activation's output scale, compared in float32 as numpy
+    /// compares a float32 array with <c>0.99</c> (so 0.99f itself, 0.99000001, is not saturated).</summary>
+    public const float SaturationLevel = 0.99f;
 
     /// <summary>Statistics of <paramref name="activations"/>, a row-major (rows × <paramref name="units"/>) block.</summary>
     /// <exception cref="ArgumentException">The length is not a positive multiple of <paramref name="units"/>.</exception>
@@ -82,7 +83,7 @@ internal sealed record ActivationStatistics(long Count, double Mean, double Stan
     public static bool IsSaturated(float h, SaturationRule rule) => rule switch
     {
         SaturationRule.Tanh => Math.Abs(h) > SaturationLevel,
-        SaturationRule.Sigmoid => h < 1 - SaturationLevel || h > SaturationLevel,
+        SaturationRule.Sigmoid => h < 0.01f || h > SaturationLevel,
         _ => false,
     };
 }
