@@ -195,17 +195,20 @@ public sealed class ActivationStatisticsLab : ILab
         }
 
         context.Record("part1.histogram_edges", Density.Linspace(-1, 1, HistogramBins + 1));
-        context.Figure(
-            Charts.DensityHistogramGrid(panels, HistogramBins, "Part 1: tanh activations of each layer, one input", columns: 3, xLabel: "activation h"),
-            "part1-histograms",
-            $"Normalised density histograms (area 1, {HistogramBins} bins on [−1, 1]) of each layer's tanh outputs " +
-            $"({string.Join(", ", widths.Skip(1).Select(w => w.ToString("N0", CultureInfo.InvariantCulture)))} units) for one input, per initialisation scheme.");
+        // One full-width chart per scheme: five overlaid layers stay legible, and [−1, 1] is tanh's whole range.
+        foreach (var scheme in WideSchemes)
+        {
+            context.Figure(
+                Charts.DensityHistograms(panels[scheme.Label], HistogramBins, $"Part 1: tanh activations per layer, {scheme.Label} weights", "activation h", (-1, 1)),
+                $"part1-histograms-{scheme.Key}",
+                $"{scheme.Label}: normalised density histograms (area 1, {HistogramBins} bins on [−1, 1]) of each layer's tanh outputs " +
+                $"({string.Join(", ", widths.Skip(1).Select(w => w.ToString("N0", CultureInfo.InvariantCulture)))} units) for one input.");
+        }
 
         context.Table(
             "Part 1: activations per layer and scheme (saturated: |h| > 0.99)",
-            ["scheme", "layer", "units", "mean", "std", "saturated %"],
-            WideSchemes.SelectMany(scheme => statistics[scheme.Key].Select((st, l) => (IReadOnlyList<object?>)
-                [scheme.Label, l + 1, widths[l + 1], st.Mean, st.StandardDeviation, 100 * st.SaturatedFraction])));
+            LayerHeaders("scheme", widths.Skip(1)),
+            WideSchemes.SelectMany(scheme => LayerRows(scheme.Label, statistics[scheme.Key], SaturationRule.Tanh)));
 
         context.Table(
             "Part 1: time to draw every weight and run the forward pass",
@@ -231,11 +234,11 @@ public sealed class ActivationStatisticsLab : ILab
             $"{Pct(normal.Skip(1).Max(st => st.SaturatedFraction))} of the deeper layers' (std of h {Range(normal, st => st.StandardDeviation)}): tanh′ ≈ 0 almost everywhere.");
         context.Finding(
             $"Glorot normal gives layer 1 pre-activations of standard deviation {glorotZ:F2} and keeps the activations' std within " +
-            $"{Range(glorotNormal, st => st.StandardDeviation)} over the five layers, with at most {Pct(glorotNormal.Max(st => st.SaturatedFraction))} saturated.");
+            $"{Range(glorotNormal, st => st.StandardDeviation)} over the five layers, with {AtMost(glorotNormal.Max(st => st.SaturatedFraction))} saturated.");
         double maxDifference = glorotNormal.Zip(glorotUniform, (a, b) => Math.Abs(a.StandardDeviation - b.StandardDeviation)).Max();
         context.Finding(
             $"Glorot uniform (same variance 2/(fan_in + fan_out)) behaves like Glorot normal: std {Range(glorotUniform, st => st.StandardDeviation)}, " +
-            $"at most {Pct(glorotUniform.Max(st => st.SaturatedFraction))} saturated; the two schemes' per-layer stds differ by at most {maxDifference:F3}.");
+            $"{AtMost(glorotUniform.Max(st => st.SaturatedFraction))} saturated; the two schemes' per-layer stds differ by at most {maxDifference:F3}.");
         double normalDrift = glorotNormal[^1].StandardDeviation / glorotNormal[0].StandardDeviation;
         double uniformDrift = glorotUniform[^1].StandardDeviation / glorotUniform[0].StandardDeviation;
         context.Finding(
@@ -291,7 +294,18 @@ public sealed class ActivationStatisticsLab : ILab
                 }
 
                 results[config] = layerStats;
-                violins[config] = Charts.ViolinPlot(groups, config.Scheme.Label, $"{config.Activation}(z)");
+                var violin = Charts.ViolinPlot(groups, config.Scheme.Label, $"{config.Activation}(z)");
+                // The activation's whole output range on every panel, so panels compare at a glance.
+                if (config.Rule == SaturationRule.Tanh)
+                {
+                    violin.Plot.Axes.SetLimitsY(-1.05, 1.05);
+                }
+                else if (config.Rule == SaturationRule.Sigmoid)
+                {
+                    violin.Plot.Axes.SetLimitsY(-0.03, 1.03);
+                }
+
+                violins[config] = violin;
                 progress.Report(c + 1, $"{config.Activation} / {config.Scheme.Label}");
             }
         }
@@ -304,13 +318,10 @@ public sealed class ActivationStatisticsLab : ILab
                 $"part2-{activation}-violins",
                 $"Violin plots of each hidden layer's {activation} outputs ({samples:N0} images × {units} units per violin) for " +
                 string.Join(", ", configs.Select(c => c.Scheme.Label)) + ": Gaussian KDE outline, min–max line, interquartile bar, median dot.");
-            bool relu = configs[0].Rule == SaturationRule.None;
             context.Table(
                 $"Part 2: {activation} activations per layer",
-                relu ? ["initialiser", "layer", "mean", "std", "zero %", "dead units %"] : ["initialiser", "layer", "mean", "std", "saturated %"],
-                configs.SelectMany(c => results[c].Select((st, l) => (IReadOnlyList<object?>)(relu
-                    ? [c.Scheme.Label, l + 1, st.Mean, st.StandardDeviation, 100 * st.ZeroFraction, 100 * st.DeadUnitFraction]
-                    : [c.Scheme.Label, l + 1, st.Mean, st.StandardDeviation, 100 * st.SaturatedFraction]))));
+                LayerHeaders("initialiser", Enumerable.Repeat(units, depth)),
+                configs.SelectMany(c => LayerRows(c.Scheme.Label, results[c], c.Rule)));
             MnistFindings(context, activation, configs, results);
         }
     }
@@ -324,7 +335,10 @@ public sealed class ActivationStatisticsLab : ILab
         var steadiest = configs.MinBy(c => Math.Abs(Math.Log(Ratio(c))))!;
         context.Finding(
             $"{activation}: the std of the activations from layer 1 to layer 5 is " + string.Join("; ", configs.Select(Trend)) +
-            $". {steadiest.Scheme.Label} keeps it steadiest (layer 5 / layer 1 = {Ratio(steadiest):F2}).");
+            $". {steadiest.Scheme.Label} keeps it steadiest (layer 5 / layer 1 = {Ratio(steadiest):F2})" +
+            (results[steadiest].Max(st => st.SaturatedFraction) > 0.05
+                ? $", but only because up to {Pct(results[steadiest].Max(st => st.SaturatedFraction))} of its units are pinned at the bounds."
+                : "."));
 
         if (configs[0].Rule == SaturationRule.None)
         {
@@ -366,6 +380,31 @@ public sealed class ActivationStatisticsLab : ILab
         var images = Images.ScalePixels(split.XTrain.SliceRows(0, samples).Clone(), flatten: true);
         return (images, source);
     }
+
+    private static string[] LayerHeaders(string first, IEnumerable<int> units) =>
+        [first, "quantity", .. units.Select((u, l) => $"layer {l + 1} ({u})")];
+
+    /// <summary>Table rows for one scheme: its statistics with one column per layer.</summary>
+    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, ActivationStatistics[] layers, SaturationRule rule)
+    {
+        IReadOnlyList<object?> Row(string quantity, Func<ActivationStatistics, double> select) =>
+            [label, quantity, .. layers.Select(st => (object?)select(st))];
+
+        yield return Row("mean", st => st.Mean);
+        yield return Row("std", st => st.StandardDeviation);
+        if (rule == SaturationRule.None)
+        {
+            yield return Row("zero %", st => 100 * st.ZeroFraction);
+            yield return Row("dead units %", st => 100 * st.DeadUnitFraction);
+        }
+        else
+        {
+            yield return Row("saturated %", st => 100 * st.SaturatedFraction);
+        }
+    }
+
+    /// <summary>"no unit" for 0, else the largest share as a percentage.</summary>
+    private static string AtMost(double fraction) => fraction == 0 ? "no unit" : $"at most {Pct(fraction)}";
 
     private static string Pct(double fraction) => (100 * fraction).ToString(fraction < 0.001 && fraction > 0 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 

@@ -89,7 +89,7 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
         }
 
         Assert.True(File.Exists(_run.Result.ReportPath));
-        Assert.Equal(4, Directory.GetFiles(_run.Folder, "*.png").Length);
+        Assert.Equal(6, Directory.GetFiles(_run.Folder, "*.png").Length);
     }
 
     [Fact]
