@@ -8,6 +8,7 @@ public static class LabCatalog
     [
         new BackpropStepLab(),
         new MnistGradientsLab(),
+        new ActivationStatisticsLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
