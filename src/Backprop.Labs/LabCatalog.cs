@@ -4,7 +4,10 @@ namespace Backprop.Labs;
 /// added here.</summary>
 public static class LabCatalog
 {
-    public static IReadOnlyList<ILab> All { get; } = [];
+    public static IReadOnlyList<ILab> All { get; } =
+    [
+        new BostonHousingLab(),
+    ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
     public static ILab? Find(string name) => All.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
