@@ -109,8 +109,8 @@ public sealed class BostonHousingLab : ILab
         context.Record("data.element_spec", dataset.ElementSpec.ToString());
         context.Record("data.batches_per_epoch", dataset.Cardinality);
         context.Paragraph(
-            "Sequential.Fit has no overload taking a Dataset yet, so training passes the same tensors to Fit with batchSize 32 and shuffle on: " +
-            "it reshuffles the 303 rows every epoch from the run's seed and cuts them into the same batches (9 of 32 and one of 15).");
+            $"Sequential.Fit has no overload taking a Dataset yet, so training passes the same tensors to Fit with batchSize {BostonHousingTraining.BatchSize} and shuffle on: " +
+            $"it reshuffles the {data.YTrain.Shape[0]} rows every epoch from the run's seed and cuts them into the same {batchSizes.Count} batches per epoch.");
         return data;
     }
 
@@ -272,7 +272,7 @@ public sealed class BostonHousingLab : ILab
             context.Record($"seeds.{key}.diverged", values.Count(r => r.Diverged));
         }
 
-        SeedFindings(context, runs, stats, epochs);
+        SeedFindings(context, data, runs, stats, epochs);
 
         var all = runs.Values.SelectMany(r => r).ToList();
         double seconds = all.Sum(r => r.Seconds);
@@ -284,7 +284,7 @@ public sealed class BostonHousingLab : ILab
         context.Paragraph($"{all.Count} trainings, {steps:N0} optimiser steps (plus a validation pass per epoch) in {F(seconds, 3)} s of training: {F(seconds / steps * 1e6, 3)} µs per step.");
     }
 
-    private static void SeedFindings(LabContext context, Dictionary<BostonHousingVariant, List<BostonHousingRun>> runs,
+    private static void SeedFindings(LabContext context, BostonHousingData data, Dictionary<BostonHousingVariant, List<BostonHousingRun>> runs,
         Dictionary<BostonHousingVariant, (double Mean, double Std)> stats, int epochs)
     {
         var ranked = s_variants.Where(v => double.IsFinite(stats[v].Mean)).OrderBy(v => stats[v].Mean).ToList();
@@ -309,7 +309,10 @@ public sealed class BostonHousingLab : ILab
             : finite.Length == 0
                 ? $"diverged (non-finite training loss) in all {raw.Count} seeds, so it never produced a usable model"
                 : $"diverged (non-finite training loss) in {diverged} of {raw.Count} seeds; the other {finite.Length} reached a mean best validation MAE of {F(finite.Average())}, {F(finite.Average() / standardised.Mean, 3)}× that of (b)";
-        context.Finding($"Without standardisation (c) {rawOutcome}. With SGD at η = {LabContext.Format(BostonHousingTraining.LearningRate)}, features in the hundreds (TAX, B) make the first gradients too large for the step size.");
+        var mean = data.Scaler.Mean!.ToArray();
+        int largest = Array.IndexOf(mean, mean.Max());
+        int smallest = Array.IndexOf(mean, mean.Min());
+        context.Finding($"Without standardisation (c) {rawOutcome}. The raw feature means range from {F(mean[smallest])} ({BostonHousing.FeatureNames[smallest]}) to {F(mean[largest])} ({BostonHousing.FeatureNames[largest]}), so one learning rate cannot suit every weight of the first layer.");
 
         foreach (var variant in s_variants)
         {
