@@ -146,8 +146,20 @@ public sealed class BostonHousingLab : ILab
         }
 
         var history = run.History.Values;
-        context.Figure(Charts.LearningCurves(history, "loss", $"({key}) MSE", logY: true), $"{key}-mse", $"({key}) Training and validation MSE per epoch (log scale).");
-        context.Figure(Charts.LearningCurves(history, "mae", $"({key}) MAE", markBestEpoch: true), $"{key}-mae", $"({key}) Training and validation MAE per epoch; the dashed line marks the restored epoch.");
+        if (history.Values.Any(values => values.Any(double.IsFinite)))
+        {
+            context.Figure(Charts.LearningCurves(history, "loss", $"({key}) MSE", logY: true), $"{key}-mse", $"({key}) Training and validation MSE per epoch (log scale).");
+            context.Figure(Charts.LearningCurves(history, "mae", $"({key}) MAE", logY: true, markBestEpoch: true), $"{key}-mae", $"({key}) Training and validation MAE per epoch (log scale); the dashed line marks the restored epoch.");
+        }
+        else
+        {
+            context.Paragraph($"({key}) No epoch ended with a finite loss or MAE, so there are no learning curves to draw.");
+        }
+
+        if (variant == BostonHousingVariant.Raw)
+        {
+            ReportFirstSteps(context, data);
+        }
         context.Table($"({key}) Best weights", ["validation MSE", "validation MAE", "test MSE", "test MAE", "best epoch", "epochs trained", "seconds"],
             [[run.BestValMse, run.BestValMae, run.TestMse, run.TestMae, run.BestEpoch, run.EpochsRun, run.Seconds]]);
 
@@ -161,6 +173,28 @@ public sealed class BostonHousingLab : ILab
         return run;
     }
 
+    /// <summary>Why (c) fails, step by step: the first epoch of (b) and (c) from the same initial weights.</summary>
+    private static void ReportFirstSteps(LabContext context, BostonHousingData data)
+    {
+        var standardised = BostonHousingTraining.FirstEpochStepLosses(BostonHousingVariant.Standardised, data, context.Seed);
+        var raw = BostonHousingTraining.FirstEpochStepLosses(BostonHousingVariant.Raw, data, context.Seed);
+        context.Table("Batch loss (MSE) at each step of a first epoch in row order, same initial weights",
+            ["step", "(b) standardised", "(c) raw"],
+            standardised.Select((loss, i) => (IReadOnlyList<object?>)[i + 1, loss, raw[i]]));
+        context.Record("c.first_epoch_step_losses", raw);
+        context.Record("b.first_epoch_step_losses", standardised);
+
+        int firstNonFinite = Array.FindIndex(raw, v => !double.IsFinite(v));
+        int largest = Array.IndexOf(raw, raw.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max());
+        string growth = largest >= 0
+            ? $"(c)'s batch loss grows from {F(raw[0])} to {F(raw[largest])} at step {largest + 1}"
+            : "(c)'s batch loss is never finite";
+        string end = firstNonFinite >= 0
+            ? $" and is no longer finite from step {firstNonFinite + 1}"
+            : $" and stays finite ({F(raw[^1])} at the last step)";
+        context.Finding($"{growth}{end}, while (b)'s falls from {F(standardised[0])} to {F(standardised[^1])} over the same {standardised.Length} steps.");
+    }
+
     private static string DescribeRun(BostonHousingRun run, string key, int epochs)
     {
         string stop = run.StoppedEpoch > 0
@@ -169,7 +203,12 @@ public sealed class BostonHousingLab : ILab
         string divergence = run.Diverged
             ? $" The training loss became non-finite in epoch {run.History["loss"].ToList().FindIndex(v => !double.IsFinite(v)) + 1}."
             : "";
-        return $"({key}) The best validation MAE is {F(run.BestValMae)} about ${Dollars(run.BestValMae)} per home; MSE {F(run.BestValMse)}) at epoch {run.BestEpoch}; {stop}.{divergence}";
+        if (!double.IsFinite(run.BestValMae))
+        {
+            return $"({key}) No epoch reached a finite validation MAE, so the restored weights (epoch {run.BestEpoch}) are useless; {stop}.{divergence}";
+        }
+
+        return $"({key}) The best validation MAE is {F(run.BestValMae)} (about ${Dollars(run.BestValMae)} per home; MSE {F(run.BestValMse)}) at epoch {run.BestEpoch}; {stop}.{divergence}";
     }
 
     // ---- comparison ------------------------------------------------------------------------------------------
@@ -180,7 +219,8 @@ public sealed class BostonHousingLab : ILab
         var curves = new Dictionary<string, IReadOnlyList<double>>();
         foreach (var variant in s_variants)
         {
-            curves[Label(variant)] = runs[variant].History["val_mae"];
+            var values = runs[variant].History["val_mae"];
+            curves[values.Any(double.IsFinite) ? Label(variant) : Label(variant) + " (no finite value)"] = values;
         }
 
         context.Figure(Charts.OverlayCurves(curves, "Validation MAE", "validation MAE", logY: true), "comparison-val-mae",
@@ -204,7 +244,7 @@ public sealed class BostonHousingLab : ILab
     {
         if (!double.IsFinite(value))
         {
-            return $"Its validation MAE is not finite, against {F(reference)} for {referenceName}.";
+            return $"Its best validation MAE is not finite (training diverged), against {F(reference)} for {referenceName}.";
         }
 
         double difference = value - reference;
@@ -252,12 +292,20 @@ public sealed class BostonHousingLab : ILab
         }
 
         var stats = s_variants.ToDictionary(v => v, v => MeanStd(runs[v].Select(r => r.BestValMae).ToArray()));
-        rows.Add(["mean ± std", .. s_variants.SelectMany(v => new object?[] { $"{F(stats[v].Mean)} ± {F(stats[v].Std)}", runs[v].Average(r => r.EpochsRun) })]);
+        rows.Add(["mean ± std", .. s_variants.SelectMany(v => new object?[] { $"{F(stats[v].Mean, 3)} ± {F(stats[v].Std, 2)}", runs[v].Average(r => r.EpochsRun) })]);
         context.Table($"Best validation MAE and epochs trained per seed (fewer than {epochs}: early stopping fired)",
             ["seed", "(b) MAE", "(b) epochs", "(c) MAE", "(c) epochs", "(d) MAE", "(d) epochs"], rows);
 
-        context.Figure(Charts.BarChart(s_variants.Select(Label).ToArray(), s_variants.Select(v => stats[v].Mean).ToArray(), s_variants.Select(v => stats[v].Std).ToArray(),
-            $"Best validation MAE over {seedCount} seeds (mean ± std)", "validation MAE"), "seeds-val-mae", $"Mean ± std of the best validation MAE over seeds {string.Join(", ", seeds)}.");
+        // A variant without a finite mean (some seed diverged) has no bar to draw; the caption says so.
+        var plotted = s_variants.Where(v => double.IsFinite(stats[v].Mean)).ToArray();
+        var missing = s_variants.Except(plotted).Select(Label).ToArray();
+        string caption = $"Mean ± std of the best validation MAE over seeds {string.Join(", ", seeds)}." +
+            (missing.Length == 0 ? "" : $" Not drawn, because a seed diverged: {string.Join(", ", missing)}.");
+        if (plotted.Length > 0)
+        {
+            context.Figure(Charts.BarChart(plotted.Select(Label).ToArray(), plotted.Select(v => stats[v].Mean).ToArray(), plotted.Select(v => stats[v].Std).ToArray(),
+                $"Best validation MAE over {seedCount} seeds (mean ± std)", "validation MAE"), "seeds-val-mae", caption);
+        }
 
         foreach (var variant in s_variants)
         {
@@ -297,7 +345,10 @@ public sealed class BostonHousingLab : ILab
             string separation = gap > spread
                 ? "larger than either standard deviation, so the ranking holds across seeds"
                 : "within one standard deviation, so the seeds do not separate them clearly";
-            context.Finding($"{Label(best)} is best on average ({F(stats[best].Mean)} ± {F(stats[best].Std)}), {F(gap)} ahead of {Label(second)} ({F(stats[second].Mean)} ± {F(stats[second].Std)}): a gap {separation}.");
+            int wins = runs[best].Zip(runs[second]).Count(pair => pair.First.BestValMae < pair.Second.BestValMae);
+            context.Finding(
+                $"{Label(best)} is best on average ({F(stats[best].Mean, 3)} ± {F(stats[best].Std, 2)}), {F(gap, 3)} ahead of {Label(second)} ({F(stats[second].Mean, 3)} ± {F(stats[second].Std, 2)}): " +
+                $"a gap {separation}; it wins in {wins} of {runs[best].Count} seeds.");
         }
 
         var raw = runs[BostonHousingVariant.Raw];

@@ -43,8 +43,14 @@ public class BostonHousingLabTests : IClassFixture<BostonHousingQuickRun>
         Assert.Contains("Total params", html);
         Assert.Contains("--quick", html);
 
-        // b, c and d each draw MSE and MAE curves, plus the overlay and the seed bar chart.
-        Assert.Equal(8, System.IO.Directory.GetFiles(_run.Directory, "*.png").Length);
+        // b and d draw MSE and MAE curves (c too unless it never had a finite value), plus the overlay and the seed bar chart.
+        var figures = System.IO.Directory.GetFiles(_run.Directory, "*.png").Select(Path.GetFileName).ToArray();
+        foreach (string name in new[] { "b-mse", "b-mae", "d-mse", "d-mae", "comparison-val-mae", "seeds-val-mae" })
+        {
+            Assert.Single(figures, f => f!.EndsWith($"-{name}.png", StringComparison.Ordinal));
+        }
+
+        Assert.Contains("Batch loss (MSE) at each step", html);
     }
 
     [Fact]
@@ -80,6 +86,7 @@ public class BostonHousingLabTests : IClassFixture<BostonHousingQuickRun>
         Assert.Equal(2, results["seeds.c.best_val_mae"]!.AsArray().Count);
 
         Assert.True(Number(results, "timing.optimizer_steps") > 0);
+        AssertFiniteArray(results, "b.first_epoch_step_losses", 10);
     }
 
     [Fact]

@@ -82,9 +82,7 @@ internal static class BostonHousingTraining
     public static BostonHousingRun Train(BostonHousingVariant variant, BostonHousingData data, int seed, int epochs, Callback? progress = null)
     {
         var model = BuildModel(variant, seed);
-        var (xTrain, xValidation, xTest) = variant == BostonHousingVariant.Standardised
-            ? (data.XTrain, data.XValidation, data.XTest)
-            : (data.XTrainRaw, data.XValidationRaw, data.XTestRaw);
+        var (xTrain, xValidation, xTest) = Inputs(variant, data);
         var earlyStopping = new EarlyStopping(monitor: "val_mae", patience: Patience, restoreBestWeights: true);
         Callback[] callbacks = progress is null ? [earlyStopping] : [earlyStopping, progress];
 
@@ -99,8 +97,32 @@ internal static class BostonHousingTraining
             validation["mae"], validation["loss"], test["mae"], test["loss"], clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The loss of each step of a first epoch taken in row order (no shuffling), from the initial weights
+    /// of <see cref="BuildModel"/>: shows how fast a variant's training blows up. Each value is the batch loss
+    /// before that step's update (Keras <c>train_on_batch</c>).</summary>
+    public static double[] FirstEpochStepLosses(BostonHousingVariant variant, BostonHousingData data, int seed)
+    {
+        var model = BuildModel(variant, seed);
+        var (xTrain, _, _) = Inputs(variant, data);
+        int rows = xTrain.Shape[0];
+        var losses = new double[(rows + BatchSize - 1) / BatchSize];
+        for (int step = 0; step < losses.Length; step++)
+        {
+            int start = step * BatchSize;
+            int count = Math.Min(BatchSize, rows - start);
+            losses[step] = model.TrainOnBatch(xTrain.SliceRows(start, count), data.YTrain.SliceRows(start, count));
+        }
+
+        return losses;
+    }
+
     /// <summary>The seed of the batch order of a run (also the seed of the lab's demonstration Dataset).</summary>
     public static ulong ShuffleSeed(int seed) => unchecked((ulong)(uint)seed);
+
+    private static (Tensor<float> Train, Tensor<float> Validation, Tensor<float> Test) Inputs(BostonHousingVariant variant, BostonHousingData data) =>
+        variant == BostonHousingVariant.Standardised
+            ? (data.XTrain, data.XValidation, data.XTest)
+            : (data.XTrainRaw, data.XValidationRaw, data.XTestRaw);
 
     // Distinct per layer and per run seed: seeds s and s + 1 give kernels 4s+1…4s+3 and 4s+5…4s+7.
     private static int LayerSeed(int seed, int layer) => unchecked((seed * 4) + layer);
