@@ -77,10 +77,11 @@ public static class BackpropCommand
             }
 
             string? outDir = parse.GetValue(outOption);
+            bool oneFolderPerLab = labs.Count > 1 || requested.Any(n => string.Equals(n, "all", StringComparison.OrdinalIgnoreCase));
             var console = CreateConsole(output);
             foreach (var l in labs.Distinct())
             {
-                string? labOut = outDir is null ? null : labs.Count > 1 ? Path.Combine(outDir, l.Name) : outDir;
+                string? labOut = outDir is null ? null : oneFolderPerLab ? Path.Combine(outDir, l.Name) : outDir;
                 var options = new LabRunOptions(parse.GetValue(seedOption), parse.GetValue(quickOption), parse.GetValue(threadsOption), labOut, data);
                 try
                 {

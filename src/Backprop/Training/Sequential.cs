@@ -199,10 +199,18 @@ public sealed partial class Sequential
         sb.Append(CultureInfo.InvariantCulture, $" Non-trainable params: {total - trainable:N0} ({MemorySize((total - trainable) * bytes)})\n");
         return sb.ToString();
 
-        static string Fit(string text, int width) => text.Length >= width ? text[..(width - 1)] + "…" : text.PadRight(width);
+        static string Fit(string text, int width) => text.Length >= width ? text[..(width - 2)] + "… " : text.PadRight(width);
     }
 
     public override string ToString() => $"Sequential '{Name}' ({_layers.Count} layers, {DType.Name()})";
+
+    /// <summary>The model's config (Keras <c>get_config()</c> with its class name) as indented JSON, printable like
+    /// Keras's config dump; weights are not included.</summary>
+    public string GetConfig() => Serialization.ModelConfig.ToJson(this);
+
+    /// <summary>A new model, freshly initialised, from a config made by <see cref="GetConfig"/> (Keras
+    /// <c>Sequential.from_config</c>). Only Backprop's known layer types can be created.</summary>
+    public static Sequential FromConfig(string json) => Serialization.ModelConfig.FromJson(json);
 
     /// <summary>Keras's <c>readable_memory_size</c>: "3.88 KB", "0.00 B".</summary>
     internal static string MemorySize(long bytes)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using Backprop.Activations;
 using Backprop.Layers;
 using Backprop.Losses;
 using Backprop.Metrics;
@@ -27,7 +28,9 @@ public sealed partial class Sequential
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
-        var resolved = (metrics ?? []).Select(m => m ?? throw new ArgumentException("Metrics must not contain null.", nameof(metrics))).ToArray();
+        var resolved = (metrics ?? [])
+            .Select(m => MetricRegistry.Resolve(m ?? throw new ArgumentException("Metrics must not contain null.", nameof(metrics)), loss))
+            .ToArray();
         var duplicate = resolved.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -467,7 +470,6 @@ public sealed partial class Sequential
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var gradient = _lossGradient.Rows<T>(output.Shape[0], _layers[^1].OutputShape);
-        Loss!.Backward(y, output, gradient);
         for (int i = 0; i < _layers.Count; i++)
         {
             _layers[i].OverwriteGradients = true;
@@ -476,7 +478,25 @@ public sealed partial class Sequential
         try
         {
             Tensor<T>? g = gradient;
-            for (int i = _layers.Count - 1; i >= 0; i--)
+            int next = _layers.Count - 1;
+            switch (FusedOutput())
+            {
+                case FusedOutputKind.SoftmaxDense or FusedOutputKind.SigmoidDense:
+                    // ∂L/∂z straight from the loss (ŷ − y for cross-entropy), skipping the activation's Jacobian.
+                    FusedBackward(y, output, gradient);
+                    g = ((Dense)_layers[^1]).BackwardFromPreActivation(gradient, needInputGradient: _layers.Count > 1);
+                    next--;
+                    break;
+                case FusedOutputKind.SoftmaxLayer or FusedOutputKind.SigmoidLayer:
+                    FusedBackward(y, output, gradient);
+                    next--;
+                    break;
+                default:
+                    Loss!.Backward(y, output, gradient);
+                    break;
+            }
+
+            for (int i = next; i >= 0; i--)
             {
                 g = _layers[i].BackwardInternal(g!, needInputGradient: i > 0);
             }
@@ -492,6 +512,49 @@ public sealed partial class Sequential
             {
                 _layers[i].OverwriteGradients = false;
             }
+        }
+    }
+
+    private enum FusedOutputKind
+    {
+        None,
+        SoftmaxDense,
+        SigmoidDense,
+        SoftmaxLayer,
+        SigmoidLayer,
+    }
+
+    /// <summary>Whether the last layer's softmax/sigmoid can be fused with the loss's gradient.</summary>
+    private FusedOutputKind FusedOutput()
+    {
+        var last = _layers[^1];
+        if (last.ActivityRegularizer is not null)
+        {
+            return FusedOutputKind.None;
+        }
+
+        bool softmaxLoss = Loss is ISoftmaxFusable { FusesWithSoftmax: true };
+        bool sigmoidLoss = Loss is ISigmoidFusable { FusesWithSigmoid: true };
+        return last switch
+        {
+            Dense { Activation: Softmax } when softmaxLoss => FusedOutputKind.SoftmaxDense,
+            Dense { Activation: Sigmoid } when sigmoidLoss => FusedOutputKind.SigmoidDense,
+            Layers.Activation { Function: Softmax } when softmaxLoss => FusedOutputKind.SoftmaxLayer,
+            Layers.Activation { Function: Sigmoid } when sigmoidLoss => FusedOutputKind.SigmoidLayer,
+            _ => FusedOutputKind.None,
+        };
+    }
+
+    private void FusedBackward<T>(Tensor<T> y, Tensor<T> output, Tensor<T> logitsGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Loss is ISoftmaxFusable { FusesWithSoftmax: true } softmax && _layers[^1] is Dense { Activation: Softmax } or Layers.Activation { Function: Softmax })
+        {
+            softmax.BackwardThroughSoftmax(y, output, logitsGradient);
+        }
+        else
+        {
+            ((ISigmoidFusable)Loss!).BackwardThroughSigmoid(y, output, logitsGradient);
         }
     }
 

@@ -6,11 +6,13 @@ namespace Backprop.Tests.Layers;
 /// <summary>Helpers for layer tests: random weights (independent of the library's initialisers).</summary>
 internal static class LayerTestKit
 {
-    /// <summary>Sets every parameter of a built layer to seeded uniform values in [low, high).</summary>
+    /// <summary>Sets every trainable parameter of a built layer to seeded uniform values in [low, high) (moving
+    /// statistics and other non-trainable state keep their values).</summary>
     public static void Randomize(Layer layer, int seed, double low = -1, double high = 1)
     {
+        var current = layer.GetWeights();
         var weights = layer.Parameters
-            .Select((p, i) => (Tensor)Tensor.From(TestData.Doubles(p.Value.Length, seed * 31 + i, low, high), p.Shape.ToArray()))
+            .Select((p, i) => p.Trainable ? Tensor.From(TestData.Doubles(p.Value.Length, seed * 31 + i, low, high), p.Shape.ToArray()) : current[i])
             .ToArray();
         layer.SetWeights(weights);
     }

@@ -1,0 +1,71 @@
+"""Runs the peer libraries' side of Backprop's benchmarks and prints one JSON line per measurement.
+
+Every module bench/peers/workloads_*.py defines
+    workloads(quick: bool) -> list[tuple[suite, workload_name, fn(threads) -> (value, unit, higher_is_better)]]
+with workload names identical to the C# Workload.Name, so compare.py can join the lines.
+Usage: /usr/bin/python3 bench/peers/peers.py --threads T [--filter TEXT] [--quick] [--list]
+"""
+
+import argparse
+import importlib.util
+import json
+import pathlib
+import sys
+import traceback
+
+
+def load_workload_modules():
+    here = pathlib.Path(__file__).resolve().parent
+    for path in sorted(here.glob("workloads_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        yield module
+
+
+def limit_threads(threads):
+    """Thread pools read the *_NUM_THREADS variables at start-up (run.sh sets them); this also caps pools
+    already running."""
+    try:
+        import threadpoolctl
+        threadpoolctl.threadpool_limits(threads)
+    except ImportError:
+        pass
+    try:
+        import torch
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--filter", default=None)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+
+    limit_threads(args.threads)
+    failures = 0
+    for module in load_workload_modules():
+        for suite, name, fn in module.workloads(args.quick):
+            if args.filter and args.filter.lower() not in name.lower():
+                continue
+            if args.list:
+                print(f"{suite}\t{name}")
+                continue
+            try:
+                value, unit, higher_is_better = fn(args.threads)
+            except Exception:  # one broken peer must not hide the others
+                failures += 1
+                print(f"{suite} '{name}' failed:\n{traceback.format_exc()}", file=sys.stderr)
+                continue
+            print(json.dumps({"suite": suite, "workload": name, "threads": args.threads, "value": float(f"{value:.6g}"),
+                              "unit": unit, "higher_is_better": bool(higher_is_better)}), flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

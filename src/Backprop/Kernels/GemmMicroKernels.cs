@@ -1,0 +1,149 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Kernels;
+
+/// <summary>Register-blocked GEMM micro-kernels on packed panels: A as <see cref="Rows"/>-row slivers
+/// (<c>a[p·Rows + r]</c>), B as column slivers two vectors wide (<c>b[p·NR + j]</c>). Each keeps a 6×2-vector tile
+/// of C in 12 accumulators (plus 2 B vectors and 1 broadcast: 15 of the 16 ymm registers AVX2 has), so every
+/// k step costs 2 loads and 6 broadcasts for 12 FMAs. Every element is a plain k-ordered chain of FMAs, whatever
+/// the vector width, so all kernels (and the unpacked small-matrix path) give bit-identical results.</summary>
+internal static unsafe class GemmMicroKernels
+{
+    /// <summary>Rows of the register tile (MR).</summary>
+    public const int Rows = 6;
+
+    /// <summary>C tile (6 × 2·Vector256 width) ← store rule of the packed product; AVX2 + FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx2<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector256<T>.Count;
+        Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero, c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero, c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero;
+        Vector256<T> c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero, c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero, c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b);
+            Vector256<T> b1 = Vector256.Load(b + w);
+            Vector256<T> a0 = Vector256.Create(a[0]);
+            c00 = GemmSimd.MultiplyAdd(a0, b0, c00);
+            c01 = GemmSimd.MultiplyAdd(a0, b1, c01);
+            Vector256<T> a1 = Vector256.Create(a[1]);
+            c10 = GemmSimd.MultiplyAdd(a1, b0, c10);
+            c11 = GemmSimd.MultiplyAdd(a1, b1, c11);
+            Vector256<T> a2 = Vector256.Create(a[2]);
+            c20 = GemmSimd.MultiplyAdd(a2, b0, c20);
+            c21 = GemmSimd.MultiplyAdd(a2, b1, c21);
+            Vector256<T> a3 = Vector256.Create(a[3]);
+            c30 = GemmSimd.MultiplyAdd(a3, b0, c30);
+            c31 = GemmSimd.MultiplyAdd(a3, b1, c31);
+            Vector256<T> a4 = Vector256.Create(a[4]);
+            c40 = GemmSimd.MultiplyAdd(a4, b0, c40);
+            c41 = GemmSimd.MultiplyAdd(a4, b1, c41);
+            Vector256<T> a5 = Vector256.Create(a[5]);
+            c50 = GemmSimd.MultiplyAdd(a5, b0, c50);
+            c51 = GemmSimd.MultiplyAdd(a5, b1, c51);
+            a += Rows;
+            b += 2 * w;
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
+        GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 1 * ldc + w, c11, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 2 * ldc, c20, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 3 * ldc, c30, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 4 * ldc, c40, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 5 * ldc, c50, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
+    }
+
+    /// <summary>C tile (6 × 2·Vector512 width) ← store rule of the packed product; AVX-512F.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector512<T>.Count;
+        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero, c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero, c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero;
+        Vector512<T> c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero, c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero, c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + w);
+            Vector512<T> a0 = Vector512.Create(a[0]);
+            c00 = GemmSimd.MultiplyAdd(a0, b0, c00);
+            c01 = GemmSimd.MultiplyAdd(a0, b1, c01);
+            Vector512<T> a1 = Vector512.Create(a[1]);
+            c10 = GemmSimd.MultiplyAdd(a1, b0, c10);
+            c11 = GemmSimd.MultiplyAdd(a1, b1, c11);
+            Vector512<T> a2 = Vector512.Create(a[2]);
+            c20 = GemmSimd.MultiplyAdd(a2, b0, c20);
+            c21 = GemmSimd.MultiplyAdd(a2, b1, c21);
+            Vector512<T> a3 = Vector512.Create(a[3]);
+            c30 = GemmSimd.MultiplyAdd(a3, b0, c30);
+            c31 = GemmSimd.MultiplyAdd(a3, b1, c31);
+            Vector512<T> a4 = Vector512.Create(a[4]);
+            c40 = GemmSimd.MultiplyAdd(a4, b0, c40);
+            c41 = GemmSimd.MultiplyAdd(a4, b1, c41);
+            Vector512<T> a5 = Vector512.Create(a[5]);
+            c50 = GemmSimd.MultiplyAdd(a5, b0, c50);
+            c51 = GemmSimd.MultiplyAdd(a5, b1, c51);
+            a += Rows;
+            b += 2 * w;
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        Vector512<T> alphaV = Vector512.Create(alpha), betaV = Vector512.Create(beta);
+        GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 1 * ldc + w, c11, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 2 * ldc, c20, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 3 * ldc, c30, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 4 * ldc, c40, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 5 * ldc, c50, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
+    }
+
+    /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed
+    /// panels, multiply then add (no FMA to rely on).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Portable<T>(nint kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* acc = stackalloc T[Rows * 32];
+        new Span<T>(acc, Rows * nr).Clear();
+        for (nint p = 0; p < kc; p++)
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                T ar = a[p * Rows + r];
+                T* row = acc + r * nr;
+                T* bp = b + p * nr;
+                for (int j = 0; j < nr; j++)
+                {
+                    row[j] += ar * bp[j];
+                }
+            }
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                T scaled = acc[r * nr + j] * alpha;
+                c[r * ldc + j] = betaIsZero ? scaled : c[r * ldc + j] * beta + scaled;
+            }
+        }
+    }
+}

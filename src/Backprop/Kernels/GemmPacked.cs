@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Kernels;
+
+/// <summary>Which micro-kernel the packed GEMM runs on this machine.</summary>
+internal enum GemmKernelKind
+{
+    /// <summary>No AVX2/FMA: scalar code.</summary>
+    Portable,
+
+    /// <summary>6×16 float / 6×8 double on 256-bit vectors.</summary>
+    Avx2,
+
+    /// <summary>6×32 float / 6×16 double on 512-bit vectors.</summary>
+    Avx512,
+}
+
+/// <summary>The blocked, packed GEMM (BLIS loop order): for each NC-wide column block and KC-deep slice, pack
+/// the B slice once, then for each MC-tall row block pack A and sweep the micro-kernel over the tiles. The A
+/// block (MC×KC) stays in L2, each B sliver (KC×NR) in L1. Threads own disjoint column (or row) ranges aligned
+/// to whole tiles, and K is never split, so every element of C sees the same operations in the same order for
+/// any thread count.</summary>
+internal static unsafe class GemmPacked
+{
+    /// <summary>Largest depth of a packed slice (KC): a B sliver (KC × 32 floats = 32 KiB) and an A sliver
+    /// (6 KiB) fit the 48 KiB L1.</summary>
+    internal static int DepthBlock = 256;
+
+    /// <summary>Size of a packed A block (MC·KC·size): 768 KiB of the 1 MiB L2 (measured best of 192–768 KiB).</summary>
+    internal static int RowBlockBytes = 768 * 1024;
+
+    /// <summary>Columns of a packed B block (NC): KC·NC floats = 4 MiB, in L3.</summary>
+    internal static int ColumnBlock = 4096;
+
+    /// <summary>Below this many multiply-adds per part a GEMM stays on one thread (≈2 MFLOP).</summary>
+    internal const long ParallelThreshold = 1 << 20;
+
+    public static GemmKernelKind Kind { get; set; } = SelectKernel();
+
+    public static int TileRows => GemmMicroKernels.Rows;
+
+    public static int TileColumns<T>(GemmKernelKind kind)
+        where T : unmanaged => kind switch
+        {
+            GemmKernelKind.Avx512 => 2 * Vector512<T>.Count,
+            GemmKernelKind.Avx2 => 2 * Vector256<T>.Count,
+            _ => 8,
+        };
+
+    private static int RowBlock<T>(int kc)
+        where T : unmanaged
+    {
+        int rows = RowBlockBytes / (kc * sizeof(T));
+        return Math.Max(TileRows, rows / TileRows * TileRows);
+    }
+
+    public static void Run<T>(in GemmCall<T> call)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(call, Kind);
+
+    /// <summary>The packed GEMM with a given micro-kernel (tests run every kind this machine supports).</summary>
+    public static void Run<T>(in GemmCall<T> call, GemmKernelKind kind)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = TileColumns<T>(kind);
+        int columnTiles = (call.N + nr - 1) / nr;
+        int rowTiles = (call.M + TileRows - 1) / TileRows;
+        bool splitColumns = columnTiles >= rowTiles;
+        int tiles = splitColumns ? columnTiles : rowTiles;
+        long work = (long)call.M * call.N * call.K;
+        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, tiles), Math.Max(1, work / ParallelThreshold));
+        if (parts <= 1)
+        {
+            Region(call, kind, 0, call.M, 0, call.N);
+            return;
+        }
+
+        PackedWork<T> job = PackedWork<T>.ForThisThread;
+        job.Call = call;
+        job.SplitColumns = splitColumns;
+        job.Tiles = tiles;
+        job.Kind = kind;
+        WorkerPool.Run(job, parts);
+    }
+
+    private sealed class PackedWork<T> : IParallelWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static PackedWork<T>? s_forThisThread;
+
+        public GemmCall<T> Call;
+        public bool SplitColumns;
+        public int Tiles;
+        public GemmKernelKind Kind;
+
+        public static PackedWork<T> ForThisThread => s_forThisThread ??= new PackedWork<T>();
+
+        public void Execute(int part, int parts)
+        {
+            int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
+            if (SplitColumns)
+            {
+                int nr = TileColumns<T>(Kind);
+                Region(Call, Kind, 0, Call.M, first * nr, Math.Min(Call.N, last * nr));
+            }
+            else
+            {
+                Region(Call, Kind, first * TileRows, Math.Min(Call.M, last * TileRows), 0, Call.N);
+            }
+        }
+    }
+
+    /// <summary>C[i0..i1, j0..j1] on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Region<T>(in GemmCall<T> g, GemmKernelKind kind, int i0, int i1, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (i0 >= i1 || j0 >= j1)
+        {
+            return;
+        }
+
+        int mr = TileRows, nr = TileColumns<T>(kind);
+        // Equal K slices of at most DepthBlock (784 = 4 × 196, not 3 × 256 + 16): no short, inefficient last
+        // slice. Slicing depends on K alone, never on the thread split, so results stay bit-identical.
+        int slices = (g.K + DepthBlock - 1) / DepthBlock;
+        int kcMax = (g.K + slices - 1) / slices;
+        int mcMax = Math.Min(RowBlock<T>(kcMax), (i1 - i0 + mr - 1) / mr * mr);
+        int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
+        T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
+        T* packB = GemmBuffers.PackB.Get<T>((nint)kcMax * ncMax);
+        T* edge = stackalloc T[GemmMicroKernels.Rows * 32];
+        bool epilogue = GemmEpilogue.IsActive(g.Bias, g.Activation);
+        nint ldc = g.Ldc;
+
+        for (int jc = j0; jc < j1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, j1 - jc);
+            for (int pc = 0; pc < g.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, g.K - pc);
+                GemmPacking.PackB(g.TransposeB, g.B, g.Ldb, pc, kc, jc, nc, nr, packB);
+                T beta = pc == 0 ? g.Beta : T.One;
+                bool betaIsZero = beta == T.Zero;
+                for (int ic = i0; ic < i1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, i1 - ic);
+                    GemmPacking.PackA(g.TransposeA, g.A, g.Lda, ic, mc, pc, kc, mr, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        T* bSliver = packB + (nint)jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            T* aSliver = packA + (nint)ir * kc;
+                            T* cTile = g.C + (ic + ir) * ldc + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                Kernel(kind, kc, nr, aSliver, bSliver, cTile, ldc, g.Alpha, beta);
+                            }
+                            else
+                            {
+                                Kernel(kind, kc, nr, aSliver, bSliver, edge, nr, T.One, T.Zero);
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    for (int j = 0; j < cols; j++)
+                                    {
+                                        T* target = cTile + r * ldc + j;
+                                        *target = GemmSimd.Store(betaIsZero ? T.Zero : *target, edge[r * nr + j], g.Alpha, beta, betaIsZero);
+                                    }
+                                }
+                            }
+                        }
+                    }
+
+                    if (epilogue && pc + kc >= g.K)
+                    {
+                        GemmEpilogue.Apply(g.C, ldc, ic, ic + mc, jc, jc + nc, g.Bias, g.Activation);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel<T>(GemmKernelKind kind, int kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Avx512:
+                GemmMicroKernels.Avx512(kc, a, b, c, ldc, alpha, beta);
+                break;
+            case GemmKernelKind.Avx2:
+                GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta);
+                break;
+            default:
+                GemmMicroKernels.Portable(kc, nr, a, b, c, ldc, alpha, beta);
+                break;
+        }
+    }
+
+    /// <summary>AVX2+FMA unless absent; where AVX-512 exists too, times both micro-kernels on an in-cache tile and
+    /// keeps the faster (512-bit FMA is split into two halves on some cores, so wider is not always faster).
+    /// <c>BACKPROP_GEMM_KERNEL=avx2|avx512|portable</c> forces a choice.</summary>
+    private static GemmKernelKind SelectKernel()
+    {
+        string? forced = Environment.GetEnvironmentVariable("BACKPROP_GEMM_KERNEL");
+        bool hasAvx2 = Avx2.IsSupported && Fma.IsSupported;
+        bool hasAvx512 = hasAvx2 && Avx512F.IsSupported;
+        switch (forced?.ToUpperInvariant())
+        {
+            case "PORTABLE":
+                return GemmKernelKind.Portable;
+            case "AVX2" when hasAvx2:
+                return GemmKernelKind.Avx2;
+            case "AVX512" when hasAvx512:
+                return GemmKernelKind.Avx512;
+        }
+
+        if (!hasAvx2)
+        {
+            return GemmKernelKind.Portable;
+        }
+
+        if (!hasAvx512)
+        {
+            return GemmKernelKind.Avx2;
+        }
+
+        double avx2 = TimeKernel(GemmKernelKind.Avx2), avx512 = TimeKernel(GemmKernelKind.Avx512);
+        return avx512 < avx2 ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2;
+    }
+
+    /// <summary>Best seconds per multiply-add of the float kernel over a few short runs on one packed tile.</summary>
+    private static double TimeKernel(GemmKernelKind kind)
+    {
+        const int kc = 256;
+        int nr = kind == GemmKernelKind.Avx512 ? 32 : 16;
+        float* a = stackalloc float[kc * GemmMicroKernels.Rows];
+        float* b = stackalloc float[kc * 32];
+        float* c = stackalloc float[GemmMicroKernels.Rows * 32];
+        new Span<float>(a, kc * GemmMicroKernels.Rows).Fill(0.5f);
+        new Span<float>(b, kc * 32).Fill(0.25f);
+        double best = double.MaxValue;
+        for (int round = 0; round < 7; round++)
+        {
+            const int calls = 200;
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++)
+            {
+                Kernel(kind, kc, nr, a, b, c, nr, 1f, 1f);
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            best = Math.Min(best, seconds / ((double)calls * kc * GemmMicroKernels.Rows * nr));
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Kernels;
+
+/// <summary>Copies blocks of op(A) and op(B) into the contiguous, zero-padded sliver layout the micro-kernels
+/// stream through: A as <c>rows</c>-row slivers (<c>dst[p·rows + r]</c>), B as <c>nr</c>-column slivers
+/// (<c>dst[p·nr + j]</c>). Padding with zeros lets edge tiles run the full kernel.</summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into ⌈mc/rows⌉ slivers of rows×kc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA<T>(bool transposeA, T* a, nint lda, int i0, int mc, int p0, int kc, int rows, T* dst)
+        where T : unmanaged, INumber<T>
+    {
+        for (int ir = 0; ir < mc; ir += rows)
+        {
+            int valid = Math.Min(rows, mc - ir);
+            if (transposeA)
+            {
+                // op(A)[i, p] = a[p·lda + i]: each k step reads `valid` neighbours.
+                T* src = a + (nint)p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s = src + p * lda;
+                    int r = 0;
+                    for (; r < valid; r++)
+                    {
+                        dst[r] = s[r];
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        dst[r] = T.Zero;
+                    }
+
+                    dst += rows;
+                }
+            }
+            else if (valid == rows && rows == GemmMicroKernels.Rows)
+            {
+                T* r0 = a + (nint)(i0 + ir) * lda + p0;
+                T* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+                for (int p = 0; p < kc; p++)
+                {
+                    dst[0] = r0[p];
+                    dst[1] = r1[p];
+                    dst[2] = r2[p];
+                    dst[3] = r3[p];
+                    dst[4] = r4[p];
+                    dst[5] = r5[p];
+                    dst += rows;
+                }
+            }
+            else
+            {
+                T* src = a + (nint)(i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++)
+                {
+                    int r = 0;
+                    for (; r < valid; r++)
+                    {
+                        dst[r] = src[r * lda + p];
+                    }
+
+                    for (; r < rows; r++)
+                    {
+                        dst[r] = T.Zero;
+                    }
+
+                    dst += rows;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into ⌈nc/nr⌉ slivers of kc×nr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB<T>(bool transposeB, T* b, nint ldb, int p0, int kc, int j0, int nc, int nr, T* dst)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Vector256<T>.Count;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int valid = Math.Min(nr, nc - jr);
+            if (transposeB)
+            {
+                // op(B)[p, j] = b[j·ldb + p]: walk each source row once, scattering with stride nr.
+                new Span<T>(dst, kc * nr).Clear();
+                for (int j = 0; j < valid; j++)
+                {
+                    T* s = b + (nint)(j0 + jr + j) * ldb + p0;
+                    T* d = dst + j;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[p * nr] = s[p];
+                    }
+                }
+
+                dst += kc * nr;
+            }
+            else
+            {
+                T* src = b + (nint)p0 * ldb + j0 + jr;
+                if (valid == nr && Vector256.IsHardwareAccelerated && nr % w == 0)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * ldb;
+                        for (int j = 0; j < nr; j += w)
+                        {
+                            Vector256.Store(Vector256.Load(s + j), dst + j);
+                        }
+
+                        dst += nr;
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * ldb;
+                        int j = 0;
+                        for (; j < valid; j++)
+                        {
+                            dst[j] = s[j];
+                        }
+
+                        for (; j < nr; j++)
+                        {
+                            dst[j] = T.Zero;
+                        }
+
+                        dst += nr;
+                    }
+                }
+            }
+        }
+    }
+}
