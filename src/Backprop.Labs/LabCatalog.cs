@@ -7,6 +7,8 @@ public static class LabCatalog
     public static IReadOnlyList<ILab> All { get; } =
     [
         new BostonHousingLab(),
+        new BackpropStepLab(),
+        new MnistGradientsLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -77,7 +77,7 @@ public sealed class GemmWorkloads : IWorkloadGroup
 
     private static float[] Random(int length, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var values = new float[length];
         for (int i = 0; i < values.Length; i++)
         {

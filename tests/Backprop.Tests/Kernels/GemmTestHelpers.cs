@@ -10,7 +10,7 @@ internal static class GemmTestHelpers
     public static T[] RandomArray<T>(int length, int seed)
         where T : IFloatingPointIeee754<T>
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var values = new T[length];
         for (int i = 0; i < values.Length; i++)
         {
