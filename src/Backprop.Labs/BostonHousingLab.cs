@@ -318,6 +318,7 @@ public sealed class BostonHousingLab : ILab
             context.Record($"seeds.{key}.test_mae", values.Select(r => r.TestMae).ToArray());
             context.Record($"seeds.{key}.epochs_trained", values.Select(r => r.EpochsRun).ToArray());
             context.Record($"seeds.{key}.diverged", values.Count(r => r.Diverged));
+            context.Record($"seeds.{key}.seconds", values.Select(r => r.Seconds).ToArray());
         }
 
         SeedFindings(context, data, runs, stats, epochs);
