@@ -6,6 +6,7 @@ public static class LabCatalog
 {
     public static IReadOnlyList<ILab> All { get; } =
     [
+        new BostonHousingLab(),
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
