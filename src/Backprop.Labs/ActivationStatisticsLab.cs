@@ -1,3 +1,4 @@
+using Backprop.Inspection;
 using System.Diagnostics;
 using System.Globalization;
 using Backprop.Data;
@@ -98,21 +99,10 @@ public sealed class ActivationStatisticsLab : ILab
         }
     }
 
-    /// <summary>The output of every layer for the batch <paramref name="x"/>, copied out (each layer reuses its
-    /// output buffer on the next call). Sequential has no public "outputs of every layer" call (Keras builds a
-    /// <c>keras.Model(inputs, [layer.output for layer in model.layers])</c>), so the layers run one by one.</summary>
-    internal static float[][] LayerOutputs(Sequential model, Tensor<float> x)
-    {
-        var outputs = new float[model.Layers.Count][];
-        Tensor<float> h = x;
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            h = model.Layers[i].Forward(h);
-            outputs[i] = h.ToArray();
-        }
-
-        return outputs;
-    }
+    /// <summary>The output of every layer for the batch <paramref name="x"/> (the inspection API copies each one
+    /// out, since layers reuse their output buffers).</summary>
+    internal static float[][] LayerOutputs(Sequential model, Tensor<float> x) =>
+        model.ForwardWithActivations(x).Select(a => ((Tensor<float>)a.Output).ToArray()).ToArray();
 
     /// <summary>The one input of part 1: <paramref name="features"/> values from N(0, ½), read as variance ½
     /// (standard deviation √½ ≈ 0.707), as <c>np.random.normal(0, np.sqrt(0.5), 1024)</c>.</summary>
