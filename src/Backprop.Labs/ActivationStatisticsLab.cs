@@ -1,9 +1,9 @@
-using Backprop.Inspection;
 using System.Diagnostics;
 using System.Globalization;
 using Backprop.Data;
 using Backprop.Data.Datasets;
 using Backprop.Initializers;
+using Backprop.Inspection;
 using Backprop.Labs.Support;
 using Backprop.Layers;
 using Backprop.Plots;
