@@ -148,8 +148,8 @@ public sealed class BostonHousingLab : ILab
         var history = run.History.Values;
         if (history.Values.Any(values => values.Any(double.IsFinite)))
         {
-            context.Figure(Charts.LearningCurves(history, "loss", $"({key}) MSE", logY: true), $"{key}-mse", $"({key}) Training and validation MSE per epoch (log scale).");
-            context.Figure(Charts.LearningCurves(history, "mae", $"({key}) MAE", logY: true, markBestEpoch: true), $"{key}-mae", $"({key}) Training and validation MAE per epoch (log scale); the dashed line marks the restored epoch.");
+            context.Figure(Charts.LearningCurves(history, "loss", $"({key}) MSE", logY: true, yLabel: "mse"), $"{key}-mse", $"({key}) Training and validation MSE per epoch (log scale).");
+            context.Figure(Charts.LearningCurves(history, "mae", $"({key}) MAE", logY: true, markBestEpoch: true, yLabel: "mae"), $"{key}-mae", $"({key}) Training and validation MAE per epoch (log scale); the dashed line marks the restored epoch.");
         }
         else
         {
@@ -304,7 +304,9 @@ public sealed class BostonHousingLab : ILab
         if (plotted.Length > 0)
         {
             context.Figure(Charts.BarChart(plotted.Select(Label).ToArray(), plotted.Select(v => stats[v].Mean).ToArray(), plotted.Select(v => stats[v].Std).ToArray(),
-                $"Best validation MAE over {seedCount} seeds (mean ± std)", "validation MAE"), "seeds-val-mae", caption);
+                $"Best validation MAE over {seedCount} seeds (mean ± std)", "validation MAE",
+                // Each variant keeps its colour from the overlay plot even when a diverged variant has no bar.
+                plotted.Select(v => ChartStyle.ColorAt(Array.IndexOf(s_variants, v))).ToArray()), "seeds-val-mae", caption);
         }
 
         foreach (var variant in s_variants)
