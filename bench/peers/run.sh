@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Backprop against its peers (numpy/OpenBLAS, torch, …) on the same workloads, as one table of ratios.
-# Usage: bash bench/peers/run.sh [--filter TEXT] [--quick]
+# Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N]
+# --repeat N runs everything N times, alternating Backprop and the peers; compare.py keeps each one's best
+# figure, which filters out other processes competing for the (two) cores.
 # Backprop runs at 1 and 2 threads in one process; each peer thread count runs in its own Python process with
 # the BLAS/OpenMP thread variables set, so library thread pools start with the right size.
 set -euo pipefail
@@ -8,11 +10,13 @@ cd "$(dirname "$0")/../.."
 
 filter=()
 quick=()
+repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --filter) filter=(--filter "$2"); shift 2 ;;
     --quick) quick=(--quick); shift ;;
-    *) echo "Unknown argument '$1'. Usage: bash bench/peers/run.sh [--filter TEXT] [--quick]" >&2; exit 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    *) echo "Unknown argument '$1'. Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N]" >&2; exit 2 ;;
   esac
 done
 
@@ -20,14 +24,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results=$(mktemp "${TMPDIR:-/tmp}/backprop-peers.XXXXXX.jsonl")
 
 dotnet build bench/Backprop.Bench -c Release >&2
-dotnet run --project bench/Backprop.Bench -c Release --no-build -- --threads 1,2 "${filter[@]}" "${quick[@]}" | grep '^{' >> "$results"
+for round in $(seq "$repeat"); do
+  dotnet run --project bench/Backprop.Bench -c Release --no-build -- --threads 1,2 "${filter[@]}" "${quick[@]}" | grep '^{' >> "$results"
 
-for threads in 1 2; do
-  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set for other tools on this machine; the peers use their
-  # libraries' own CPU detection, as a user's numpy would.
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
-    OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE \
-    /usr/bin/python3 bench/peers/peers.py --threads "$threads" "${filter[@]}" "${quick[@]}" | grep '^{' >> "$results"
+  for threads in 1 2; do
+    # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set for other tools on this machine; the peers use their
+    # libraries' own CPU detection, as a user's numpy would.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+      OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE \
+      /usr/bin/python3 bench/peers/peers.py --threads "$threads" "${filter[@]}" "${quick[@]}" | grep '^{' >> "$results"
+  done
 done
 
 echo "raw results: $results" >&2

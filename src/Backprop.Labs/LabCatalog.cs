@@ -6,8 +6,10 @@ public static class LabCatalog
 {
     public static IReadOnlyList<ILab> All { get; } =
     [
+        new BostonHousingLab(),
         new BackpropStepLab(),
         new MnistGradientsLab(),
+        new ActivationStatisticsLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -196,9 +196,9 @@ public sealed class MnistGradientsLab : ILab
             $"the first layer's {(rms1 / rms2).ToString("G3", CultureInfo.InvariantCulture)} times the second's. Each step back through a sigmoid multiplies δ by σ′ = a(1 − a) ≤ ¼, " +
             "which is how gradients vanish in deep sigmoid networks (the first layer's inputs, pixels that are mostly 0, shrink its gradient further).");
 
-        context.Figure(Heatmap(hand.HiddenKernel, "∂L/∂W² (64 × 64)"), "dW2",
+        context.Figure(Charts.Heatmap(hand.HiddenKernel, "∂L/∂W² (64 × 64)", "∂L/∂w"), "dW2",
             "∂L/∂W² by hand, one cell per weight (the colour bar gives the gradient value): row i is hidden unit i of the first layer, column j unit j of the second. The matrix is the sum over the 16 samples of the outer products a¹⁽ˢ⁾δ²⁽ˢ⁾ᵀ.");
-        context.Figure(Heatmap(hand.OutputKernel, "∂L/∂W³ (64 × 10)"), "dW3",
+        context.Figure(Charts.Heatmap(hand.OutputKernel, "∂L/∂W³ (64 × 10)", "∂L/∂w"), "dW3",
             "∂L/∂W³ by hand: row i is hidden unit i of the second layer, column k the output for digit k. Column k is Σₛ (pₖ⁽ˢ⁾ − yₖ⁽ˢ⁾)·a²⁽ˢ⁾ / n.");
     }
 
@@ -260,11 +260,6 @@ public sealed class MnistGradientsLab : ILab
 
         return result;
     }
-
-    /// <summary>A (rows, columns) matrix as one diverging-colour heatmap: the whole matrix is one "image" of
-    /// rows × columns pixels, with row i at the top-down position i.</summary>
-    private static Chart Heatmap(Tensor<double> matrix, string title) =>
-        Charts.WeightImageGrid(matrix.Reshape(matrix.Length, 1), 1, 1, matrix.Shape[0], matrix.Shape[1], title);
 
     private static string FirstEntries(Tensor<double> t, int count) =>
         string.Join(", ", t.AsSpan()[..Math.Min(count, t.Length)].ToArray().Select(v => v.ToString("G4", CultureInfo.InvariantCulture)));

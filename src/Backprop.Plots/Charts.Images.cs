@@ -18,9 +18,12 @@ public static partial class Charts
     /// <param name="imageWidth">Pixels per tile, horizontally.</param>
     /// <param name="title">Chart title.</param>
     /// <param name="scale">Shared or per-tile colour scale.</param>
+    /// <param name="valueLabel">Colour bar label, e.g. "∂L/∂w"; null gives "weight" (per-tile: "weight / tile max |w|").
+    /// With <see cref="WeightScale.PerTile"/> a given label gets " / tile max" appended.</param>
     /// <exception cref="ArgumentException">The tensor is not rank 2, its rows are not imageHeight·imageWidth, or it has fewer than rows·columns units.</exception>
     public static Chart WeightImageGrid(
-        Tensor kernel, int rows, int columns, int imageHeight, int imageWidth, string? title = null, WeightScale scale = WeightScale.Global)
+        Tensor kernel, int rows, int columns, int imageHeight, int imageWidth, string? title = null, WeightScale scale = WeightScale.Global,
+        string? valueLabel = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         if (kernel.Rank != 2)
@@ -28,16 +31,17 @@ public static partial class Charts
             throw new ArgumentException($"WeightImageGrid needs a rank-2 (inputs, units) kernel, got shape {kernel.Shape}.", nameof(kernel));
         }
 
-        return WeightImageGrid(kernel.ToSingleArray(), kernel.Shape[0], kernel.Shape[1], rows, columns, imageHeight, imageWidth, title, scale);
+        return WeightImageGrid(kernel.ToSingleArray(), kernel.Shape[0], kernel.Shape[1], rows, columns, imageHeight, imageWidth, title, scale, valueLabel);
     }
 
     /// <summary>
-    /// <see cref="WeightImageGrid(Tensor, int, int, int, int, string?, WeightScale)"/> on a row-major
+    /// <see cref="WeightImageGrid(Tensor, int, int, int, int, string?, WeightScale, string?)"/> on a row-major
     /// (<paramref name="inputs"/>, <paramref name="units"/>) weight array: weight of input i into unit u at <c>[i·units + u]</c>.
     /// </summary>
     public static Chart WeightImageGrid(
         float[] weights, int inputs, int units, int rows, int columns, int imageHeight, int imageWidth,
-        string? title = null, WeightScale scale = WeightScale.Global)
+        string? title = null, WeightScale scale = WeightScale.Global,
+        string? valueLabel = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
@@ -94,7 +98,13 @@ public static partial class Charts
         heatmap.ManualRange = new ScottPlot.Range(-limit, limit);
         heatmap.NaNCellColor = Colors.White;
         var bar = plot.Add.ColorBar(heatmap);
-        bar.Label = scale == WeightScale.PerTile ? "weight / tile max |w|" : "weight";
+        bar.Label = (scale, valueLabel) switch
+        {
+            (WeightScale.PerTile, null) => "weight / tile max |w|",
+            (WeightScale.PerTile, _) => valueLabel + " / tile max",
+            (_, null) => "weight",
+            _ => valueLabel,
+        };
         bar.LabelStyle.FontSize = 14;
         bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 7 };
         bar.Axis.TickLabelStyle.FontSize = 13;

@@ -22,6 +22,8 @@ public static partial class Charts
     /// <param name="logY">Logarithmic y axis (values ≤ 0 are skipped).</param>
     /// <param name="markBestEpoch">Draw a dashed vertical line at the best validation epoch (or training, without validation).</param>
     /// <param name="higherIsBetter">Direction for the best epoch; inferred from the name when null (accuracy, auc, precision, recall, f1, r2 → higher).</param>
+    /// <param name="yLabel">Y axis label; defaults to the metric name. Name what the values are when the key does
+    /// not, e.g. "mse" for a "loss" history trained with mean squared error.</param>
     /// <exception cref="KeyNotFoundException">The history has no <paramref name="metric"/>.</exception>
     public static Chart LearningCurves(
         IReadOnlyDictionary<string, IReadOnlyList<double>> history,
@@ -29,7 +31,8 @@ public static partial class Charts
         string? title = null,
         bool logY = false,
         bool markBestEpoch = false,
-        bool? higherIsBetter = null)
+        bool? higherIsBetter = null,
+        string? yLabel = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentException.ThrowIfNullOrEmpty(metric);
@@ -46,7 +49,7 @@ public static partial class Charts
             series.Add(("validation", validation));
         }
 
-        Plot plot = CurvePlot(series, title ?? metric, "epoch", metric, logY);
+        Plot plot = CurvePlot(series, title ?? metric, "epoch", yLabel ?? metric, logY);
         if (markBestEpoch)
         {
             bool higher = higherIsBetter ?? IsHigherBetter(metric);

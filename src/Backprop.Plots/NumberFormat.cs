@@ -50,6 +50,49 @@ public static class NumberFormat
         return text.Contains('.') ? text.TrimEnd('0').TrimEnd('.') : text;
     }
 
+    /// <summary>
+    /// Formats "mean ± std" the way measurements are quoted: the spread to <paramref name="spreadDigits"/> significant
+    /// digits and the mean to the same decimal place, e.g. (2.2213, 0.1021) → "2.22 ± 0.10" and (1234.5, 567) →
+    /// "1230 ± 570". Falls back to <see cref="Format(double, int)"/> for each part when the spread is zero or
+    /// non-finite, or when fixed notation would need more than eight decimals.
+    /// </summary>
+    public static string FormatMeanStd(double mean, double spread, int spreadDigits = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(spreadDigits, 1);
+        double magnitude = Math.Abs(spread);
+        // Decimal place of the last significant digit of the spread (negative: tens, hundreds...).
+        int decimals = magnitude > 0 ? spreadDigits - 1 - (int)Math.Floor(Math.Log10(magnitude)) : 0;
+        if (!double.IsFinite(mean) || !double.IsFinite(spread) || magnitude == 0
+            || decimals > 8 || Math.Max(magnitude, Math.Abs(mean)) >= 1e15)
+        {
+            return magnitude == 0 && double.IsFinite(mean) ? Format(mean) : Format(mean) + " ± " + Format(magnitude, spreadDigits);
+        }
+
+        double roundedSpread = RoundTo(magnitude, decimals);
+        if (roundedSpread >= Math.Pow(10, spreadDigits - decimals))
+        {
+            // Rounding carried into a new digit (0.0996 → 0.100): one decimal fewer keeps spreadDigits digits.
+            decimals--;
+            roundedSpread = RoundTo(magnitude, decimals);
+        }
+
+        double roundedMean = RoundTo(mean, decimals);
+        string format = "F" + Math.Max(decimals, 0).ToString(CultureInfo.InvariantCulture);
+        string meanText = (roundedMean == 0 ? 0.0 : roundedMean).ToString(format, CultureInfo.InvariantCulture);
+        return meanText + " ± " + roundedSpread.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    private static double RoundTo(double value, int decimals)
+    {
+        if (decimals >= 0)
+        {
+            return Math.Round(value, Math.Min(decimals, 15), MidpointRounding.AwayFromZero);
+        }
+
+        double unit = Math.Pow(10, -decimals);
+        return Math.Round(value / unit, MidpointRounding.AwayFromZero) * unit;
+    }
+
     /// <summary>Formats any cell value: numbers via <see cref="Format(double, int)"/>, <see cref="TimeSpan"/> as seconds or
     /// h:mm:ss, booleans as yes/no, null as an empty string, everything else with invariant <c>ToString</c>.</summary>
     public static string FormatObject(object? value) => value switch

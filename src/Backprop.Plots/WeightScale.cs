@@ -1,6 +1,6 @@
 namespace Backprop.Plots;
 
-/// <summary>How <see cref="Charts.WeightImageGrid(float[], int, int, int, int, int, int, string?, WeightScale)"/> maps weights to colours.</summary>
+/// <summary>How <see cref="Charts.WeightImageGrid(float[], int, int, int, int, int, int, string?, WeightScale, string?)"/> maps weights to colours.</summary>
 public enum WeightScale
 {
     /// <summary>One symmetric range ±max|w| for all tiles, so tiles compare by magnitude (e.g. L1 vs L2 sparsity).</summary>

@@ -6,7 +6,8 @@ internal static class SampleCharts
     public static readonly string[] Names =
     [
         "learning-curves", "learning-curves-log", "overlay", "density", "density-grid", "violin", "weights",
-        "weights-per-tile", "function-fit", "decision-boundary", "bars",
+        "weights-per-tile", "function-fit", "decision-boundary", "bars", "bars-coloured-negative", "learning-curves-ylabel",
+        "heatmap", "heatmap-sequential", "weights-labelled",
     ];
 
     public static Dictionary<string, IReadOnlyList<double>> History() => new()
@@ -64,6 +65,18 @@ internal static class SampleCharts
                     points, [1, 1, 0, 0, 1], title: "XOR", resolution: 50);
             case "bars":
                 return Charts.BarChart(["SGD", "Adam", "RMSprop"], [0.91, 0.97, 0.96], [0.01, 0.002, 0.004], "Accuracy", "accuracy");
+            case "bars-coloured-negative":
+                return Charts.BarChart(
+                    ["(b)", "(d)", "loss", "flat"], [2.2213, 2.9, -1.4, 0.0], [0.1021, 0.35, 0.2, 0.0], "Mixed signs", "validation MAE",
+                    [ChartStyle.ColorAt(0), ChartStyle.ColorAt(2), ChartStyle.ColorAt(3), ChartStyle.ColorAt(7)]);
+            case "learning-curves-ylabel":
+                return Charts.LearningCurves(History(), "loss", "MSE", logY: true, markBestEpoch: true, yLabel: "mse");
+            case "heatmap":
+                return Charts.Heatmap(Tensor.From(Normal(64 * 10, 0.01), 64, 10), "∂L/∂W (64 × 10)", "∂L/∂w");
+            case "heatmap-sequential":
+                return Charts.Heatmap(Tensor.From(Normal(7 * 33, 1).Select(Math.Abs).ToArray(), 7, 33), "|z|", "magnitude", diverging: false);
+            case "weights-labelled":
+                return Charts.WeightImageGrid(Tensor.From(Normal(12 * 2, 1).Select(v => (float)v).ToArray(), 12, 2), 1, 2, 3, 4, "Gradients", valueLabel: "∂L/∂w");
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name, "unknown sample chart");
         }

@@ -67,7 +67,7 @@ public sealed class GemmWorkloads : IWorkloadGroup
         foreach (bool wide in Avx512F.IsSupported ? new[] { false, true } : [false])
         {
             work.Wide = wide;
-            double seconds = Timing.BestSecondsPerCall(() => WorkerPool.Run(work, threads), 5, 0.2);
+            double seconds = Timing.BestSecondsPerCall(() => WorkerPool.Run(work, threads), 15, 0.05);
             best = Math.Max(best, threads * FmaLoop.FlopsPerPart(wide) / seconds / 1e9);
         }
 

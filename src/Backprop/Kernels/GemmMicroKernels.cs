@@ -4,15 +4,18 @@ using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
-/// <summary>Register-blocked GEMM micro-kernels on packed panels: A as <see cref="Rows"/>-row slivers
-/// (<c>a[p·Rows + r]</c>), B as column slivers two vectors wide (<c>b[p·NR + j]</c>). Each keeps a 6×2-vector tile
-/// of C in 12 accumulators (plus 2 B vectors and 1 broadcast: 15 of the 16 ymm registers AVX2 has), so every
-/// k step costs 2 loads and 6 broadcasts for 12 FMAs. Every element is a plain k-ordered chain of FMAs, whatever
+/// <summary>Register-blocked GEMM micro-kernels on packed panels: A as MR-row slivers (<c>a[p·MR + r]</c>), B as
+/// column slivers two vectors wide (<c>b[p·NR + j]</c>). The AVX2 kernel keeps a 6×2-vector tile of C in 12
+/// accumulators (plus 2 B vectors and 1 broadcast: 15 of the 16 ymm registers), so every k step costs 2 loads
+/// and 6 broadcasts for 12 FMAs; the AVX-512 one an 8×2-vector tile. Every element is a plain k-ordered chain of FMAs, whatever
 /// the vector width, so all kernels (and the unpacked small-matrix path) give bit-identical results.</summary>
 internal static unsafe class GemmMicroKernels
 {
-    /// <summary>Rows of the register tile (MR).</summary>
+    /// <summary>Rows of the AVX2 and scalar register tiles (MR).</summary>
     public const int Rows = 6;
+
+    /// <summary>Rows of the AVX-512 register tile (MR); 8 also divides the usual batch sizes.</summary>
+    public const int Avx512Rows = 8;
 
     /// <summary>C tile (6 × 2·Vector256 width) ← store rule of the packed product; AVX2 + FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -64,14 +67,21 @@ internal static unsafe class GemmMicroKernels
         GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
     }
 
-    /// <summary>C tile (6 × 2·Vector512 width) ← store rule of the packed product; AVX-512F.</summary>
+    /// <summary>C tile (8 × 2·Vector512 width) ← store rule of the packed product; AVX-512F. 16 accumulators + 2 B
+    /// vectors + 1 broadcast use 19 of the 32 zmm registers: 2 loads and 8 broadcasts per 16 FMAs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         nint w = Vector512<T>.Count;
-        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero, c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero, c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero;
-        Vector512<T> c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero, c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero, c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero;
+        Vector512<T> c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero;
+        Vector512<T> c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero;
+        Vector512<T> c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero;
+        Vector512<T> c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero;
+        Vector512<T> c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+        Vector512<T> c60 = Vector512<T>.Zero, c61 = Vector512<T>.Zero;
+        Vector512<T> c70 = Vector512<T>.Zero, c71 = Vector512<T>.Zero;
         for (nint p = 0; p < kc; p++)
         {
             Vector512<T> b0 = Vector512.Load(b);
@@ -94,7 +104,13 @@ internal static unsafe class GemmMicroKernels
             Vector512<T> a5 = Vector512.Create(a[5]);
             c50 = GemmSimd.MultiplyAdd(a5, b0, c50);
             c51 = GemmSimd.MultiplyAdd(a5, b1, c51);
-            a += Rows;
+            Vector512<T> a6 = Vector512.Create(a[6]);
+            c60 = GemmSimd.MultiplyAdd(a6, b0, c60);
+            c61 = GemmSimd.MultiplyAdd(a6, b1, c61);
+            Vector512<T> a7 = Vector512.Create(a[7]);
+            c70 = GemmSimd.MultiplyAdd(a7, b0, c70);
+            c71 = GemmSimd.MultiplyAdd(a7, b1, c71);
+            a += Avx512Rows;
             b += 2 * w;
         }
 
@@ -112,6 +128,10 @@ internal static unsafe class GemmMicroKernels
         GemmSimd.Store(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 5 * ldc, c50, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 6 * ldc, c60, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 6 * ldc + w, c61, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 7 * ldc, c70, alphaV, betaV, betaIsZero);
+        GemmSimd.Store(c + 7 * ldc + w, c71, alphaV, betaV, betaIsZero);
     }
 
     /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed

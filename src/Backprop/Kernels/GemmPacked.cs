@@ -15,7 +15,7 @@ internal enum GemmKernelKind
     /// <summary>6×16 float / 6×8 double on 256-bit vectors.</summary>
     Avx2,
 
-    /// <summary>6×32 float / 6×16 double on 512-bit vectors.</summary>
+    /// <summary>8×32 float / 8×16 double on 512-bit vectors.</summary>
     Avx512,
 }
 
@@ -41,7 +41,7 @@ internal static unsafe class GemmPacked
 
     public static GemmKernelKind Kind { get; set; } = SelectKernel();
 
-    public static int TileRows => GemmMicroKernels.Rows;
+    public static int TileRows(GemmKernelKind kind) => kind == GemmKernelKind.Avx512 ? GemmMicroKernels.Avx512Rows : GemmMicroKernels.Rows;
 
     public static int TileColumns<T>(GemmKernelKind kind)
         where T : unmanaged => kind switch
@@ -51,11 +51,11 @@ internal static unsafe class GemmPacked
             _ => 8,
         };
 
-    private static int RowBlock<T>(int kc)
+    private static int RowBlock<T>(int kc, int mr)
         where T : unmanaged
     {
         int rows = RowBlockBytes / (kc * sizeof(T));
-        return Math.Max(TileRows, rows / TileRows * TileRows);
+        return Math.Max(mr, rows / mr * mr);
     }
 
     public static void Run<T>(in GemmCall<T> call)
@@ -67,7 +67,8 @@ internal static unsafe class GemmPacked
     {
         int nr = TileColumns<T>(kind);
         int columnTiles = (call.N + nr - 1) / nr;
-        int rowTiles = (call.M + TileRows - 1) / TileRows;
+        int mr = TileRows(kind);
+        int rowTiles = (call.M + mr - 1) / mr;
         bool splitColumns = columnTiles >= rowTiles;
         int tiles = splitColumns ? columnTiles : rowTiles;
         long work = (long)call.M * call.N * call.K;
@@ -109,7 +110,8 @@ internal static unsafe class GemmPacked
             }
             else
             {
-                Region(Call, Kind, first * TileRows, Math.Min(Call.M, last * TileRows), 0, Call.N);
+                int mr = TileRows(Kind);
+                Region(Call, Kind, first * mr, Math.Min(Call.M, last * mr), 0, Call.N);
             }
         }
     }
@@ -124,16 +126,16 @@ internal static unsafe class GemmPacked
             return;
         }
 
-        int mr = TileRows, nr = TileColumns<T>(kind);
+        int mr = TileRows(kind), nr = TileColumns<T>(kind);
         // Equal K slices of at most DepthBlock (784 = 4 × 196, not 3 × 256 + 16): no short, inefficient last
         // slice. Slicing depends on K alone, never on the thread split, so results stay bit-identical.
         int slices = (g.K + DepthBlock - 1) / DepthBlock;
         int kcMax = (g.K + slices - 1) / slices;
-        int mcMax = Math.Min(RowBlock<T>(kcMax), (i1 - i0 + mr - 1) / mr * mr);
+        int mcMax = Math.Min(RowBlock<T>(kcMax, mr), (i1 - i0 + mr - 1) / mr * mr);
         int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
         T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
         T* packB = GemmBuffers.PackB.Get<T>((nint)kcMax * ncMax);
-        T* edge = stackalloc T[GemmMicroKernels.Rows * 32];
+        T* edge = stackalloc T[GemmMicroKernels.Avx512Rows * 32];
         bool epilogue = GemmEpilogue.IsActive(g.Bias, g.Activation);
         nint ldc = g.Ldc;
 
@@ -241,11 +243,11 @@ internal static unsafe class GemmPacked
     private static double TimeKernel(GemmKernelKind kind)
     {
         const int kc = 256;
-        int nr = kind == GemmKernelKind.Avx512 ? 32 : 16;
-        float* a = stackalloc float[kc * GemmMicroKernels.Rows];
+        int nr = kind == GemmKernelKind.Avx512 ? 32 : 16, mr = TileRows(kind);
+        float* a = stackalloc float[kc * GemmMicroKernels.Avx512Rows];
         float* b = stackalloc float[kc * 32];
-        float* c = stackalloc float[GemmMicroKernels.Rows * 32];
-        new Span<float>(a, kc * GemmMicroKernels.Rows).Fill(0.5f);
+        float* c = stackalloc float[GemmMicroKernels.Avx512Rows * 32];
+        new Span<float>(a, kc * GemmMicroKernels.Avx512Rows).Fill(0.5f);
         new Span<float>(b, kc * 32).Fill(0.25f);
         double best = double.MaxValue;
         for (int round = 0; round < 7; round++)
@@ -258,7 +260,7 @@ internal static unsafe class GemmPacked
             }
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            best = Math.Min(best, seconds / ((double)calls * kc * GemmMicroKernels.Rows * nr));
+            best = Math.Min(best, seconds / ((double)calls * kc * mr * nr));
         }
 
         return best;

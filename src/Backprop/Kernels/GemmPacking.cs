@@ -38,6 +38,23 @@ internal static unsafe class GemmPacking
                     dst += rows;
                 }
             }
+            else if (valid == rows && rows == GemmMicroKernels.Avx512Rows)
+            {
+                T* r0 = a + (nint)(i0 + ir) * lda + p0;
+                T* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+                for (int p = 0; p < kc; p++)
+                {
+                    dst[0] = r0[p];
+                    dst[1] = r1[p];
+                    dst[2] = r2[p];
+                    dst[3] = r3[p];
+                    dst[4] = r4[p];
+                    dst[5] = r5[p];
+                    dst[6] = r6[p];
+                    dst[7] = r7[p];
+                    dst += rows;
+                }
+            }
             else if (valid == rows && rows == GemmMicroKernels.Rows)
             {
                 T* r0 = a + (nint)(i0 + ir) * lda + p0;

@@ -8,6 +8,8 @@ namespace Backprop.Layers;
 /// with that list. PyTorch: <c>nn.Parameter</c>; Keras: <c>Variable</c>.</summary>
 public sealed class Parameter
 {
+    private Tensor? _gradient;
+
     public Parameter(string name, Tensor value, bool trainable = true, Regularizer? regularizer = null, Constraint? constraint = null)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -16,12 +18,10 @@ public sealed class Parameter
         Trainable = trainable;
         Regularizer = regularizer;
         Constraint = constraint;
-        Gradient = value switch
+        if (value is not (Tensor<float> or Tensor<double>))
         {
-            Tensor<float> f => new Tensor<float>(f.Shape),
-            Tensor<double> d => new Tensor<double>(d.Shape),
-            _ => throw new ArgumentException($"Parameters are float32 or float64; '{name}' is {value.DType.Name()}.", nameof(value)),
-        };
+            throw new ArgumentException($"Parameters are float32 or float64; '{name}' is {value.DType.Name()}.", nameof(value));
+        }
     }
 
     /// <summary>Short name within its layer: "kernel", "bias", "gamma", "moving_mean".</summary>
@@ -30,10 +30,18 @@ public sealed class Parameter
     /// <summary>The current value.</summary>
     public Tensor Value { get; }
 
-    /// <summary>∂loss/∂value accumulated by Backward since the last <see cref="ZeroGradient"/>.</summary>
-    public Tensor Gradient { get; }
+    /// <summary>∂loss/∂value accumulated by Backward since the last <see cref="ZeroGradient"/>. Created zero-filled
+    /// on first use, so a model that only predicts (a 193M-weight network, say) holds no gradient memory.</summary>
+    public Tensor Gradient => _gradient ??= Value switch
+    {
+        Tensor<float> f => new Tensor<float>(f.Shape),
+        _ => new Tensor<double>(((Tensor<double>)Value).Shape),
+    };
 
     /// <summary>False for state the optimiser must not touch (batch-norm moving statistics).</summary>
+    /// <summary>True once <see cref="Gradient"/> has been created.</summary>
+    internal bool HasGradient => _gradient is not null;
+
     public bool Trainable { get; set; }
 
     /// <summary>Penalty added to the loss (Keras <c>kernel_regularizer</c>/<c>bias_regularizer</c>).</summary>
@@ -53,7 +61,7 @@ public sealed class Parameter
     /// <summary>Clears the accumulated gradient.</summary>
     public void ZeroGradient()
     {
-        switch (Gradient)
+        switch (_gradient)
         {
             case Tensor<float> f: f.AsSpan().Clear(); break;
             case Tensor<double> d: d.AsSpan().Clear(); break;

@@ -3,9 +3,50 @@ using Backprop.Kernels;
 
 namespace Backprop.Random;
 
+/// <summary>Writes whole chunks of a fill. Value i of a fill may depend only on (key, stream, firstValue + i), which
+/// is what makes the result independent of how the fill is cut into chunks and threads.</summary>
+internal unsafe interface IChunkKernel<T>
+    where T : unmanaged
+{
+    /// <summary>Values per Philox block of the kernel's stream layout.</summary>
+    static abstract int ValuesPerBlock { get; }
+
+    /// <summary>Writes values <paramref name="firstValue"/> … <paramref name="firstValue"/> + <paramref name="count"/>
+    /// − 1 of the fill's stream layout; <paramref name="firstValue"/> is a multiple of
+    /// <c>BlocksPerCall·ValuesPerBlock</c>.</summary>
+    void WriteChunk(in Philox.KeySchedule schedule, ulong firstValue, T* destination, int count);
+}
+
+/// <summary>A chunk kernel that runs a group kernel over the chunk, the last partial group through a stack buffer.</summary>
+internal readonly unsafe struct GroupChunks<TKernel, T>(TKernel kernel) : IChunkKernel<T>
+    where TKernel : unmanaged, IGroupKernel<T>
+    where T : unmanaged
+{
+    public static int ValuesPerBlock => TKernel.ValuesPerBlock;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteChunk(in Philox.KeySchedule schedule, ulong firstValue, T* destination, int count)
+    {
+        int groupValues = Philox.BlocksPerCall * TKernel.ValuesPerBlock;
+        ulong block = firstValue / (ulong)TKernel.ValuesPerBlock;
+        int full = count - count % groupValues;
+        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerCall)
+        {
+            kernel.Write(block, schedule, destination + i);
+        }
+
+        if (full < count)
+        {
+            T* group = stackalloc T[4 * Philox.BlocksPerCall];
+            kernel.Write(block, schedule, group);
+            new ReadOnlySpan<T>(group, count - full).CopyTo(new Span<T>(destination + full, count - full));
+        }
+    }
+}
+
 /// <summary>One fill in progress: lives on the caller's stack while workers read it through a pointer.</summary>
 internal unsafe struct FillJob<TKernel, T>
-    where TKernel : unmanaged, IGroupKernel<T>
+    where TKernel : unmanaged, IChunkKernel<T>
     where T : unmanaged
 {
     public TKernel Kernel;
@@ -16,15 +57,22 @@ internal unsafe struct FillJob<TKernel, T>
 }
 
 /// <summary>Cuts a fill into fixed chunks of <see cref="ChunkValues"/> values and runs them on the caller plus
-/// persistent workers. Every value is computed from its own block index, so neither the chunk size nor the thread
+/// persistent workers. Every value is computed from its own index, so neither the chunk size nor the thread
 /// count nor which thread ran a chunk can change a single bit of the result.</summary>
 internal static unsafe class FillRunner
 {
     /// <summary>Values per chunk (a multiple of every kernel's group size).</summary>
     internal const int ChunkValues = 1 << 16;
 
+    /// <summary>Runs a group kernel over <paramref name="destination"/>, starting at block <paramref name="firstBlock"/>.</summary>
     internal static void Run<TKernel, T>(TKernel kernel, in Philox.KeySchedule schedule, ulong firstBlock, Span<T> destination)
         where TKernel : unmanaged, IGroupKernel<T>
+        where T : unmanaged =>
+        RunChunks<GroupChunks<TKernel, T>, T>(new GroupChunks<TKernel, T>(kernel), schedule, firstBlock, destination);
+
+    /// <summary>Runs a chunk kernel over <paramref name="destination"/>, starting at block <paramref name="firstBlock"/>.</summary>
+    internal static void RunChunks<TKernel, T>(TKernel kernel, in Philox.KeySchedule schedule, ulong firstBlock, Span<T> destination)
+        where TKernel : unmanaged, IChunkKernel<T>
         where T : unmanaged
     {
         if (destination.IsEmpty)
@@ -48,27 +96,14 @@ internal static unsafe class FillRunner
     }
 
     private static void RunChunk<TKernel, T>(void* state, long chunk)
-        where TKernel : unmanaged, IGroupKernel<T>
+        where TKernel : unmanaged, IChunkKernel<T>
         where T : unmanaged
     {
         ref FillJob<TKernel, T> job = ref Unsafe.AsRef<FillJob<TKernel, T>>(state);
         long start = chunk * ChunkValues;
         int count = (int)Math.Min(ChunkValues, job.Length - start);
-        int groupValues = Philox.BlocksPerCall * TKernel.ValuesPerBlock;
-        ulong block = job.FirstBlock + (ulong)(start / TKernel.ValuesPerBlock);
-        T* destination = job.Destination + start;
-        int full = count - count % groupValues;
-        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerCall)
-        {
-            job.Kernel.Write(block, job.Schedule, destination + i);
-        }
-
-        if (full < count)
-        {
-            T* group = stackalloc T[4 * Philox.BlocksPerCall];
-            job.Kernel.Write(block, job.Schedule, group);
-            new ReadOnlySpan<T>(group, count - full).CopyTo(new Span<T>(destination + full, count - full));
-        }
+        ulong firstValue = job.FirstBlock * (ulong)TKernel.ValuesPerBlock + (ulong)start;
+        job.Kernel.WriteChunk(job.Schedule, firstValue, job.Destination + start, count);
     }
 }
 

@@ -58,9 +58,29 @@ internal static class Philox
         if (Avx2.IsSupported)
         {
             Vector256<uint> first = Vector256.Create((uint)block);
-            Vector256<uint> c0 = first + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+            Vector256<uint> low = first + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
             // A lane whose low word wrapped around carries into the high word (LessThan gives all-ones = -1).
-            Vector256<uint> c1 = Vector256.Create((uint)(block >> 32)) - Vector256.LessThan(c0, first);
+            Vector256<uint> high = Vector256.Create((uint)(block >> 32)) - Vector256.LessThan(low, first);
+            Generate8(low, high, schedule, out x0, out x1, out x2, out x3);
+        }
+        else
+        {
+            Generate8Portable(block, schedule, out x0, out x1, out x2, out x3);
+        }
+    }
+
+    /// <summary>Eight arbitrary blocks: lane j is block <c>blockLow[j] | blockHigh[j]≪32</c>, in the same
+    /// structure-of-arrays form as <see cref="Generate8(ulong, in KeySchedule, out Vector256{uint}, out Vector256{uint},
+    /// out Vector256{uint}, out Vector256{uint})"/>; used where the needed blocks are scattered (truncated-normal
+    /// redraws).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Generate8(Vector256<uint> blockLow, Vector256<uint> blockHigh, in KeySchedule schedule,
+        out Vector256<uint> x0, out Vector256<uint> x1, out Vector256<uint> x2, out Vector256<uint> x3)
+    {
+        if (Avx2.IsSupported)
+        {
+            Vector256<uint> c0 = blockLow;
+            Vector256<uint> c1 = blockHigh;
             Vector256<uint> c2 = Vector256.Create(schedule.Stream0);
             Vector256<uint> c3 = Vector256.Create(schedule.Stream1);
             Vector256<uint> m0 = Vector256.Create(Multiplier0);
@@ -84,12 +104,13 @@ internal static class Philox
         }
         else
         {
-            Generate8Portable(block, schedule, out x0, out x1, out x2, out x3);
+            Generate8Portable(blockLow, blockHigh, schedule, out x0, out x1, out x2, out x3);
         }
     }
 
     /// <summary>Blocks <c>block … block+15</c>: the first eight in <paramref name="a0"/>…<paramref name="a3"/>, the
-    /// next eight in <paramref name="b0"/>…<paramref name="b3"/>, each as in <see cref="Generate8"/>.</summary>
+    /// next eight in <paramref name="b0"/>…<paramref name="b3"/>, each as in <see cref="Generate8(ulong, in KeySchedule,
+    /// out Vector256{uint}, out Vector256{uint}, out Vector256{uint}, out Vector256{uint})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Generate16(ulong block, in KeySchedule schedule,
         out Vector256<uint> a0, out Vector256<uint> a1, out Vector256<uint> a2, out Vector256<uint> a3,
@@ -98,8 +119,30 @@ internal static class Philox
         if (Avx512F.IsSupported)
         {
             Vector512<uint> first = Vector512.Create((uint)block);
-            Vector512<uint> c0 = first + Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-            Vector512<uint> c1 = Vector512.Create((uint)(block >> 32)) - Vector512.LessThan(c0, first);
+            Vector512<uint> low = first + Vector512.Create(0u, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            Vector512<uint> high = Vector512.Create((uint)(block >> 32)) - Vector512.LessThan(low, first);
+            Generate16(low, high, schedule, out a0, out a1, out a2, out a3, out b0, out b1, out b2, out b3);
+        }
+        else
+        {
+            Generate8(block, schedule, out a0, out a1, out a2, out a3);
+            Generate8(block + BlocksPerGroup, schedule, out b0, out b1, out b2, out b3);
+        }
+    }
+
+    /// <summary>Sixteen arbitrary blocks, lane j being block <c>blockLow[j] | blockHigh[j]≪32</c>, returned as in
+    /// <see cref="Generate16(ulong, in KeySchedule, out Vector256{uint}, out Vector256{uint}, out Vector256{uint},
+    /// out Vector256{uint}, out Vector256{uint}, out Vector256{uint}, out Vector256{uint}, out Vector256{uint})"/>;
+    /// used where the needed blocks are scattered (truncated-normal redraws).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Generate16(Vector512<uint> blockLow, Vector512<uint> blockHigh, in KeySchedule schedule,
+        out Vector256<uint> a0, out Vector256<uint> a1, out Vector256<uint> a2, out Vector256<uint> a3,
+        out Vector256<uint> b0, out Vector256<uint> b1, out Vector256<uint> b2, out Vector256<uint> b3)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<uint> c0 = blockLow;
+            Vector512<uint> c1 = blockHigh;
             Vector512<uint> c2 = Vector512.Create(schedule.Stream0);
             Vector512<uint> c3 = Vector512.Create(schedule.Stream1);
             Round(ref c0, ref c1, ref c2, ref c3, schedule.RoundKeys[0], schedule.RoundKeys[1]);
@@ -123,8 +166,8 @@ internal static class Philox
         }
         else
         {
-            Generate8(block, schedule, out a0, out a1, out a2, out a3);
-            Generate8(block + BlocksPerGroup, schedule, out b0, out b1, out b2, out b3);
+            Generate8(blockLow.GetLower(), blockHigh.GetLower(), schedule, out a0, out a1, out a2, out a3);
+            Generate8(blockLow.GetUpper(), blockHigh.GetUpper(), schedule, out b0, out b1, out b2, out b3);
         }
     }
 
@@ -156,6 +199,26 @@ internal static class Philox
         for (int j = 0; j < BlocksPerGroup; j++)
         {
             var (w0, w1, w2, w3) = Block(schedule.Key, schedule.Stream, block + (ulong)j);
+            words[j] = w0;
+            words[BlocksPerGroup + j] = w1;
+            words[2 * BlocksPerGroup + j] = w2;
+            words[3 * BlocksPerGroup + j] = w3;
+        }
+
+        x0 = Vector256.Create<uint>(words[..8]);
+        x1 = Vector256.Create<uint>(words[8..16]);
+        x2 = Vector256.Create<uint>(words[16..24]);
+        x3 = Vector256.Create<uint>(words[24..]);
+    }
+
+    internal static void Generate8Portable(Vector256<uint> blockLow, Vector256<uint> blockHigh, in KeySchedule schedule,
+        out Vector256<uint> x0, out Vector256<uint> x1, out Vector256<uint> x2, out Vector256<uint> x3)
+    {
+        Span<uint> words = stackalloc uint[4 * BlocksPerGroup];
+        for (int j = 0; j < BlocksPerGroup; j++)
+        {
+            ulong block = blockLow.GetElement(j) | ((ulong)blockHigh.GetElement(j) << 32);
+            var (w0, w1, w2, w3) = Block(schedule.Key, schedule.Stream, block);
             words[j] = w0;
             words[BlocksPerGroup + j] = w1;
             words[2 * BlocksPerGroup + j] = w2;

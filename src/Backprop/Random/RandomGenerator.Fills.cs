@@ -86,13 +86,13 @@ public sealed partial class RandomGenerator
         {
             var kernel = new TruncatedNormalSingleKernel(Unsafe.BitCast<T, float>(mean), Unsafe.BitCast<T, float>(standardDeviation),
                 TruncatedNormal.FirstRedrawSchedule(_schedule));
-            FillRunner.Run(kernel, _schedule, TakeBlocks(destination.Length, 4), Cast<T, float>(destination));
+            FillRunner.RunChunks(kernel, _schedule, TakeBlocks(destination.Length, 4), Cast<T, float>(destination));
         }
         else
         {
             var kernel = new TruncatedNormalDoubleKernel(Unsafe.BitCast<T, double>(mean), Unsafe.BitCast<T, double>(standardDeviation),
                 TruncatedNormal.FirstRedrawSchedule(_schedule));
-            FillRunner.Run(kernel, _schedule, TakeBlocks(destination.Length, 2), Cast<T, double>(destination));
+            FillRunner.RunChunks(kernel, _schedule, TakeBlocks(destination.Length, 2), Cast<T, double>(destination));
         }
     }
 

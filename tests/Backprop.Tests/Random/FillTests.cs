@@ -119,6 +119,57 @@ public class FillTests
     }
 
     [Fact]
+    public void BatchedTruncatedRedrawsKeepTheFirstAcceptedCandidateOfEachRetryStream()
+    {
+        // Mid-stream start, several chunks, a partial last group and enough values for third and later rounds.
+        AssertTruncatedFromRetryStreams<float>(200_003);
+        AssertTruncatedFromRetryStreams<double>(150_001);
+    }
+
+    /// <summary>Independent reference through the public API: value i of the truncated fill must be the first of
+    /// (plain normal i, value i of Split(RetryStreamBase + 1), … + 2, …) inside ±2, scaled.</summary>
+    private static void AssertTruncatedFromRetryStreams<T>(int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int rounds = 8;
+        T mean = T.CreateChecked(0.5), standardDeviation = T.CreateChecked(3.0), bound = T.CreateChecked(2.0);
+        var generator = new RandomGenerator(2025, 9);
+        generator.Skip(12);
+        int start = (int)(generator.Position / 4) * (typeof(T) == typeof(float) ? 4 : 2);
+        var truncated = new T[n];
+        generator.FillTruncatedNormal<T>(truncated, mean, standardDeviation);
+        var candidates = new T[rounds + 1][];
+        for (int k = 0; k <= rounds; k++)
+        {
+            candidates[k] = new T[start + n];
+            var source = k == 0 ? new RandomGenerator(2025, 9) : generator.Split(TruncatedNormal.RetryStreamBase + (ulong)k);
+            source.FillNormal<T>(candidates[k]);
+        }
+
+        var accepted = new int[rounds + 1];
+        for (int i = 0; i < n; i++)
+        {
+            int k = 0;
+            while (k <= rounds && T.Abs(candidates[k][start + i]) > bound)
+            {
+                k++;
+            }
+
+            Assert.True(k <= rounds, $"{typeof(T).Name} value {i} needs more than {rounds} redraws");
+            T expected = T.FusedMultiplyAdd(candidates[k][start + i], standardDeviation, mean);
+            if (truncated[i] != expected)
+            {
+                Assert.Fail($"{typeof(T).Name} value {i} (round {k}): expected {expected}, got {truncated[i]}");
+            }
+
+            accepted[k]++;
+        }
+
+        Assert.True(accepted[1] > 0.04 * n && accepted[2] > 0 && accepted[3] > 0,
+            $"{typeof(T).Name} acceptances per round: {string.Join(", ", accepted)}");
+    }
+
+    [Fact]
     public void FillsAllocateNothingAfterWarmUp()
     {
         var floats = new float[300_000];

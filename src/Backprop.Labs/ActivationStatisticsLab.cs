@@ -1,0 +1,413 @@
+using System.Diagnostics;
+using System.Globalization;
+using Backprop.Data;
+using Backprop.Data.Datasets;
+using Backprop.Initializers;
+using Backprop.Inspection;
+using Backprop.Labs.Support;
+using Backprop.Layers;
+using Backprop.Plots;
+using Backprop.Random;
+using Backprop.Training;
+
+namespace Backprop.Labs;
+
+/// <summary>Issue item 4: how the initial weights shape the activations of deep networks. Part 1 pushes one input
+/// through a wide 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), Glorot normal and Glorot uniform
+/// weights; part 2 runs 1,000 MNIST digits through five hidden layers of 100 units under tanh, sigmoid and ReLU
+/// with several initialisers.</summary>
+public sealed class ActivationStatisticsLab : ILab
+{
+    /// <summary>Bins of the part 1 density histograms.</summary>
+    internal const int HistogramBins = 50;
+
+    private static readonly int[] s_wideWidths = [1024, 8192, 8192, 8192, 4096, 4096];
+
+    // --quick divides every hidden width by 8 (1024→1024→1024→1024→512→512): 3.9 million weights instead of 193 million.
+    private static readonly int[] s_quickWideWidths = [1024, 1024, 1024, 1024, 512, 512];
+
+    public string Name => "activation-statistics";
+
+    public string Summary =>
+        "How weight initialisation shapes hidden activations: one input through a 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), " +
+        "Glorot normal and Glorot uniform weights, then 1,000 MNIST digits through 5×100 tanh, sigmoid and ReLU networks.";
+
+    public void Run(LabContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        RunWideNetwork(context);
+        RunMnistNetworks(context);
+    }
+
+    /// <summary>The part 1 initialisation schemes, in the order they run.</summary>
+    internal static IReadOnlyList<InitScheme> WideSchemes { get; } =
+    [
+        new("normal", "N(0, 1)", seed => new RandomNormal(mean: 0, stddev: 1, seed: seed)),
+        new("glorot_normal", "Glorot normal", seed => new GlorotNormal(seed)),
+        new("glorot_uniform", "Glorot uniform", seed => new GlorotUniform(seed)),
+    ];
+
+    /// <summary>The part 2 networks: activation, initialiser.</summary>
+    internal static IReadOnlyList<MnistConfig> MnistConfigs { get; } =
+    [
+        .. SaturatingConfigs("tanh", SaturationRule.Tanh),
+        .. SaturatingConfigs("sigmoid", SaturationRule.Sigmoid),
+        new("relu", SaturationRule.None, new InitScheme("glorot_normal", "Glorot normal", seed => new GlorotNormal(seed))),
+        new("relu", SaturationRule.None, new InitScheme("he_normal", "He normal", seed => new HeNormal(seed))),
+    ];
+
+    private static IEnumerable<MnistConfig> SaturatingConfigs(string activation, SaturationRule rule)
+    {
+        foreach (double sigma in (double[])[0.10, 0.14, 0.28])
+        {
+            string s = sigma.ToString("0.00", CultureInfo.InvariantCulture);
+            yield return new MnistConfig(activation, rule, new InitScheme($"normal_{s}", $"N(0, {s}²)", seed => new RandomNormal(0, sigma, seed)));
+        }
+
+        yield return new MnistConfig(activation, rule, new InitScheme("glorot_normal", "Glorot normal", seed => new GlorotNormal(seed)));
+    }
+
+    /// <summary>The seed of layer <paramref name="layer"/>'s kernel. Every scheme uses the same per-layer seeds, so
+    /// schemes differ only in the scale and shape of the distribution, not in the luck of the draw.</summary>
+    internal static int LayerSeed(int runSeed, int part, int layer) => unchecked(runSeed * 7919 + part * 101 + layer);
+
+    /// <summary>A model of dense layers <c>widths[0] → widths[1] → …</c>, each followed by <paramref name="activation"/>,
+    /// with zero biases and kernels from <paramref name="scheme"/>.</summary>
+    internal static Sequential BuildNetwork(IReadOnlyList<int> widths, string activation, InitScheme scheme, int runSeed, int part)
+    {
+        var model = new Sequential();
+        for (int i = 1; i < widths.Count; i++)
+        {
+            model.Add(new Dense(widths[i], activation: activation, kernelInitializer: scheme.ForLayer(LayerSeed(runSeed, part, i)),
+                inputShape: i == 1 ? [widths[0]] : null));
+        }
+
+        model.Build(new Shape(widths[0]));
+        return model;
+    }
+
+    /// <summary>Redraws every kernel in place from <paramref name="scheme"/> (biases stay zero): one network's
+    /// memory serves all schemes.</summary>
+    internal static void Reinitialize(Sequential model, InitScheme scheme, int runSeed, int part)
+    {
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            if (model.Layers[i] is Dense dense)
+            {
+                scheme.ForLayer(LayerSeed(runSeed, part, i + 1)).Initialize(dense.Kernel.ValueAs<float>());
+            }
+        }
+    }
+
+    /// <summary>The output of every layer for the batch <paramref name="x"/> (the inspection API copies each one
+    /// out, since layers reuse their output buffers).</summary>
+    internal static float[][] LayerOutputs(Sequential model, Tensor<float> x) =>
+        model.ForwardWithActivations(x).Select(a => ((Tensor<float>)a.Output).ToArray()).ToArray();
+
+    /// <summary>The one input of part 1: <paramref name="features"/> values from N(0, ½), read as variance ½
+    /// (standard deviation √½ ≈ 0.707), as <c>np.random.normal(0, np.sqrt(0.5), 1024)</c>.</summary>
+    internal static Tensor<float> WideInput(int features, int runSeed)
+    {
+        var x = new Tensor<float>(1, features);
+        new RandomGenerator(unchecked((ulong)runSeed)).FillNormal(x.AsSpan(), 0f, MathF.Sqrt(0.5f));
+        return x;
+    }
+
+    private static void RunWideNetwork(LabContext context)
+    {
+        int[] widths = context.Quick ? s_quickWideWidths : s_wideWidths;
+        const int part = 1;
+        context.Section("Part 1 — one input through a deep, wide tanh network");
+        context.Setting("part1.widths", widths);
+        context.Setting("part1.input", "one vector from N(0, 1/2): variance 1/2, standard deviation sqrt(1/2)");
+        context.Setting("part1.saturation", "|h| > 0.99");
+        context.Setting("part1.histogram_bins", HistogramBins);
+        if (context.Quick)
+        {
+            context.Paragraph($"--quick: every hidden width divided by 8, {string.Join("→", widths)}.");
+        }
+
+        var x = WideInput(widths[0], context.Seed);
+        double inputNorm = Math.Sqrt(x.AsSpan().ToArray().Sum(v => (double)v * v));
+
+        var clock = Stopwatch.StartNew();
+        var model = BuildNetwork(widths, "tanh", WideSchemes[0], context.Seed, part);
+        double buildSeconds = clock.Elapsed.TotalSeconds;
+        long weights = model.Layers.OfType<Dense>().Sum(d => (long)d.Kernel.Shape.Length);
+        context.Paragraph(
+            $"Network {string.Join("→", widths)}, tanh after every layer, zero biases, float32: {weights:N0} weights " +
+            $"({weights * sizeof(float) / 1e6:N0} MB). One input x of {widths[0]} values drawn from N(0, ½), reading ½ as the variance " +
+            $"(standard deviation √½ ≈ 0.707; here ‖x‖ = {inputNorm:F1}). The network is built once and its kernels are redrawn in place for each scheme, " +
+            "so the three schemes share one network's memory. Each scheme uses the same per-layer seeds.");
+        context.Record("part1.weights", weights);
+        context.Record("part1.input_norm", inputNorm);
+
+        var statistics = new Dictionary<string, ActivationStatistics[]>();
+        var panels = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<double>>>();
+        using (var progress = context.Progress("initialise and forward", WideSchemes.Count))
+        {
+            for (int s = 0; s < WideSchemes.Count; s++)
+            {
+                var scheme = WideSchemes[s];
+                double initSeconds = buildSeconds;
+                if (s > 0)
+                {
+                    clock.Restart();
+                    Reinitialize(model, scheme, context.Seed, part);
+                    initSeconds = clock.Elapsed.TotalSeconds;
+                }
+
+                clock.Restart();
+                float[][] outputs = LayerOutputs(model, x);
+                double forwardSeconds = clock.Elapsed.TotalSeconds;
+                context.Record($"timing.part1.{scheme.Key}.initialize_seconds", initSeconds);
+                context.Record($"timing.part1.{scheme.Key}.forward_seconds", forwardSeconds);
+
+                var layerStats = new ActivationStatistics[outputs.Length];
+                var series = new Dictionary<string, IReadOnlyList<double>>();
+                for (int l = 0; l < outputs.Length; l++)
+                {
+                    layerStats[l] = ActivationStatistics.Of(outputs[l], widths[l + 1], SaturationRule.Tanh);
+                    double[] values = Array.ConvertAll(outputs[l], v => (double)v);
+                    series[$"layer {l + 1}"] = values;
+                    var histogram = Density.Histogram(values, HistogramBins, (-1, 1));
+                    string key = $"part1.{scheme.Key}.layer{l + 1}";
+                    context.Record($"{key}.mean", layerStats[l].Mean);
+                    context.Record($"{key}.std", layerStats[l].StandardDeviation);
+                    context.Record($"{key}.saturated_fraction", layerStats[l].SaturatedFraction);
+                    context.Record($"{key}.histogram_density", histogram.Densities);
+                }
+
+                statistics[scheme.Key] = layerStats;
+                panels[scheme.Label] = series;
+                progress.Report(s + 1, $"{scheme.Label}: init {initSeconds:F2} s, forward {forwardSeconds:F2} s");
+            }
+        }
+
+        context.Record("part1.histogram_edges", Density.Linspace(-1, 1, HistogramBins + 1));
+        // One full-width chart per scheme: five overlaid layers stay legible, and [−1, 1] is tanh's whole range.
+        foreach (var scheme in WideSchemes)
+        {
+            context.Figure(
+                Charts.DensityHistograms(panels[scheme.Label], HistogramBins, $"Part 1: tanh activations per layer, {scheme.Label} weights", "activation h", (-1, 1)),
+                $"part1-histograms-{scheme.Key}",
+                $"{scheme.Label}: normalised density histograms (area 1, {HistogramBins} bins on [−1, 1]) of each layer's tanh outputs " +
+                $"({string.Join(", ", widths.Skip(1).Select(w => w.ToString("N0", CultureInfo.InvariantCulture)))} units) for one input.");
+        }
+
+        context.Table(
+            "Part 1: activations per layer and scheme (saturated: |h| > 0.99)",
+            LayerHeaders("scheme", widths.Skip(1)),
+            WideSchemes.SelectMany(scheme => LayerRows(scheme.Label, statistics[scheme.Key], SaturationRule.Tanh)));
+
+        context.Table(
+            "Part 1: time to draw every weight and run the forward pass",
+            ["scheme", "initialise (s)", "forward (s)"],
+            WideSchemes.Select(scheme => (IReadOnlyList<object?>)
+                [scheme.Label, (double)context.Results[$"timing.part1.{scheme.Key}.initialize_seconds"]!, (double)context.Results[$"timing.part1.{scheme.Key}.forward_seconds"]!]));
+        context.Paragraph($"The N(0, 1) row includes allocating the network ({weights * sizeof(float) / 1e6:N0} MB of kernels); the others redraw in place.");
+
+        WideFindings(context, widths, statistics, inputNorm);
+    }
+
+    private static void WideFindings(LabContext context, int[] widths, Dictionary<string, ActivationStatistics[]> statistics, double inputNorm)
+    {
+        var normal = statistics["normal"];
+        var glorotNormal = statistics["glorot_normal"];
+        var glorotUniform = statistics["glorot_uniform"];
+        // Layer 1's pre-activation z = x·W has standard deviation ‖x‖·σ_w for a fixed x.
+        double normalZ = inputNorm * 1.0;
+        double glorotZ = inputNorm * Math.Sqrt(2.0 / (widths[0] + widths[1]));
+        context.Finding(
+            $"N(0, 1) weights saturate the network at once: layer 1's pre-activations have standard deviation ‖x‖·σ_w = {normalZ:F1}, so " +
+            $"{Pct(normal[0].SaturatedFraction)} of its units have |h| > 0.99, and {Pct(normal.Skip(1).Min(st => st.SaturatedFraction))}–" +
+            $"{Pct(normal.Skip(1).Max(st => st.SaturatedFraction))} of the deeper layers' (std of h {Range(normal, st => st.StandardDeviation)}): tanh′ ≈ 0 almost everywhere.");
+        context.Finding(
+            $"Glorot normal gives layer 1 pre-activations of standard deviation {glorotZ:F2} and keeps the activations' std within " +
+            $"{Range(glorotNormal, st => st.StandardDeviation)} over the five layers, with {AtMost(glorotNormal.Max(st => st.SaturatedFraction))} saturated.");
+        double maxDifference = glorotNormal.Zip(glorotUniform, (a, b) => Math.Abs(a.StandardDeviation - b.StandardDeviation)).Max();
+        context.Finding(
+            $"Glorot uniform (same variance 2/(fan_in + fan_out)) behaves like Glorot normal: std {Range(glorotUniform, st => st.StandardDeviation)}, " +
+            $"{AtMost(glorotUniform.Max(st => st.SaturatedFraction))} saturated; the two schemes' per-layer stds differ by at most {maxDifference:F3}.");
+        double normalDrift = glorotNormal[^1].StandardDeviation / glorotNormal[0].StandardDeviation;
+        double uniformDrift = glorotUniform[^1].StandardDeviation / glorotUniform[0].StandardDeviation;
+        context.Finding(
+            $"From layer 1 to layer 5 the Glorot activations' std goes {glorotNormal[0].StandardDeviation:F3} → {glorotNormal[^1].StandardDeviation:F3} (normal, ×{normalDrift:F2}) " +
+            $"and {glorotUniform[0].StandardDeviation:F3} → {glorotUniform[^1].StandardDeviation:F3} (uniform, ×{uniformDrift:F2}), against " +
+            $"{normal[0].StandardDeviation:F3} → {normal[^1].StandardDeviation:F3} for N(0, 1), where every layer sits against tanh's bounds.");
+    }
+
+    private static void RunMnistNetworks(LabContext context)
+    {
+        const int part = 2;
+        const int units = 100, depth = 5;
+        int samples = context.Quick ? 200 : 1000;
+        context.Section("Part 2 — five hidden layers of 100 units on MNIST digits");
+        var (images, source) = LoadDigits(context, samples);
+        context.Setting("part2.samples", samples);
+        context.Setting("part2.data", source);
+        context.Setting("part2.hidden_layers", Enumerable.Repeat(units, depth).ToArray());
+        context.Setting("part2.saturation", "tanh |h| > 0.99; sigmoid h < 0.01 or h > 0.99");
+        context.Paragraph(
+            $"The first {samples:N0} training images of {source}, pixels scaled to [0, 1] and flattened to 784 values, go through " +
+            $"{depth} dense layers of {units} units (zero biases) for each activation and kernel initialiser. Saturated: |h| > 0.99 for tanh, " +
+            "h < 0.01 or h > 0.99 for sigmoid. Dead units: units whose ReLU output is 0 for every image. Every network uses the same per-layer seeds.");
+
+        int[] widths = [784, .. Enumerable.Repeat(units, depth)];
+        var results = new Dictionary<MnistConfig, ActivationStatistics[]>();
+        var violins = new Dictionary<MnistConfig, Chart>();
+        using (var progress = context.Progress("MNIST networks", MnistConfigs.Count))
+        {
+            for (int c = 0; c < MnistConfigs.Count; c++)
+            {
+                var config = MnistConfigs[c];
+                var model = BuildNetwork(widths, config.Activation, config.Scheme, context.Seed, part);
+                float[][] outputs = LayerOutputs(model, images);
+                var layerStats = new ActivationStatistics[depth];
+                var groups = new Dictionary<string, IReadOnlyList<double>>();
+                for (int l = 0; l < depth; l++)
+                {
+                    layerStats[l] = ActivationStatistics.Of(outputs[l], units, config.Rule);
+                    groups[$"layer {l + 1}"] = Array.ConvertAll(outputs[l], v => (double)v);
+                    string key = $"part2.{config.Activation}.{config.Scheme.Key}.layer{l + 1}";
+                    context.Record($"{key}.mean", layerStats[l].Mean);
+                    context.Record($"{key}.std", layerStats[l].StandardDeviation);
+                    if (config.Rule != SaturationRule.None)
+                    {
+                        context.Record($"{key}.saturated_fraction", layerStats[l].SaturatedFraction);
+                    }
+                    else
+                    {
+                        context.Record($"{key}.zero_fraction", layerStats[l].ZeroFraction);
+                        context.Record($"{key}.dead_unit_fraction", layerStats[l].DeadUnitFraction);
+                    }
+                }
+
+                results[config] = layerStats;
+                var violin = Charts.ViolinPlot(groups, config.Scheme.Label, $"{config.Activation}(z)");
+                // The activation's whole output range on every panel, so panels compare at a glance.
+                if (config.Rule == SaturationRule.Tanh)
+                {
+                    violin.Plot.Axes.SetLimitsY(-1.05, 1.05);
+                }
+                else if (config.Rule == SaturationRule.Sigmoid)
+                {
+                    violin.Plot.Axes.SetLimitsY(-0.03, 1.03);
+                }
+
+                violins[config] = violin;
+                progress.Report(c + 1, $"{config.Activation} / {config.Scheme.Label}");
+            }
+        }
+
+        foreach (string activation in MnistConfigs.Select(c => c.Activation).Distinct())
+        {
+            var configs = MnistConfigs.Where(c => c.Activation == activation).ToList();
+            context.Figure(
+                Chart.Grid(configs.Select(c => violins[c]).ToList(), columns: 2, $"Part 2: {activation} activations per layer"),
+                $"part2-{activation}-violins",
+                $"Violin plots of each hidden layer's {activation} outputs ({samples:N0} images × {units} units per violin) for " +
+                string.Join(", ", configs.Select(c => c.Scheme.Label)) + ": Gaussian KDE outline, min–max line, interquartile bar, median dot.");
+            context.Table(
+                $"Part 2: {activation} activations per layer",
+                LayerHeaders("initialiser", Enumerable.Repeat(units, depth)),
+                configs.SelectMany(c => LayerRows(c.Scheme.Label, results[c], c.Rule)));
+            MnistFindings(context, activation, configs, results);
+        }
+    }
+
+    private static void MnistFindings(LabContext context, string activation, List<MnistConfig> configs, Dictionary<MnistConfig, ActivationStatistics[]> results)
+    {
+        // How much of the layer-1 spread survives to layer 5: 1 is a signal that neither fades nor explodes.
+        string Trend(MnistConfig c) =>
+            $"{c.Scheme.Label} {results[c][0].StandardDeviation:F3} → {results[c][^1].StandardDeviation:F3}";
+        double Ratio(MnistConfig c) => results[c][^1].StandardDeviation / results[c][0].StandardDeviation;
+        var steadiest = configs.MinBy(c => Math.Abs(Math.Log(Ratio(c))))!;
+        context.Finding(
+            $"{activation}: the std of the activations from layer 1 to layer 5 is " + string.Join("; ", configs.Select(Trend)) +
+            $". {steadiest.Scheme.Label} keeps it steadiest (layer 5 / layer 1 = {Ratio(steadiest):F2})" +
+            (results[steadiest].Max(st => st.SaturatedFraction) > 0.05
+                ? $", but only because up to {Pct(results[steadiest].Max(st => st.SaturatedFraction))} of its units are pinned at the bounds."
+                : "."));
+
+        if (configs[0].Rule == SaturationRule.None)
+        {
+            var zeroFractions = configs.Select(c => results[c].Select(st => st.ZeroFraction).ToArray()).ToList();
+            if (zeroFractions.All(z => z.SequenceEqual(zeroFractions[0])))
+            {
+                context.Finding(
+                    $"{activation}: every initialiser switches off exactly the same outputs in every layer (layer 1 to 5: " +
+                    string.Join(", ", zeroFractions[0].Select(Pct)) + " zeros). With zero biases ReLU is positively homogeneous, relu(a·z) = a·relu(z) " +
+                    "for a > 0, and these initialisers draw the same standardised values from the same seeds, so they differ only by a scale per layer: " +
+                    "the scale decides whether the signal fades, never which units fire.");
+            }
+
+            context.Finding(
+                $"{activation}: zero outputs in layer 5: " + string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c][^1].ZeroFraction)}")) +
+                "; dead units (0 for every image) over all layers: " +
+                string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c].Average(st => st.DeadUnitFraction))}")) + ".");
+            return;
+        }
+
+        var mostSaturated = configs.MaxBy(c => results[c].Max(st => st.SaturatedFraction))!;
+        context.Finding(
+            $"{activation}: the largest saturated share is {Pct(results[mostSaturated].Max(st => st.SaturatedFraction))} " +
+            $"({mostSaturated.Scheme.Label}, layer {Array.IndexOf(results[mostSaturated], results[mostSaturated].MaxBy(st => st.SaturatedFraction)) + 1}); " +
+            "per initialiser, the most saturated layer: " +
+            string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c].Max(st => st.SaturatedFraction))}")) + ".");
+    }
+
+    /// <summary>The first <paramref name="samples"/> MNIST training images scaled to [0, 1] and flattened, from the
+    /// full MNIST when the data cache holds it, else from the 10k subset shipped with the library.</summary>
+    private static (Tensor<float> Images, string Source) LoadDigits(LabContext context, int samples)
+    {
+        var cache = new DataCache(context.DataDirectory);
+        bool full = cache.Contains(Mnist.KerasFile.RelativePath) ||
+            new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" }
+                .All(name => cache.Contains("mnist/" + name));
+        var split = full ? Mnist.Load(cache) : Mnist.LoadSubset();
+        string source = full ? "the full MNIST (60,000 training digits)" : "the 10,000-digit MNIST subset shipped with Backprop (the data cache has no full MNIST)";
+        var images = Images.ScalePixels(split.XTrain.SliceRows(0, samples).Clone(), flatten: true);
+        return (images, source);
+    }
+
+    private static string[] LayerHeaders(string first, IEnumerable<int> units) =>
+        [first, "quantity", .. units.Select((u, l) => $"layer {l + 1} ({u})")];
+
+    /// <summary>Table rows for one scheme: its statistics with one column per layer.</summary>
+    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, ActivationStatistics[] layers, SaturationRule rule)
+    {
+        IReadOnlyList<object?> Row(string quantity, Func<ActivationStatistics, double> select) =>
+            [label, quantity, .. layers.Select(st => (object?)select(st))];
+
+        yield return Row("mean", st => st.Mean);
+        yield return Row("std", st => st.StandardDeviation);
+        if (rule == SaturationRule.None)
+        {
+            yield return Row("zero %", st => 100 * st.ZeroFraction);
+            yield return Row("dead units %", st => 100 * st.DeadUnitFraction);
+        }
+        else
+        {
+            yield return Row("saturated %", st => 100 * st.SaturatedFraction);
+        }
+    }
+
+    /// <summary>"no unit" for 0, else the largest share as a percentage.</summary>
+    private static string AtMost(double fraction) => fraction == 0 ? "no unit" : $"at most {Pct(fraction)}";
+
+    private static string Pct(double fraction) => (100 * fraction).ToString(fraction < 0.001 && fraction > 0 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static string Range(IEnumerable<ActivationStatistics> layers, Func<ActivationStatistics, double> select)
+    {
+        var values = layers.Select(select).ToList();
+        return $"{values.Min():F3}–{values.Max():F3}";
+    }
+
+    /// <summary>A kernel initialisation scheme: a short key for results.json, a label for the report, and the
+    /// initialiser for a given seed.</summary>
+    internal sealed record InitScheme(string Key, string Label, Func<int, Initializer> ForLayer);
+
+    /// <summary>One part 2 network: its activation, what counts as saturated, and its kernel initialiser.</summary>
+    internal sealed record MnistConfig(string Activation, SaturationRule Rule, InitScheme Scheme);
+}
