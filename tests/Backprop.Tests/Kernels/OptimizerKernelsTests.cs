@@ -1,0 +1,69 @@
+using Backprop.Kernels;
+using Backprop.Tests.TestSupport;
+
+namespace Backprop.Tests.Kernels;
+
+/// <summary>The vectorised (and, for large parameters, multithreaded) SGD kernels give exactly the scalar formula's
+/// float result element by element, at any thread count.</summary>
+[Collection(nameof(ThreadCountCollection))]
+public sealed class OptimizerKernelsTests
+{
+    [Theory]
+    [InlineData(1, false, false)]
+    [InlineData(7, true, false)]
+    [InlineData(33, true, true)]
+    [InlineData(1000, false, false)]
+    [InlineData(78_500, true, true)]
+    [InlineData(200_003, true, false)]
+    [InlineData(200_003, false, false)]
+    public void Sgd_steps_equal_the_scalar_formula_at_one_and_two_threads(int length, bool momentum, bool nesterov)
+    {
+        float[] w0 = TestData.Floats(length, 1), v0 = TestData.Floats(length, 2), g = TestData.Floats(length, 3);
+        const float lr = 0.013f, mu = 0.9f;
+        var expectedW = (float[])w0.Clone();
+        var expectedV = (float[])v0.Clone();
+        for (int i = 0; i < length; i++)
+        {
+            if (!momentum)
+            {
+                expectedW[i] = w0[i] - lr * g[i];
+                continue;
+            }
+
+            expectedV[i] = mu * v0[i] - lr * g[i];
+            expectedW[i] = w0[i] + (nesterov ? mu * expectedV[i] - lr * g[i] : expectedV[i]);
+        }
+
+        int saved = Parallelism.ThreadCount;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.ThreadCount = threads;
+                float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
+                if (momentum)
+                {
+                    OptimizerKernels.SgdMomentumStep<float>(w, v, g, lr, mu, nesterov);
+                }
+                else
+                {
+                    OptimizerKernels.SgdStep<float>(w, g, lr);
+                }
+
+                Assert.Equal(expectedW, w);
+                Assert.Equal(expectedV, v);
+            }
+        }
+        finally
+        {
+            Parallelism.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void Mismatched_lengths_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdStep<float>(new float[4], new float[3], 0.1f));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdMomentumStep<double>(new double[4], new double[5], new double[4], 0.1, 0.9, false));
+    }
+}
