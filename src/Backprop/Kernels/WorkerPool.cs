@@ -171,7 +171,10 @@ internal static class WorkerPool
                         continue;
                     }
 
-                    Volatile.Write(ref _parked, 1);
+                    // A full fence (not a release store): the store of _parked must be visible before _requests is
+                    // read again, or a Start() in between sees _parked = 0 and nobody ever wakes this worker
+                    // (x86 lets a later load pass an earlier store).
+                    Interlocked.Exchange(ref _parked, 1);
                     if (Volatile.Read(ref _requests) != served && Interlocked.Exchange(ref _parked, 0) == 1)
                     {
                         // A request came in between the check and parking, and nobody will signal: go on.
