@@ -3,7 +3,7 @@ using Backprop.Tests.TestSupport;
 
 namespace Backprop.Tests.Kernels;
 
-/// <summary>The vectorised (and, for large parameters, multithreaded) SGD kernels give exactly the scalar formula's
+/// <summary>The vectorised SGD kernels give exactly the scalar formula's
 /// float result element by element, at any thread count.</summary>
 [Collection(nameof(ThreadCountCollection))]
 public sealed class OptimizerKernelsTests
