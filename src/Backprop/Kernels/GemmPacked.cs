@@ -142,7 +142,6 @@ internal static unsafe class GemmPacked
         int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
         T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
         T* packB = GemmBuffers.PackB.Get<T>((nint)kcMax * ncMax);
-        T* edge = stackalloc T[GemmMicroKernels.Avx512Rows * 32];
         bool epilogue = GemmEpilogue.IsActive(g.Bias, g.Activation);
         nint ldc = g.Ldc;
 
@@ -154,7 +153,6 @@ internal static unsafe class GemmPacked
                 int kc = Math.Min(kcMax, g.K - pc);
                 GemmPacking.PackB(g.TransposeB, g.B, g.Ldb, pc, kc, jc, nc, nr, packB);
                 T beta = pc == 0 ? g.Beta : T.One;
-                bool betaIsZero = beta == T.Zero;
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, i1 - ic);
@@ -168,22 +166,7 @@ internal static unsafe class GemmPacked
                             int rows = Math.Min(mr, mc - ir);
                             T* aSliver = packA + (nint)ir * kc;
                             T* cTile = g.C + (ic + ir) * ldc + jc + jr;
-                            if (rows == mr && cols == nr)
-                            {
-                                Kernel(kind, kc, nr, aSliver, bSliver, cTile, ldc, g.Alpha, beta);
-                            }
-                            else
-                            {
-                                Kernel(kind, kc, nr, aSliver, bSliver, edge, nr, T.One, T.Zero);
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    for (int j = 0; j < cols; j++)
-                                    {
-                                        T* target = cTile + r * ldc + j;
-                                        *target = GemmSimd.Store(betaIsZero ? T.Zero : *target, edge[r * nr + j], g.Alpha, beta, betaIsZero);
-                                    }
-                                }
-                            }
+                            Kernel(kind, kc, nr, aSliver, bSliver, cTile, ldc, g.Alpha, beta, rows, cols);
                         }
                     }
 
@@ -196,20 +179,28 @@ internal static unsafe class GemmPacked
         }
     }
 
+    /// <summary>One tile of C, of which the top-left rows × cols corner is stored; edge tiles at most one vector
+    /// wide run the narrow kernels (half the FMAs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<T>(GemmKernelKind kind, int kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Kernel<T>(GemmKernelKind kind, int kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (kind)
         {
+            case GemmKernelKind.Avx512 when 2 * cols <= nr:
+                GemmMicroKernels.Avx512Narrow(kc, a, b, c, ldc, alpha, beta, rows, cols);
+                break;
             case GemmKernelKind.Avx512:
-                GemmMicroKernels.Avx512(kc, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Avx512(kc, a, b, c, ldc, alpha, beta, rows, cols);
+                break;
+            case GemmKernelKind.Avx2 when 2 * cols <= nr:
+                GemmMicroKernels.Avx2Narrow(kc, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
             case GemmKernelKind.Avx2:
-                GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
             default:
-                GemmMicroKernels.Portable(kc, nr, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Portable(kc, nr, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
         }
     }
@@ -263,7 +254,7 @@ internal static unsafe class GemmPacked
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < calls; i++)
             {
-                Kernel(kind, kc, nr, a, b, c, nr, 1f, 1f);
+                Kernel(kind, kc, nr, a, b, c, nr, 1f, 1f, mr, nr);
             }
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
