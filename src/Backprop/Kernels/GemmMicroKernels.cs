@@ -17,9 +17,10 @@ internal static unsafe class GemmMicroKernels
     /// <summary>Rows of the AVX-512 register tile (MR); 8 also divides the usual batch sizes.</summary>
     public const int Avx512Rows = 8;
 
-    /// <summary>C tile (6 × 2·Vector256 width) ← store rule of the packed product; AVX2 + FMA.</summary>
+    /// <summary>C tile (6 × 2·Vector256 width) ← store rule of the packed product; AVX2 + FMA. Only the top-left
+    /// <paramref name="rows"/> × <paramref name="cols"/> corner is stored (masked), so edge tiles write C directly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Avx2<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         nint w = Vector256<T>.Count;
@@ -53,6 +54,38 @@ internal static unsafe class GemmMicroKernels
 
         bool betaIsZero = beta == T.Zero;
         Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
+        if (rows < Rows || cols < 2 * w)
+        {
+            // Edge tile: rows after the last valid one are skipped, columns past cols masked off.
+            GemmSimd.StoreRow(c, c00, c01, alphaV, betaV, betaIsZero, cols);
+            if (rows > 1)
+            {
+                GemmSimd.StoreRow(c + 1 * ldc, c10, c11, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 2)
+            {
+                GemmSimd.StoreRow(c + 2 * ldc, c20, c21, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 3)
+            {
+                GemmSimd.StoreRow(c + 3 * ldc, c30, c31, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 4)
+            {
+                GemmSimd.StoreRow(c + 4 * ldc, c40, c41, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 5)
+            {
+                GemmSimd.StoreRow(c + 5 * ldc, c50, c51, alphaV, betaV, betaIsZero, cols);
+            }
+
+            return;
+        }
+
         GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
@@ -68,9 +101,10 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>C tile (8 × 2·Vector512 width) ← store rule of the packed product; AVX-512F. 16 accumulators + 2 B
-    /// vectors + 1 broadcast use 19 of the 32 zmm registers: 2 loads and 8 broadcasts per 16 FMAs.</summary>
+    /// vectors + 1 broadcast use 19 of the 32 zmm registers: 2 loads and 8 broadcasts per 16 FMAs. Only the
+    /// top-left <paramref name="rows"/> × <paramref name="cols"/> corner is stored (masked).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Avx512<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         nint w = Vector512<T>.Count;
@@ -116,6 +150,48 @@ internal static unsafe class GemmMicroKernels
 
         bool betaIsZero = beta == T.Zero;
         Vector512<T> alphaV = Vector512.Create(alpha), betaV = Vector512.Create(beta);
+        if (rows < Avx512Rows || cols < 2 * w)
+        {
+            // Edge tile: rows after the last valid one are skipped, columns past cols masked off.
+            GemmSimd.StoreRow(c, c00, c01, alphaV, betaV, betaIsZero, cols);
+            if (rows > 1)
+            {
+                GemmSimd.StoreRow(c + 1 * ldc, c10, c11, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 2)
+            {
+                GemmSimd.StoreRow(c + 2 * ldc, c20, c21, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 3)
+            {
+                GemmSimd.StoreRow(c + 3 * ldc, c30, c31, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 4)
+            {
+                GemmSimd.StoreRow(c + 4 * ldc, c40, c41, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 5)
+            {
+                GemmSimd.StoreRow(c + 5 * ldc, c50, c51, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 6)
+            {
+                GemmSimd.StoreRow(c + 6 * ldc, c60, c61, alphaV, betaV, betaIsZero, cols);
+            }
+
+            if (rows > 7)
+            {
+                GemmSimd.StoreRow(c + 7 * ldc, c70, c71, alphaV, betaV, betaIsZero, cols);
+            }
+
+            return;
+        }
+
         GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
         GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
@@ -134,10 +210,90 @@ internal static unsafe class GemmMicroKernels
         GemmSimd.Store(c + 7 * ldc + w, c71, alphaV, betaV, betaIsZero);
     }
 
-    /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed
-    /// panels, multiply then add (no FMA to rely on).</summary>
+    /// <summary>Edge tile at most one Vector256 wide (cols ≤ width) on a sliver packed two vectors wide: 6 rows ×
+    /// 1 vector, half the FMAs of the full kernel for the columns left after the last full tile (n = 1000 leaves 8).
+    /// Same k-ordered FMA chain and store rule per element as <see cref="Avx2{T}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Portable<T>(nint kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Avx2Narrow<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector256<T>.Count;
+        Vector256<T> c0 = Vector256<T>.Zero, c1 = Vector256<T>.Zero, c2 = Vector256<T>.Zero;
+        Vector256<T> c3 = Vector256<T>.Zero, c4 = Vector256<T>.Zero, c5 = Vector256<T>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b);
+            c0 = GemmSimd.MultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = GemmSimd.MultiplyAdd(Vector256.Create(a[1]), b0, c1);
+            c2 = GemmSimd.MultiplyAdd(Vector256.Create(a[2]), b0, c2);
+            c3 = GemmSimd.MultiplyAdd(Vector256.Create(a[3]), b0, c3);
+            c4 = GemmSimd.MultiplyAdd(Vector256.Create(a[4]), b0, c4);
+            c5 = GemmSimd.MultiplyAdd(Vector256.Create(a[5]), b0, c5);
+            a += Rows;
+            b += 2 * w;
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
+        Vector256<T>* results = stackalloc Vector256<T>[Rows];
+        results[0] = c0;
+        results[1] = c1;
+        results[2] = c2;
+        results[3] = c3;
+        results[4] = c4;
+        results[5] = c5;
+        for (int r = 0; r < rows; r++)
+        {
+            GemmSimd.StorePartial(c + r * ldc, results[r], alphaV, betaV, betaIsZero, cols);
+        }
+    }
+
+    /// <summary>Edge tile at most one Vector512 wide (cols ≤ width): 8 rows × 1 vector; see
+    /// <see cref="Avx2Narrow{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512Narrow<T>(nint kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint w = Vector512<T>.Count;
+        Vector512<T> c0 = Vector512<T>.Zero, c1 = Vector512<T>.Zero, c2 = Vector512<T>.Zero, c3 = Vector512<T>.Zero;
+        Vector512<T> c4 = Vector512<T>.Zero, c5 = Vector512<T>.Zero, c6 = Vector512<T>.Zero, c7 = Vector512<T>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            c0 = GemmSimd.MultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = GemmSimd.MultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = GemmSimd.MultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = GemmSimd.MultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = GemmSimd.MultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = GemmSimd.MultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = GemmSimd.MultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = GemmSimd.MultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += Avx512Rows;
+            b += 2 * w;
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        Vector512<T> alphaV = Vector512.Create(alpha), betaV = Vector512.Create(beta);
+        Vector512<T>* results = stackalloc Vector512<T>[Avx512Rows];
+        results[0] = c0;
+        results[1] = c1;
+        results[2] = c2;
+        results[3] = c3;
+        results[4] = c4;
+        results[5] = c5;
+        results[6] = c6;
+        results[7] = c7;
+        for (int r = 0; r < rows; r++)
+        {
+            GemmSimd.StorePartial(c + r * ldc, results[r], alphaV, betaV, betaIsZero, cols);
+        }
+    }
+
+    /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed
+    /// panels, multiply then add (no FMA to rely on); stores the top-left <paramref name="rows"/> ×
+    /// <paramref name="cols"/> corner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Portable<T>(nint kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* acc = stackalloc T[Rows * 32];
@@ -157,9 +313,9 @@ internal static unsafe class GemmMicroKernels
         }
 
         bool betaIsZero = beta == T.Zero;
-        for (int r = 0; r < Rows; r++)
+        for (int r = 0; r < rows; r++)
         {
-            for (int j = 0; j < nr; j++)
+            for (int j = 0; j < cols; j++)
             {
                 T scaled = acc[r * nr + j] * alpha;
                 c[r * ldc + j] = betaIsZero ? scaled : c[r * ldc + j] * beta + scaled;

@@ -26,9 +26,10 @@ internal enum GemmKernelKind
 /// any thread count.</summary>
 internal static unsafe class GemmPacked
 {
-    /// <summary>Largest depth of a packed slice (KC): a B sliver (KC × 32 floats = 32 KiB) and an A sliver
-    /// (6 KiB) fit the 48 KiB L1.</summary>
-    internal static int DepthBlock = 256;
+    /// <summary>L1 bytes a B sliver plus an A sliver of the AVX-512 tile may fill (of 48 KiB on Zen 4/5); fixes the
+    /// largest depth of a packed slice (KC): 288 for float (8×32 tile), 240 for double (8×16). The same KC is
+    /// used for every kernel kind so that they all round identically.</summary>
+    internal static int DepthBlockBytes = 45 * 1024;
 
     /// <summary>Size of a packed A block (MC·KC·size): 768 KiB of the 1 MiB L2 (measured best of 192–768 KiB).</summary>
     internal static int RowBlockBytes = 768 * 1024;
@@ -50,6 +51,10 @@ internal static unsafe class GemmPacked
             GemmKernelKind.Avx2 => 2 * Vector256<T>.Count,
             _ => 8,
         };
+
+    /// <summary>Largest KC for element type T (see <see cref="DepthBlockBytes"/>).</summary>
+    public static int MaxDepth<T>()
+        where T : unmanaged => DepthBlockBytes / ((GemmMicroKernels.Avx512Rows + 2 * Vector512<T>.Count) * sizeof(T));
 
     private static int RowBlock<T>(int kc, int mr)
         where T : unmanaged
@@ -127,15 +132,16 @@ internal static unsafe class GemmPacked
         }
 
         int mr = TileRows(kind), nr = TileColumns<T>(kind);
-        // Equal K slices of at most DepthBlock (784 = 4 × 196, not 3 × 256 + 16): no short, inefficient last
-        // slice. Slicing depends on K alone, never on the thread split, so results stay bit-identical.
-        int slices = (g.K + DepthBlock - 1) / DepthBlock;
+        // Equal K slices of at most MaxDepth (784 = 3 × 262 - 2, 1024 = 4 × 256): no short, inefficient last
+        // slice and as few passes over C as L1 allows. Slicing depends on K and T alone, never on the thread
+        // split or the kernel, so results stay bit-identical.
+        int depth = MaxDepth<T>();
+        int slices = (g.K + depth - 1) / depth;
         int kcMax = (g.K + slices - 1) / slices;
         int mcMax = Math.Min(RowBlock<T>(kcMax, mr), (i1 - i0 + mr - 1) / mr * mr);
         int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
         T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
         T* packB = GemmBuffers.PackB.Get<T>((nint)kcMax * ncMax);
-        T* edge = stackalloc T[GemmMicroKernels.Avx512Rows * 32];
         bool epilogue = GemmEpilogue.IsActive(g.Bias, g.Activation);
         nint ldc = g.Ldc;
 
@@ -147,7 +153,6 @@ internal static unsafe class GemmPacked
                 int kc = Math.Min(kcMax, g.K - pc);
                 GemmPacking.PackB(g.TransposeB, g.B, g.Ldb, pc, kc, jc, nc, nr, packB);
                 T beta = pc == 0 ? g.Beta : T.One;
-                bool betaIsZero = beta == T.Zero;
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, i1 - ic);
@@ -161,22 +166,7 @@ internal static unsafe class GemmPacked
                             int rows = Math.Min(mr, mc - ir);
                             T* aSliver = packA + (nint)ir * kc;
                             T* cTile = g.C + (ic + ir) * ldc + jc + jr;
-                            if (rows == mr && cols == nr)
-                            {
-                                Kernel(kind, kc, nr, aSliver, bSliver, cTile, ldc, g.Alpha, beta);
-                            }
-                            else
-                            {
-                                Kernel(kind, kc, nr, aSliver, bSliver, edge, nr, T.One, T.Zero);
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    for (int j = 0; j < cols; j++)
-                                    {
-                                        T* target = cTile + r * ldc + j;
-                                        *target = GemmSimd.Store(betaIsZero ? T.Zero : *target, edge[r * nr + j], g.Alpha, beta, betaIsZero);
-                                    }
-                                }
-                            }
+                            Kernel(kind, kc, nr, aSliver, bSliver, cTile, ldc, g.Alpha, beta, rows, cols);
                         }
                     }
 
@@ -189,20 +179,28 @@ internal static unsafe class GemmPacked
         }
     }
 
+    /// <summary>One tile of C, of which the top-left rows × cols corner is stored; edge tiles at most one vector
+    /// wide run the narrow kernels (half the FMAs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<T>(GemmKernelKind kind, int kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Kernel<T>(GemmKernelKind kind, int kc, int nr, T* a, T* b, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (kind)
         {
+            case GemmKernelKind.Avx512 when 2 * cols <= nr:
+                GemmMicroKernels.Avx512Narrow(kc, a, b, c, ldc, alpha, beta, rows, cols);
+                break;
             case GemmKernelKind.Avx512:
-                GemmMicroKernels.Avx512(kc, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Avx512(kc, a, b, c, ldc, alpha, beta, rows, cols);
+                break;
+            case GemmKernelKind.Avx2 when 2 * cols <= nr:
+                GemmMicroKernels.Avx2Narrow(kc, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
             case GemmKernelKind.Avx2:
-                GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
             default:
-                GemmMicroKernels.Portable(kc, nr, a, b, c, ldc, alpha, beta);
+                GemmMicroKernels.Portable(kc, nr, a, b, c, ldc, alpha, beta, rows, cols);
                 break;
         }
     }
@@ -256,7 +254,7 @@ internal static unsafe class GemmPacked
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < calls; i++)
             {
-                Kernel(kind, kc, nr, a, b, c, nr, 1f, 1f);
+                Kernel(kind, kc, nr, a, b, c, nr, 1f, 1f, mr, nr);
             }
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

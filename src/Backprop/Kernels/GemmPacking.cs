@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -21,6 +22,17 @@ internal static unsafe class GemmPacking
             {
                 // op(A)[i, p] = a[p·lda + i]: each k step reads `valid` neighbours.
                 T* src = a + (nint)p0 * lda + i0 + ir;
+                if (valid == rows && rows == Vector256<T>.Count)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Vector256.Store(Vector256.Load(src + p * lda), dst);
+                        dst += rows;
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     T* s = src + p * lda;
@@ -37,6 +49,10 @@ internal static unsafe class GemmPacking
 
                     dst += rows;
                 }
+            }
+            else if (valid == rows && rows <= 8 && typeof(T) == typeof(float) && Avx.IsSupported)
+            {
+                dst = (T*)PackRowsTransposing((float*)a + (nint)(i0 + ir) * lda + p0, lda, kc, rows, (float*)dst);
             }
             else if (valid == rows && rows == GemmMicroKernels.Avx512Rows)
             {
@@ -90,6 +106,57 @@ internal static unsafe class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>One sliver of <paramref name="rows"/> (≤ 8) float rows of A, kc deep, transposed 8 columns at a time
+    /// with an in-register 8×8 transpose (missing rows repeat the last one and are overwritten). With fewer
+    /// than 8 rows each 8-wide store spills into the next column's slots, so the vector loop stops while a
+    /// column is still left for the scalar tail to write. Returns the end of the sliver.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* PackRowsTransposing(float* src, nint lda, int kc, int rows, float* dst)
+    {
+        float* r0 = src, r1 = src + Math.Min(1, rows - 1) * lda, r2 = src + Math.Min(2, rows - 1) * lda;
+        float* r3 = src + Math.Min(3, rows - 1) * lda, r4 = src + Math.Min(4, rows - 1) * lda;
+        float* r5 = src + Math.Min(5, rows - 1) * lda, r6 = src + Math.Min(6, rows - 1) * lda;
+        float* r7 = src + Math.Min(7, rows - 1) * lda;
+        int vectorEnd = rows == 8 ? kc - 7 : kc - 8;
+        int p = 0;
+        for (; p < vectorEnd; p += 8)
+        {
+            Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+            Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
+            Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+            Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+            Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+            Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+            Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+            Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p));
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Store(dst + 0 * rows, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(dst + 1 * rows, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(dst + 2 * rows, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(dst + 3 * rows, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(dst + 4 * rows, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(dst + 5 * rows, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(dst + 6 * rows, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(dst + 7 * rows, Avx.Permute2x128(u3, u7, 0x31));
+            dst += 8 * rows;
+        }
+
+        for (; p < kc; p++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                dst[r] = src[r * lda + p];
+            }
+
+            dst += rows;
+        }
+
+        return dst;
     }
 
     /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into ⌈nc/nr⌉ slivers of kc×nr.</summary>

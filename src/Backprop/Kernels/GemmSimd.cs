@@ -63,6 +63,95 @@ internal static class GemmSimd
         Vector512.Store(scaled, c);
     }
 
+    /// <summary>The store rule on the first <paramref name="count"/> (1 ≤ count ≤ width) lanes only; masked loads
+    /// and stores never touch (or fault on) memory past them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial<T>(T* c, Vector256<T> acc, Vector256<T> alpha, Vector256<T> beta, bool betaIsZero, int count)
+        where T : unmanaged, INumberBase<T>
+    {
+        Vector256<T> mask = Vector256.LessThan(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(count)));
+        Vector256<T> scaled = acc * alpha;
+        if (typeof(T) == typeof(float))
+        {
+            if (!betaIsZero)
+            {
+                scaled = MultiplyAdd(Avx.MaskLoad((float*)c, mask.AsSingle()).As<float, T>(), beta, scaled);
+            }
+
+            Avx.MaskStore((float*)c, mask.AsSingle(), scaled.AsSingle());
+        }
+        else
+        {
+            if (!betaIsZero)
+            {
+                scaled = MultiplyAdd(Avx.MaskLoad((double*)c, mask.AsDouble()).As<double, T>(), beta, scaled);
+            }
+
+            Avx.MaskStore((double*)c, mask.AsDouble(), scaled.AsDouble());
+        }
+    }
+
+    /// <summary>512-bit form of <see cref="StorePartial{T}(T*, Vector256{T}, Vector256{T}, Vector256{T}, bool, int)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial<T>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, bool betaIsZero, int count)
+        where T : unmanaged, INumberBase<T>
+    {
+        Vector512<T> mask = Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
+        Vector512<T> scaled = acc * alpha;
+        if (typeof(T) == typeof(float))
+        {
+            if (!betaIsZero)
+            {
+                scaled = MultiplyAdd(Avx512F.MaskLoad((float*)c, mask.AsSingle(), Vector512<float>.Zero).As<float, T>(), beta, scaled);
+            }
+
+            Avx512F.MaskStore((float*)c, mask.AsSingle(), scaled.AsSingle());
+        }
+        else
+        {
+            if (!betaIsZero)
+            {
+                scaled = MultiplyAdd(Avx512F.MaskLoad((double*)c, mask.AsDouble(), Vector512<double>.Zero).As<double, T>(), beta, scaled);
+            }
+
+            Avx512F.MaskStore((double*)c, mask.AsDouble(), scaled.AsDouble());
+        }
+    }
+
+    /// <summary>One row of a two-vector tile, <paramref name="cols"/> (1 ≤ cols ≤ 2·width) wide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreRow<T>(T* c, Vector256<T> lo, Vector256<T> hi, Vector256<T> alpha, Vector256<T> beta, bool betaIsZero, int cols)
+        where T : unmanaged, INumberBase<T>
+    {
+        int w = Vector256<T>.Count;
+        if (cols > w)
+        {
+            Store(c, lo, alpha, beta, betaIsZero);
+            StorePartial(c + w, hi, alpha, beta, betaIsZero, cols - w);
+        }
+        else
+        {
+            StorePartial(c, lo, alpha, beta, betaIsZero, cols);
+        }
+    }
+
+    /// <summary>512-bit form of <see cref="StoreRow{T}(T*, Vector256{T}, Vector256{T}, Vector256{T}, Vector256{T}, bool, int)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreRow<T>(T* c, Vector512<T> lo, Vector512<T> hi, Vector512<T> alpha, Vector512<T> beta, bool betaIsZero, int cols)
+        where T : unmanaged, INumberBase<T>
+    {
+        int w = Vector512<T>.Count;
+        if (cols > w)
+        {
+            Store(c, lo, alpha, beta, betaIsZero);
+            StorePartial(c + w, hi, alpha, beta, betaIsZero, cols - w);
+        }
+        else
+        {
+            StorePartial(c, lo, alpha, beta, betaIsZero, cols);
+        }
+    }
+
     /// <summary>The store rule on one element: fma(c, β, α·acc), or α·acc when β = 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Store<T>(T c, T acc, T alpha, T beta, bool betaIsZero)
