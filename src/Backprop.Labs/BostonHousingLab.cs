@@ -93,9 +93,7 @@ public sealed class BostonHousingLab : ILab
         context.Record("data.feature_std", scale.ToArray());
 
         // The input pipeline of the exercise: shuffle the 303 training rows with the run's seed, batches of 32.
-        var dataset = Dataset.FromTensorSlices((data.XTrain, data.YTrain))
-            .Shuffle(data.YTrain.Shape[0], seed: BostonHousingTraining.ShuffleSeed(context.Seed))
-            .Batch(BostonHousingTraining.BatchSize);
+        var dataset = BostonHousingTraining.TrainingDataset(data.XTrain, data.YTrain, context.Seed);
         var batchSizes = new List<int>();
         foreach (var batch in dataset)
         {
@@ -109,8 +107,8 @@ public sealed class BostonHousingLab : ILab
         context.Record("data.element_spec", dataset.ElementSpec.ToString());
         context.Record("data.batches_per_epoch", dataset.Cardinality);
         context.Paragraph(
-            $"Sequential.Fit has no overload taking a Dataset yet, so training passes the same tensors to Fit with batchSize {BostonHousingTraining.BatchSize} and shuffle on: " +
-            $"it reshuffles the {data.YTrain.Shape[0]} rows every epoch from the run's seed and cuts them into the same {batchSizes.Count} batches per epoch.");
+            $"Fit trains on this Dataset: every epoch is a new enumeration, so the {data.YTrain.Shape[0]} rows are reshuffled " +
+            $"(tf.data's reshuffle_each_iteration) and cut into {batchSizes.Count} batches; validation runs on the {data.YValidation.Shape[0]} rows in batches of {BostonHousingTraining.BatchSize}.");
         return data;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backprop.Data;
 using Backprop.Initializers;
 using Backprop.Layers;
 using Backprop.Optimizers;
@@ -86,9 +87,12 @@ internal static class BostonHousingTraining
         var earlyStopping = new EarlyStopping(monitor: "val_mae", patience: Patience, restoreBestWeights: true);
         Callback[] callbacks = progress is null ? [earlyStopping] : [earlyStopping, progress];
 
+        // The exercise's input pipeline: the training rows reshuffled every epoch from the run's seed, batches of 32.
+        var training = TrainingDataset(xTrain, data.YTrain, seed);
+        var validationBatches = Dataset.FromTensorSlices((xValidation, data.YValidation)).Batch(BatchSize);
+
         var clock = Stopwatch.StartNew();
-        var history = model.Fit(xTrain, data.YTrain, epochs: epochs, batchSize: BatchSize, shuffle: true,
-            validationData: (xValidation, data.YValidation), callbacks: callbacks, verbose: 0, seed: ShuffleSeed(seed));
+        var history = model.Fit(training, epochs: epochs, validationData: validationBatches, callbacks: callbacks, verbose: 0);
         clock.Stop();
 
         var validation = model.Evaluate(xValidation, data.YValidation);
@@ -116,7 +120,12 @@ internal static class BostonHousingTraining
         return losses;
     }
 
-    /// <summary>The seed of the batch order of a run (also the seed of the lab's demonstration Dataset).</summary>
+    /// <summary>The training pipeline: <c>Dataset.FromTensorSlices((x, y)).Shuffle(rows, seed).Batch(32)</c>, a new
+    /// order every epoch (tf.data's <c>reshuffle_each_iteration</c>).</summary>
+    public static Dataset<float> TrainingDataset(Tensor<float> x, Tensor<float> y, int seed) =>
+        Dataset.FromTensorSlices((x, y)).Shuffle(y.Shape[0], seed: ShuffleSeed(seed)).Batch(BatchSize);
+
+    /// <summary>The seed of the batch order of a run.</summary>
     public static ulong ShuffleSeed(int seed) => unchecked((ulong)(uint)seed);
 
     private static (Tensor<float> Train, Tensor<float> Validation, Tensor<float> Test) Inputs(BostonHousingVariant variant, BostonHousingData data) =>
