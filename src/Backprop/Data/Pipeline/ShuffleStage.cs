@@ -19,7 +19,7 @@ internal sealed class ShuffleStage<T> : Stage<T>
         _upstream = upstream;
         long cardinality = upstream.Cardinality;
         _bufferSize = cardinality >= 0 ? (int)Math.Max(1, Math.Min(bufferSize, cardinality)) : bufferSize;
-        _baseSeed = seed ?? (ulong)global::System.Random.Shared.NextInt64();
+        _baseSeed = seed ?? Backprop.Random.RandomSeed.NextSeed();
         _reshuffleEachIteration = reshuffleEachIteration;
     }
 
