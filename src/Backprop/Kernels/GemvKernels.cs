@@ -9,8 +9,10 @@ namespace Backprop.Kernels;
 /// Memory bound: each element of A is read once, in address order.</summary>
 internal static unsafe class GemvKernels
 {
-    /// <summary>Columns handled per pass of the transposed kernel, so its accumulators stay in L1.</summary>
-    private const int TransposedChunk = 1024;
+    /// <summary>Columns handled per pass of the transposed kernel: 4096 float accumulators (16 KiB) stay in the 48 KiB
+    /// L1 while each row of A is read in 16 KiB runs. Measured on the 1024→8192×3→4096×2 batch-1 forward (one
+    /// thread): 35–44 ms at 1024 columns, 33–36 at 2048, 31 at 4096.</summary>
+    private const int TransposedChunk = 4096;
 
     /// <summary>Below this many elements of A a GEMV stays on one thread.</summary>
     private const long ParallelThreshold = 1 << 19;
