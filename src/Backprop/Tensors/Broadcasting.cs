@@ -67,6 +67,15 @@ internal static class Broadcasting
         return d;
     }
 
+    /// <summary>x ⊙ y for a scalar y, into <paramref name="destination"/> (x's shape) or a new tensor.</summary>
+    public static Tensor<T> ApplyScalar<T>(BinaryOp op, Tensor<T> x, T y, Tensor<T>? destination, string name)
+        where T : unmanaged, INumber<T>
+    {
+        var d = Unary.Target(x, destination, name);
+        RightScalar(op, x.AsSpan(), y, d.AsSpan());
+        return d;
+    }
+
     public static Shape ResultShape(Shape a, Shape b, string name)
     {
         int rank = Math.Max(a.Rank, b.Rank);

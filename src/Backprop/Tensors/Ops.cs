@@ -23,47 +23,17 @@ public static partial class Ops
     /// <summary>Element-wise minimum (numpy's <c>minimum</c>).</summary>
     public static Tensor<T> Minimum<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Minimum, x, y, destination, "Minimum");
 
-    public static Tensor<T> Add<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Add");
-        Elementwise.Add(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Add<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Add, x, y, destination, "Add");
 
-    public static Tensor<T> Subtract<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Subtract");
-        Elementwise.Subtract(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Subtract<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Subtract, x, y, destination, "Subtract");
 
-    public static Tensor<T> Multiply<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Multiply");
-        Elementwise.Multiply(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Multiply<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Multiply, x, y, destination, "Multiply");
 
-    public static Tensor<T> Divide<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Divide");
-        Elementwise.Divide(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Divide<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Divide, x, y, destination, "Divide");
 
-    public static Tensor<T> Maximum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Maximum");
-        Elementwise.Max(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Maximum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Maximum, x, y, destination, "Maximum");
 
-    public static Tensor<T> Minimum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
-    {
-        var d = Unary.Target(x, destination, "Minimum");
-        Elementwise.Min(x.AsSpan(), y, d.AsSpan());
-        return d;
-    }
+    public static Tensor<T> Minimum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Minimum, x, y, destination, "Minimum");
 
     public static Tensor<T> Negate<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
     {

@@ -275,3 +275,31 @@ public class OpsTests
         }
     }
 }
+
+public class ScalarOpsTests
+{
+    [Fact]
+    public void ScalarFormsMatchElementByElement()
+    {
+        var x = Backprop.Tests.TestSupport.TestData.Tensor(21, 7, 33);
+        var xs = x.ToArray();
+        double y = 0.75;
+        var cases = new (Func<Tensor<double>, Tensor<double>?, Tensor<double>> Op, Func<double, double> Expected)[]
+        {
+            ((t, d) => Ops.Add(t, y, d), v => v + y),
+            ((t, d) => Ops.Subtract(t, y, d), v => v - y),
+            ((t, d) => Ops.Multiply(t, y, d), v => v * y),
+            ((t, d) => Ops.Divide(t, y, d), v => v / y),
+            ((t, d) => Ops.Maximum(t, y, d), v => Math.Max(v, y)),
+            ((t, d) => Ops.Minimum(t, y, d), v => Math.Min(v, y)),
+        };
+        foreach (var (op, expected) in cases)
+        {
+            Assert.Equal(xs.Select(expected).ToArray(), op(x, null).ToArray());
+            var destination = new Tensor<double>(7, 33);
+            Assert.Same(destination, op(x, destination));
+            Assert.Equal(xs.Select(expected).ToArray(), destination.ToArray());
+            Assert.Throws<ShapeMismatchException>(() => op(x, new Tensor<double>(33, 7)));
+        }
+    }
+}
