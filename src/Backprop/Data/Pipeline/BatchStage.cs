@@ -22,6 +22,8 @@ internal sealed class BatchStage<T> : Stage<T>
 
     public override ElementLayout Layout { get; }
 
+    public Stage<T> Upstream => _upstream;
+
     public override long Cardinality
     {
         get
@@ -43,11 +45,31 @@ internal sealed class BatchStage<T> : Stage<T>
         private readonly Tensor<T> _x = ElementLayout.RowStorage<T>(stage._batchSize, stage.Layout.XRow);
         private readonly Tensor<T>? _y = stage.Layout.YRow is Shape yRow ? ElementLayout.RowStorage<T>(stage._batchSize, yRow) : null;
 
+        // Over a row-index cursor (a shuffled row source) the batch gathers rows by index straight from the
+        // source: one copy per row, as Fit's own shuffled batching.
+        private readonly RowIndexCursor<T>? _indexed = upstream as RowIndexCursor<T>;
+        private readonly int[] _rowIndices = upstream is RowIndexCursor<T> ? new int[stage._batchSize] : [];
+
         public override bool Stable => false;
 
         public override void Restart() => upstream.Restart();
 
         public override bool MoveNext(out ElementRef<T> element)
+        {
+            int rows = _indexed is null ? Stack() : Gather(_indexed);
+            if (rows == 0 || (stage._dropRemainder && rows < stage._batchSize))
+            {
+                element = default;
+                return false;
+            }
+
+            element = new ElementRef<T> { XStore = _x, XRow = 0, YStore = _y, YRow = 0, Rows = rows };
+            return true;
+        }
+
+        public override void Stop() => upstream.Stop();
+
+        private int Stack()
         {
             ElementLayout layout = stage.Layout;
             int xLength = layout.XRowLength;
@@ -66,16 +88,40 @@ internal sealed class BatchStage<T> : Stage<T>
                 rows++;
             }
 
-            if (rows == 0 || (stage._dropRemainder && rows < stage._batchSize))
-            {
-                element = default;
-                return false;
-            }
-
-            element = new ElementRef<T> { XStore = _x, XRow = 0, YStore = _y, YRow = 0, Rows = rows };
-            return true;
+            return rows;
         }
 
-        public override void Stop() => upstream.Stop();
+        private int Gather(RowIndexCursor<T> indexed)
+        {
+            Span<int> indices = _rowIndices;
+            int rows = indexed.NextRows(indices);
+            indices = indices[..rows];
+            GatherRows(indexed.XStore.AsSpan(), _x.AsSpan(), indices, stage.Layout.XRowLength);
+            if (_y is not null)
+            {
+                GatherRows(indexed.YStore!.AsSpan(), _y.AsSpan(), indices, stage.Layout.YRowLength);
+            }
+
+            return rows;
+        }
+
+        private static void GatherRows(ReadOnlySpan<T> source, Span<T> destination, ReadOnlySpan<int> indices, int rowLength)
+        {
+            if (rowLength == 1)
+            {
+                // Scalar rows (labels): a plain load and store beats a memmove call per row.
+                for (int r = 0; r < indices.Length; r++)
+                {
+                    destination[r] = source[indices[r]];
+                }
+
+                return;
+            }
+
+            for (int r = 0; r < indices.Length; r++)
+            {
+                source.Slice(indices[r] * rowLength, rowLength).CopyTo(destination.Slice(r * rowLength, rowLength));
+            }
+        }
     }
 }

@@ -20,6 +20,9 @@ internal sealed class CacheStage<T>(Stage<T> upstream) : Stage<T>
 
     public override Cursor<T> OpenCursor() => new CacheCursor(this, upstream.OpenCursor());
 
+    // Caching a row source would record references to the very same rows, so the cache is that source.
+    public override bool TryGetRowSource(out RowSource<T> source) => upstream.TryGetRowSource(out source);
+
     private bool TryGetRecording(out ElementRef<T>[] elements, out int count)
     {
         elements = Volatile.Read(ref _recording)!;

@@ -5,7 +5,7 @@ namespace Backprop.Data;
 
 /// <summary>A tf.data-style input pipeline over elements of (x row, optional y row) of element type
 /// <typeparamref name="T"/>; made by <see cref="Dataset.FromTensorSlices{T}(Tensor{T}, Tensor{T})"/> and
-/// transformed by <see cref="Shuffle"/>, <see cref="Batch"/>, <see cref="Map"/>, <see cref="Take"/>,
+/// transformed by <see cref="Shuffle(int, ulong?, bool)"/>, <see cref="Batch"/>, <see cref="Map"/>, <see cref="Take"/>,
 /// <see cref="Skip"/>, <see cref="Filter"/>, <see cref="Cache"/> and <see cref="Prefetch"/>, each returning a new
 /// dataset. Enumerating it once is one epoch.
 /// <para><b>Consuming it in a training loop.</b> A model's <c>Fit</c> takes a batched <c>Dataset&lt;float&gt;</c>
@@ -75,6 +75,18 @@ public sealed class Dataset<T> : IEnumerable<Batch<T>>
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         return new Dataset<T>(new ShuffleStage<T>(_stage, bufferSize, seed, reshuffleEachIteration));
     }
+
+    /// <summary><see cref="Shuffle(int, ulong?, bool)"/> with the row-index path allowed or forbidden, so tests
+    /// can check that both paths give the same elements.</summary>
+    internal Dataset<T> Shuffle(int bufferSize, ulong? seed, bool reshuffleEachIteration, bool gatherByIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
+        return new Dataset<T>(new ShuffleStage<T>(_stage, bufferSize, seed, reshuffleEachIteration, gatherByIndex));
+    }
+
+    /// <summary>True when enumerating this dataset runs a shuffle over row indices (for tests).</summary>
+    internal bool UsesRowIndexShuffle => _stage is ShuffleStage<T> { GathersByIndex: true }
+        || (_stage is BatchStage<T> batch && batch.Upstream is ShuffleStage<T> { GathersByIndex: true });
 
     /// <summary>Stacks consecutive elements into batches of <paramref name="batchSize"/> rows, as tf.data's
     /// <c>batch(batch_size, drop_remainder)</c>. The last batch has the remaining rows unless

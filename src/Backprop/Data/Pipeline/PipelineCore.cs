@@ -65,6 +65,14 @@ internal abstract class Stage<T>
 
     public abstract long Cardinality { get; }
 
+    /// <summary>True when every element is one row of a fixed pair of tensors, reachable by position: the stage
+    /// is then a <see cref="RowSource{T}"/> (FromTensorSlices, possibly after Take, Skip or Cache).</summary>
+    public virtual bool TryGetRowSource(out RowSource<T> source)
+    {
+        source = default;
+        return false;
+    }
+
     /// <summary>A new cursor chain for this stage and its upstream; cursors are reused across epochs.</summary>
     public abstract Cursor<T> OpenCursor();
 }

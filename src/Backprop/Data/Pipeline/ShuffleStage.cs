@@ -4,7 +4,10 @@ namespace Backprop.Data;
 
 /// <summary>tf.data's <c>shuffle(buffer_size, seed, reshuffle_each_iteration)</c>: keeps a buffer of up to
 /// bufferSize elements; each output is a uniformly chosen slot, which is then refilled with the next input
-/// element; once the input is exhausted the buffer drains in random order.</summary>
+/// element; once the input is exhausted the buffer drains in random order. When the input is a
+/// <see cref="RowSource{T}"/> the buffer holds row indices rather than element references or row copies, and a
+/// following batch gathers the rows straight from the source; the random draws and so the order are the
+/// same either way.</summary>
 internal sealed class ShuffleStage<T> : Stage<T>
     where T : unmanaged, INumber<T>
 {
@@ -12,10 +15,13 @@ internal sealed class ShuffleStage<T> : Stage<T>
     private readonly int _bufferSize;
     private readonly ulong _baseSeed;
     private readonly bool _reshuffleEachIteration;
+    private readonly bool _gatherByIndex;
     private long _epochs;
 
-    public ShuffleStage(Stage<T> upstream, int bufferSize, ulong? seed, bool reshuffleEachIteration)
+    // gatherByIndex false forces the element-buffer path even over a row source, so tests can compare the two.
+    public ShuffleStage(Stage<T> upstream, int bufferSize, ulong? seed, bool reshuffleEachIteration, bool gatherByIndex = true)
     {
+        _gatherByIndex = gatherByIndex;
         _upstream = upstream;
         long cardinality = upstream.Cardinality;
         _bufferSize = cardinality >= 0 ? (int)Math.Max(1, Math.Min(bufferSize, cardinality)) : bufferSize;
@@ -25,9 +31,14 @@ internal sealed class ShuffleStage<T> : Stage<T>
 
     public override ElementLayout Layout => _upstream.Layout;
 
+    /// <summary>True when the cursors buffer row indices of a row source rather than elements.</summary>
+    public bool GathersByIndex => _gatherByIndex && _upstream.TryGetRowSource(out _);
+
     public override long Cardinality => _upstream.Cardinality;
 
-    public override Cursor<T> OpenCursor() => new ShuffleCursor(this, _upstream.OpenCursor());
+    public override Cursor<T> OpenCursor() => _gatherByIndex && _upstream.TryGetRowSource(out RowSource<T> source)
+        ? new IndexShuffleCursor(this, source)
+        : new ShuffleCursor(this, _upstream.OpenCursor());
 
     /// <summary>The seed of the next enumeration: a fresh one per epoch when reshuffling, else always the same.</summary>
     private ulong NextEpochSeed()
@@ -124,6 +135,98 @@ internal sealed class ShuffleStage<T> : Stage<T>
             }
 
             _slots[slot] = _xCopies is null ? next : next.CopyTo(_xCopies, _yCopies, slot * _stage.Layout.MaxRows, _stage.Layout);
+            return true;
+        }
+    }
+
+    /// <summary>The same buffer algorithm as <see cref="ShuffleCursor"/>, over row indices of a row source: the
+    /// slots, the draws and the refill-then-swap-remove steps are identical, so the order is too.</summary>
+    private sealed class IndexShuffleCursor(ShuffleStage<T> stage, RowSource<T> source) : RowIndexCursor<T>(source.X, source.Y)
+    {
+        private readonly int[] _slots = new int[stage._bufferSize];
+        private ShuffleRandom _random;
+        private int _count;
+        private int _pendingSlot;
+        private int _pulled;
+        private bool _filled;
+
+        public override bool Stable => true;
+
+        public override void Restart()
+        {
+            _random = new ShuffleRandom(stage.NextEpochSeed());
+            _count = 0;
+            _pendingSlot = -1;
+            _pulled = 0;
+            _filled = false;
+        }
+
+        public override bool MoveNext(out ElementRef<T> element)
+        {
+            if (!TryNextRow(out int row))
+            {
+                element = default;
+                return false;
+            }
+
+            element = new ElementRef<T> { XStore = XStore, XRow = row, YStore = YStore, YRow = row, Rows = 1 };
+            return true;
+        }
+
+        public override int NextRows(Span<int> rows)
+        {
+            int written = 0;
+            while (written < rows.Length && TryNextRow(out int row))
+            {
+                rows[written++] = row;
+            }
+
+            return written;
+        }
+
+        private bool TryNextRow(out int row)
+        {
+            int[] slots = _slots;
+            if (!_filled)
+            {
+                while (_count < slots.Length && Pull(_count))
+                {
+                    _count++;
+                }
+
+                _filled = true;
+            }
+            else if (_pendingSlot >= 0)
+            {
+                if (!Pull(_pendingSlot))
+                {
+                    _count--;
+                    slots[_pendingSlot] = slots[_count];
+                }
+
+                _pendingSlot = -1;
+            }
+
+            if (_count == 0)
+            {
+                row = 0;
+                return false;
+            }
+
+            int slot = _random.NextInt(_count);
+            row = slots[slot];
+            _pendingSlot = slot;
+            return true;
+        }
+
+        private bool Pull(int slot)
+        {
+            if (_pulled >= source.Count)
+            {
+                return false;
+            }
+
+            _slots[slot] = source.Start + _pulled++;
             return true;
         }
     }

@@ -23,6 +23,12 @@ internal sealed class SliceStage<T> : Stage<T>
 
     public override Cursor<T> OpenCursor() => new SliceCursor(this);
 
+    public override bool TryGetRowSource(out RowSource<T> source)
+    {
+        source = new RowSource<T>(_x, _y, 0, _x.Shape[0]);
+        return true;
+    }
+
     private static Shape RowShape(Shape shape)
     {
         Span<int> dims = stackalloc int[Shape.MaxRank];

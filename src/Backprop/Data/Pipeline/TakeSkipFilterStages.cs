@@ -15,6 +15,13 @@ internal sealed class TakeStage<T>(Stage<T> upstream, long count) : Stage<T>
 
     public override Cursor<T> OpenCursor() => new TakeCursor(count, upstream.OpenCursor());
 
+    public override bool TryGetRowSource(out RowSource<T> source)
+    {
+        bool random = upstream.TryGetRowSource(out source);
+        source = random ? source.Take(count) : default;
+        return random;
+    }
+
     private sealed class TakeCursor(long count, Cursor<T> upstream) : Cursor<T>
     {
         private long _taken;
@@ -54,6 +61,13 @@ internal sealed class SkipStage<T>(Stage<T> upstream, long count) : Stage<T>
         : Math.Max(0, upstream.Cardinality - count);
 
     public override Cursor<T> OpenCursor() => new SkipCursor(count, upstream.OpenCursor());
+
+    public override bool TryGetRowSource(out RowSource<T> source)
+    {
+        bool random = upstream.TryGetRowSource(out source);
+        source = random ? source.Skip(count) : default;
+        return random;
+    }
 
     private sealed class SkipCursor(long count, Cursor<T> upstream) : Cursor<T>
     {
