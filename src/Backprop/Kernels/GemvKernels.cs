@@ -204,6 +204,41 @@ internal static unsafe class GemvKernels
             nint vectorEnd = fma ? width / w * w : 0;
             new Span<T>(acc, width).Clear();
             int i = 0;
+            // Eight rows per pass: eight streams of A in flight and one accumulator load/store per eight FMAs.
+            for (; i + 8 <= rows && fma; i += 8)
+            {
+                T* r0 = a + i * lda + c0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+                T* r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+                Vector256<T> x0 = Vector256.Create(x[i]), x1 = Vector256.Create(x[i + 1]);
+                Vector256<T> x2 = Vector256.Create(x[i + 2]), x3 = Vector256.Create(x[i + 3]);
+                Vector256<T> x4 = Vector256.Create(x[i + 4]), x5 = Vector256.Create(x[i + 5]);
+                Vector256<T> x6 = Vector256.Create(x[i + 6]), x7 = Vector256.Create(x[i + 7]);
+                for (nint j = 0; j < vectorEnd; j += w)
+                {
+                    Vector256<T> s = Vector256.Load(acc + j);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r0 + j), x0, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r1 + j), x1, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r2 + j), x2, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r3 + j), x3, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r4 + j), x4, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r5 + j), x5, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r6 + j), x6, s);
+                    s = GemmSimd.MultiplyAdd(Vector256.Load(r7 + j), x7, s);
+                    Vector256.Store(s, acc + j);
+                }
+
+                for (nint j = vectorEnd; j < width; j++)
+                {
+                    T s = acc[j];
+                    for (int r = 0; r < 8; r++)
+                    {
+                        s = T.FusedMultiplyAdd(a[(i + r) * lda + c0 + j], x[i + r], s);
+                    }
+
+                    acc[j] = s;
+                }
+            }
+
             for (; i + 4 <= rows && fma; i += 4)
             {
                 T* r0 = a + i * lda + c0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
