@@ -1,4 +1,3 @@
-using System.Globalization;
 using Backprop.Plots;
 
 namespace Backprop.Labs;
@@ -102,16 +101,9 @@ public sealed class LabContext
     /// <summary>Live progress of a long task.</summary>
     public ILabProgress Progress(string description, int total) => Console.StartProgress(description, total);
 
-    /// <summary>A number as tables show it: up to <paramref name="digits"/> significant digits, invariant culture.</summary>
-    public static string Format(double value, int digits = 4) =>
-        double.IsFinite(value) ? value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A number as the report's tables show it (<see cref="NumberFormat.Format(double, int)"/>): up to
+    /// <paramref name="digits"/> significant digits, invariant culture; the console shows the same text.</summary>
+    public static string Format(double value, int digits = 4) => NumberFormat.Format(value, digits);
 
-    private static string FormatCell(object? cell) => cell switch
-    {
-        null => "",
-        double d => Format(d),
-        float f => Format(f),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => cell.ToString() ?? "",
-    };
+    private static string FormatCell(object? cell) => NumberFormat.FormatObject(cell);
 }
