@@ -27,7 +27,8 @@ public static class TrainTestSplit
             return (Enumerable.Range(0, nTrain).ToArray(), Enumerable.Range(nTrain, nTest).ToArray());
         }
 
-        var rng = new NumPyRandomState(randomState ?? global::System.Random.Shared.Next());
+        // Unseeded splits draw their seed from RandomSeed, as numpy's global state serves random_state=None.
+        var rng = new NumPyRandomState(randomState ?? (long)(Backprop.Random.RandomSeed.NextSeed() & uint.MaxValue));
         if (stratify is null)
         {
             int[] permutation = rng.Permutation(n);

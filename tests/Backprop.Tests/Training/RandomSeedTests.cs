@@ -16,6 +16,19 @@ public sealed class GlobalRandomSeedCollection;
 public sealed class RandomSeedTests
 {
     [Fact]
+    public void Unseeded_train_test_splits_and_dataset_shuffles_follow_the_global_seed()
+    {
+        RandomSeed.Set(11);
+        var split = Backprop.Data.TrainTestSplit.Indices(1001, 0.25, randomState: null);
+        var order = Backprop.Data.Dataset.FromTensorSlices(Tensor.Arange(0.0, 33.0, 1.0)).Shuffle(33).Select(b => b.X.ToScalar()).ToArray();
+        RandomSeed.Set(11);
+        Assert.Equal(split.Train, Backprop.Data.TrainTestSplit.Indices(1001, 0.25, randomState: null).Train);
+        Assert.Equal(order, Backprop.Data.Dataset.FromTensorSlices(Tensor.Arange(0.0, 33.0, 1.0)).Shuffle(33).Select(b => b.X.ToScalar()).ToArray());
+        RandomSeed.Set(12);
+        Assert.NotEqual(split.Train, Backprop.Data.TrainTestSplit.Indices(1001, 0.25, randomState: null).Train);
+    }
+
+    [Fact]
     public void Same_global_seed_gives_bit_identical_runs_and_another_seed_does_not()
     {
         var x = Tensor.From(TestData.Floats(120 * 6, 1), 120, 6);
