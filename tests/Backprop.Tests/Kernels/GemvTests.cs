@@ -13,6 +13,8 @@ public class GemvTests
     [InlineData(257, 1000)]
     [InlineData(1000, 17)]
     [InlineData(3, 2500)]
+    [InlineData(6, 8213)]
+    [InlineData(9, 37)]
     public void MatchesFloat64Reference(int m, int n)
     {
         foreach (bool transpose in new[] { false, true })
