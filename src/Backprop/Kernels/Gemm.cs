@@ -141,8 +141,10 @@ public static class Gemm
         {
             GemmPortable.Run(g);
         }
-        else if ((long)g.M * g.N * g.K <= GemmSmall.Limit)
+        else if ((long)g.M * g.N * g.K <= GemmSmall.Limit || g.M <= GemmSmall.TileRows)
         {
+            // Small, or few rows (a batch-8 forward pass): every element of B is used by one row tile only, so
+            // packing B would cost a full copy of it and save nothing.
             GemmSmall.Run(g);
         }
         else

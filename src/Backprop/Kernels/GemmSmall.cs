@@ -5,215 +5,411 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
-/// <summary>GEMM for small problems (tiny MLP layers), where packing and blocking cost more than they save:
-/// the kernel broadcasts elements of op(A) straight from A (any stride) and streams rows of B from where they
-/// are; 8×2 or 6×2-vector register tiles keep 16 or 12 FMA chains in flight, enough to hide the FMA latency
-/// even when k is tiny. op(B) must be row-major for that, so a transposed B is first copied (it is small). Each element is the
-/// same k-ordered FMA chain and store rule as in the packed path.</summary>
+/// <summary>GEMM without packing, for small problems (tiny MLP layers) and for few-row products such as a
+/// batch-8 forward pass, where every element of B is used by one row tile only, so a packed copy of B costs a
+/// full extra read and write of B and saves nothing. The kernel broadcasts elements of op(A) straight from A
+/// (any stride) and streams rows of B from where they are; 8×2 AVX-512 vectors (6×2 AVX2 vectors) keep 16 (12)
+/// FMA chains in flight, enough to hide the FMA latency even when k is tiny. The last, narrower column tile uses
+/// masked loads and stores, so B is never copied unless it is transposed (then it is transposed once into a
+/// scratch copy). Large few-row products are split over threads by whole column tiles. Each element is the same
+/// k-ordered FMA chain and store rule as in the packed path.</summary>
 internal static unsafe class GemmSmall
 {
     /// <summary>Problems up to this many multiply-adds take this path; measured here, the packed path wins
     /// from about 64×32×64 (both ≈120 GFLOP/s) and is 1.5× faster at 96³.</summary>
     internal static long Limit = 64 * 32 * 64;
 
+    /// <summary>True when the 512-bit tiles run (AVX-512F with 512-bit vectors accelerated).</summary>
+    private static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Rows of one register tile; products with at most this many rows read B exactly once here and
+    /// take this path whatever their size.</summary>
+    public static int TileRows => Wide ? 8 : 6;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(in GemmCall<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int w = Vector256<T>.Count, tileColumns = 2 * w;
-        int m = g.M, n = g.N, k = g.K;
-        nint rowStrideA = g.TransposeA ? 1 : g.Lda, depthStrideA = g.TransposeA ? g.Lda : 1;
         T* b = g.B;
         nint ldb = g.Ldb;
-        int fullColumns = n / tileColumns * tileColumns;
-        int paddedWidth = (n + tileColumns - 1) / tileColumns * tileColumns;
-        T* edge = stackalloc T[8 * 32];
-
-        // 16 accumulators need the 32 vector registers of AVX-512 (EVEX); with 16 registers, 12 is the most.
-        int tileRows = Avx512F.VL.IsSupported ? 8 : 6;
-
-        if (g.TransposeB || fullColumns != n)
+        if (g.TransposeB)
         {
-            // op(B) as a row-major k × paddedWidth copy with zero columns past n, so every tile is full width.
-            T* copy = GemmBuffers.Scratch.Get<T>((nint)k * paddedWidth);
-            for (int p = 0; p < k; p++)
-            {
-                T* row = copy + (nint)p * paddedWidth;
-                if (g.TransposeB)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        row[j] = g.B[j * ldb + p];
-                    }
-                }
-                else
-                {
-                    new ReadOnlySpan<T>(g.B + p * ldb, n).CopyTo(new Span<T>(row, n));
-                }
-
-                new Span<T>(row + n, paddedWidth - n).Clear();
-            }
-
+            // op(B) = Bᵀ as a row-major k × n copy.
+            T* copy = GemmBuffers.Scratch.Get<T>((nint)g.K * g.N);
+            Transpose.Copy(g.B, g.Ldb, g.N, g.K, copy, g.N);
             b = copy;
-            ldb = paddedWidth;
+            ldb = g.N;
         }
 
-        bool betaIsZero = g.Beta == T.Zero;
-        for (int j0 = 0; j0 < n; j0 += tileColumns)
+        int tileColumns = Wide ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+        int tiles = (g.N + tileColumns - 1) / tileColumns;
+        long work = (long)g.M * g.N * g.K;
+        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, tiles), Math.Max(1, work / GemmPacked.ParallelThreshold));
+        if (parts <= 1)
         {
-            int cols = Math.Min(tileColumns, n - j0);
-            T* bColumns = b + j0;
-            int i = 0;
-            for (; i + tileRows <= m; i += tileRows)
-            {
-                T* aRows = g.A + i * rowStrideA;
-                T* cTile = g.C + i * g.Ldc + j0;
-                bool full = cols == tileColumns;
-                T* target = full ? cTile : edge;
-                nint ldTarget = full ? g.Ldc : tileColumns;
-                T alpha = full ? g.Alpha : T.One, beta = full ? g.Beta : T.Zero;
-                if (tileRows == 8)
-                {
-                    Tile8(k, aRows, rowStrideA, depthStrideA, bColumns, ldb, target, ldTarget, alpha, beta);
-                }
-                else
-                {
-                    Tile6(k, aRows, rowStrideA, depthStrideA, bColumns, ldb, target, ldTarget, alpha, beta);
-                }
+            Region(g, b, ldb, 0, g.N);
+            return;
+        }
 
-                if (!full)
-                {
-                    StoreEdge(edge, tileColumns, cTile, g.Ldc, tileRows, cols, g.Alpha, g.Beta, betaIsZero);
-                }
-            }
+        SmallWork<T> job = SmallWork<T>.ForThisThread;
+        job.Call = g;
+        job.B = b;
+        job.Ldb = ldb;
+        job.Tiles = tiles;
+        job.TileColumns = tileColumns;
+        WorkerPool.Run(job, parts);
+    }
 
-            for (; i < m; i++)
-            {
-                T* aRow = g.A + i * rowStrideA;
-                T* cRow = g.C + i * g.Ldc + j0;
-                if (cols == tileColumns)
-                {
-                    Tile1(k, aRow, depthStrideA, bColumns, ldb, cRow, g.Alpha, g.Beta);
-                }
-                else
-                {
-                    Tile1(k, aRow, depthStrideA, bColumns, ldb, edge, T.One, T.Zero);
-                    StoreEdge(edge, tileColumns, cRow, g.Ldc, 1, cols, g.Alpha, g.Beta, betaIsZero);
-                }
-            }
+    private sealed class SmallWork<T> : IParallelWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static SmallWork<T>? s_forThisThread;
+
+        public GemmCall<T> Call;
+        public T* B;
+        public nint Ldb;
+        public int Tiles;
+        public int TileColumns;
+
+        public static SmallWork<T> ForThisThread => s_forThisThread ??= new SmallWork<T>();
+
+        public void Execute(int part, int parts)
+        {
+            int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
+            Region(Call, B, Ldb, first * TileColumns, Math.Min(Call.N, last * TileColumns));
+        }
+    }
+
+    /// <summary>Columns [j0, j1) of C (j0 a multiple of the tile width), B already row-major, then the epilogue
+    /// on that block.</summary>
+    private static void Region<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Wide)
+        {
+            RegionWide(g, b, ldb, j0, j1);
+        }
+        else
+        {
+            RegionNarrow(g, b, ldb, j0, j1);
         }
 
         if (GemmEpilogue.IsActive(g.Bias, g.Activation))
         {
-            GemmEpilogue.Apply(g.C, g.Ldc, 0, m, 0, n, g.Bias, g.Activation);
+            GemmEpilogue.Apply(g.C, g.Ldc, 0, g.M, j0, j1, g.Bias, g.Activation);
         }
     }
 
-    private static void StoreEdge<T>(T* tile, int tileLd, T* c, nint ldc, int rows, int cols, T alpha, T beta, bool betaIsZero)
+    /// <summary>Selects full-width (unmasked) or edge (masked) loads and stores at JIT time.</summary>
+    private interface IEdge
+    {
+        static abstract bool Masked { get; }
+    }
+
+    private struct FullTile : IEdge
+    {
+        public static bool Masked => false;
+    }
+
+    private struct EdgeTile : IEdge
+    {
+        public static bool Masked => true;
+    }
+
+    private static void RegionWide<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int r = 0; r < rows; r++)
+        int tileColumns = 2 * Vector512<T>.Count;
+        nint rowStrideA = g.TransposeA ? 1 : g.Lda, depthStrideA = g.TransposeA ? g.Lda : 1;
+        for (int j = j0; j < j1; j += tileColumns)
         {
-            for (int j = 0; j < cols; j++)
+            int cols = Math.Min(tileColumns, j1 - j);
+            int i = 0;
+            for (; i < g.M; i += 8)
             {
-                T* target = c + r * ldc + j;
-                *target = GemmSimd.Store(betaIsZero ? T.Zero : *target, tile[r * tileLd + j], alpha, beta, betaIsZero);
+                int rows = Math.Min(8, g.M - i);
+                T* a = g.A + i * rowStrideA;
+                T* c = g.C + i * g.Ldc + j;
+                if (rows < 3)
+                {
+                    // One or two leftover rows: a row kernel each is cheaper than a mostly idle 8-row tile.
+                    for (int r = 0; r < rows; r++)
+                    {
+                        if (cols == tileColumns)
+                        {
+                            Row512<T, FullTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                        else
+                        {
+                            Row512<T, EdgeTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                    }
+                }
+                else if (cols == tileColumns)
+                {
+                    Tile512<T, FullTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
+                else
+                {
+                    Tile512<T, EdgeTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
             }
         }
     }
 
-    /// <summary>8 rows × two vectors of C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8<T>(int k, T* a, nint rowStride, nint depthStride, T* b, nint ldb, T* c, nint ldc, T alpha, T beta)
+    private static void RegionNarrow<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        nint w = Vector256<T>.Count;
-        Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
-        Vector256<T> c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
-        Vector256<T> c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero;
-        Vector256<T> c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero;
-        Vector256<T> c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero;
-        Vector256<T> c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
-        Vector256<T> c60 = Vector256<T>.Zero, c61 = Vector256<T>.Zero;
-        Vector256<T> c70 = Vector256<T>.Zero, c71 = Vector256<T>.Zero;
-        T* a1 = a + rowStride;
-        T* a2 = a1 + rowStride;
-        T* a3 = a2 + rowStride;
-        T* a4 = a3 + rowStride;
-        T* a5 = a4 + rowStride;
-        T* a6 = a5 + rowStride;
-        T* a7 = a6 + rowStride;
+        int tileColumns = 2 * Vector256<T>.Count;
+        nint rowStrideA = g.TransposeA ? 1 : g.Lda, depthStrideA = g.TransposeA ? g.Lda : 1;
+        for (int j = j0; j < j1; j += tileColumns)
+        {
+            int cols = Math.Min(tileColumns, j1 - j);
+            for (int i = 0; i < g.M; i += 6)
+            {
+                int rows = Math.Min(6, g.M - i);
+                T* a = g.A + i * rowStrideA;
+                T* c = g.C + i * g.Ldc + j;
+                if (rows < 3)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        if (cols == tileColumns)
+                        {
+                            Row256<T, FullTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                        else
+                        {
+                            Row256<T, EdgeTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                    }
+                }
+                else if (cols == tileColumns)
+                {
+                    Tile256<T, FullTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
+                else
+                {
+                    Tile256<T, EdgeTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Mask512<T>(int count)
+        where T : unmanaged, INumberBase<T> =>
+        Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Mask256<T>(int count)
+        where T : unmanaged, INumberBase<T> =>
+        Vector256.LessThan(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(count)));
+
+    /// <summary>Loads the lanes of <paramref name="mask"/> (zeros elsewhere) without touching memory past them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Load512<T, TEdge>(T* p, Vector512<T> mask)
+        where T : unmanaged
+        where TEdge : struct, IEdge
+    {
+        if (!TEdge.Masked)
+        {
+            return Vector512.Load(p);
+        }
+
+        return typeof(T) == typeof(float)
+            ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), Vector512<float>.Zero).As<float, T>()
+            : Avx512F.MaskLoad((double*)p, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Load256<T, TEdge>(T* p, Vector256<T> mask)
+        where T : unmanaged
+        where TEdge : struct, IEdge
+    {
+        if (!TEdge.Masked)
+        {
+            return Vector256.Load(p);
+        }
+
+        return typeof(T) == typeof(float)
+            ? Avx.MaskLoad((float*)p, mask.AsSingle()).As<float, T>()
+            : Avx.MaskLoad((double*)p, mask.AsDouble()).As<double, T>();
+    }
+
+    /// <summary>The store rule on the first <paramref name="count"/> lanes (all of them for full tiles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512<T, TEdge>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, bool betaIsZero, int count)
+        where T : unmanaged, INumberBase<T>
+        where TEdge : struct, IEdge
+    {
+        if (!TEdge.Masked || count >= Vector512<T>.Count)
+        {
+            GemmSimd.Store(c, acc, alpha, beta, betaIsZero);
+        }
+        else if (count > 0)
+        {
+            GemmSimd.StorePartial(c, acc, alpha, beta, betaIsZero, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256<T, TEdge>(T* c, Vector256<T> acc, Vector256<T> alpha, Vector256<T> beta, bool betaIsZero, int count)
+        where T : unmanaged, INumberBase<T>
+        where TEdge : struct, IEdge
+    {
+        if (!TEdge.Masked || count >= Vector256<T>.Count)
+        {
+            GemmSimd.Store(c, acc, alpha, beta, betaIsZero);
+        }
+        else if (count > 0)
+        {
+            GemmSimd.StorePartial(c, acc, alpha, beta, betaIsZero, count);
+        }
+    }
+
+    /// <summary>Up to 8 rows × two 512-bit vectors of C (<paramref name="cols"/> valid columns). Missing rows
+    /// repeat the last row of A and are not stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile512<T, TEdge>(int k, int rows, T* a, nint rowStride, nint depthStride, T* b, nint ldb, T* c, nint ldc, T alpha, T beta, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TEdge : struct, IEdge
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> mask0 = TEdge.Masked ? Mask512<T>(cols) : default, mask1 = TEdge.Masked ? Mask512<T>(cols - w) : default;
+        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero;
+        Vector512<T> c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero;
+        Vector512<T> c20 = Vector512<T>.Zero, c21 = Vector512<T>.Zero;
+        Vector512<T> c30 = Vector512<T>.Zero, c31 = Vector512<T>.Zero;
+        Vector512<T> c40 = Vector512<T>.Zero, c41 = Vector512<T>.Zero;
+        Vector512<T> c50 = Vector512<T>.Zero, c51 = Vector512<T>.Zero;
+        Vector512<T> c60 = Vector512<T>.Zero, c61 = Vector512<T>.Zero;
+        Vector512<T> c70 = Vector512<T>.Zero, c71 = Vector512<T>.Zero;
+        T* a1 = a + Math.Min(1, rows - 1) * rowStride;
+        T* a2 = a + Math.Min(2, rows - 1) * rowStride;
+        T* a3 = a + Math.Min(3, rows - 1) * rowStride;
+        T* a4 = a + Math.Min(4, rows - 1) * rowStride;
+        T* a5 = a + Math.Min(5, rows - 1) * rowStride;
+        T* a6 = a + Math.Min(6, rows - 1) * rowStride;
+        T* a7 = a + Math.Min(7, rows - 1) * rowStride;
         for (nint p = 0; p < k; p++)
         {
-            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
+            Vector512<T> b0 = Load512<T, TEdge>(b, mask0), b1 = Load512<T, TEdge>(b + w, mask1);
             nint offset = p * depthStride;
-            Vector256<T> x = Vector256.Create(a[offset]);
+            Vector512<T> x = Vector512.Create(a[offset]);
             c00 = GemmSimd.MultiplyAdd(x, b0, c00);
             c01 = GemmSimd.MultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[offset]);
+            x = Vector512.Create(a1[offset]);
             c10 = GemmSimd.MultiplyAdd(x, b0, c10);
             c11 = GemmSimd.MultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[offset]);
+            x = Vector512.Create(a2[offset]);
             c20 = GemmSimd.MultiplyAdd(x, b0, c20);
             c21 = GemmSimd.MultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[offset]);
+            x = Vector512.Create(a3[offset]);
             c30 = GemmSimd.MultiplyAdd(x, b0, c30);
             c31 = GemmSimd.MultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a4[offset]);
+            x = Vector512.Create(a4[offset]);
             c40 = GemmSimd.MultiplyAdd(x, b0, c40);
             c41 = GemmSimd.MultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a5[offset]);
+            x = Vector512.Create(a5[offset]);
             c50 = GemmSimd.MultiplyAdd(x, b0, c50);
             c51 = GemmSimd.MultiplyAdd(x, b1, c51);
-            x = Vector256.Create(a6[offset]);
+            x = Vector512.Create(a6[offset]);
             c60 = GemmSimd.MultiplyAdd(x, b0, c60);
             c61 = GemmSimd.MultiplyAdd(x, b1, c61);
-            x = Vector256.Create(a7[offset]);
+            x = Vector512.Create(a7[offset]);
             c70 = GemmSimd.MultiplyAdd(x, b0, c70);
             c71 = GemmSimd.MultiplyAdd(x, b1, c71);
             b += ldb;
         }
 
         bool betaIsZero = beta == T.Zero;
-        Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
-        GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 1 * ldc + w, c11, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 2 * ldc, c20, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 3 * ldc, c30, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 4 * ldc, c40, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 5 * ldc, c50, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 6 * ldc, c60, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 6 * ldc + w, c61, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 7 * ldc, c70, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 7 * ldc + w, c71, alphaV, betaV, betaIsZero);
+        Vector512<T> alphaV = Vector512.Create(alpha), betaV = Vector512.Create(beta);
+        int rest = cols - w;
+        Store512<T, TEdge>(c, c00, alphaV, betaV, betaIsZero, cols);
+        Store512<T, TEdge>(c + w, c01, alphaV, betaV, betaIsZero, rest);
+        Store512<T, TEdge>(c + ldc, c10, alphaV, betaV, betaIsZero, cols);
+        Store512<T, TEdge>(c + ldc + w, c11, alphaV, betaV, betaIsZero, rest);
+        Store512<T, TEdge>(c + 2 * ldc, c20, alphaV, betaV, betaIsZero, cols);
+        Store512<T, TEdge>(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero, rest);
+        if (rows > 3)
+        {
+            Store512<T, TEdge>(c + 3 * ldc, c30, alphaV, betaV, betaIsZero, cols);
+            Store512<T, TEdge>(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 4)
+        {
+            Store512<T, TEdge>(c + 4 * ldc, c40, alphaV, betaV, betaIsZero, cols);
+            Store512<T, TEdge>(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 5)
+        {
+            Store512<T, TEdge>(c + 5 * ldc, c50, alphaV, betaV, betaIsZero, cols);
+            Store512<T, TEdge>(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 6)
+        {
+            Store512<T, TEdge>(c + 6 * ldc, c60, alphaV, betaV, betaIsZero, cols);
+            Store512<T, TEdge>(c + 6 * ldc + w, c61, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 7)
+        {
+            Store512<T, TEdge>(c + 7 * ldc, c70, alphaV, betaV, betaIsZero, cols);
+            Store512<T, TEdge>(c + 7 * ldc + w, c71, alphaV, betaV, betaIsZero, rest);
+        }
     }
 
-    /// <summary>6 rows × two vectors of C.</summary>
+    /// <summary>One row × two 512-bit vectors of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6<T>(int k, T* a, nint rowStride, nint depthStride, T* b, nint ldb, T* c, nint ldc, T alpha, T beta)
+    private static void Row512<T, TEdge>(int k, T* a, nint depthStride, T* b, nint ldb, T* c, T alpha, T beta, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TEdge : struct, IEdge
     {
-        nint w = Vector256<T>.Count;
+        int w = Vector512<T>.Count;
+        Vector512<T> mask0 = TEdge.Masked ? Mask512<T>(cols) : default, mask1 = TEdge.Masked ? Mask512<T>(cols - w) : default;
+        Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero;
+        for (nint p = 0; p < k; p++)
+        {
+            Vector512<T> x = Vector512.Create(a[p * depthStride]);
+            c00 = GemmSimd.MultiplyAdd(x, Load512<T, TEdge>(b, mask0), c00);
+            c01 = GemmSimd.MultiplyAdd(x, Load512<T, TEdge>(b + w, mask1), c01);
+            b += ldb;
+        }
+
+        bool betaIsZero = beta == T.Zero;
+        Vector512<T> alphaV = Vector512.Create(alpha), betaV = Vector512.Create(beta);
+        Store512<T, TEdge>(c, c00, alphaV, betaV, betaIsZero, cols);
+        Store512<T, TEdge>(c + w, c01, alphaV, betaV, betaIsZero, cols - w);
+    }
+
+    /// <summary>Up to 6 rows × two 256-bit vectors of C (16 vector registers hold 12 accumulators, two B vectors
+    /// and a broadcast). Missing rows repeat the last row of A and are not stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile256<T, TEdge>(int k, int rows, T* a, nint rowStride, nint depthStride, T* b, nint ldb, T* c, nint ldc, T alpha, T beta, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TEdge : struct, IEdge
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> mask0 = TEdge.Masked ? Mask256<T>(cols) : default, mask1 = TEdge.Masked ? Mask256<T>(cols - w) : default;
         Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
         Vector256<T> c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
         Vector256<T> c20 = Vector256<T>.Zero, c21 = Vector256<T>.Zero;
         Vector256<T> c30 = Vector256<T>.Zero, c31 = Vector256<T>.Zero;
         Vector256<T> c40 = Vector256<T>.Zero, c41 = Vector256<T>.Zero;
         Vector256<T> c50 = Vector256<T>.Zero, c51 = Vector256<T>.Zero;
-        T* a1 = a + rowStride;
-        T* a2 = a1 + rowStride;
-        T* a3 = a2 + rowStride;
-        T* a4 = a3 + rowStride;
-        T* a5 = a4 + rowStride;
+        T* a1 = a + Math.Min(1, rows - 1) * rowStride;
+        T* a2 = a + Math.Min(2, rows - 1) * rowStride;
+        T* a3 = a + Math.Min(3, rows - 1) * rowStride;
+        T* a4 = a + Math.Min(4, rows - 1) * rowStride;
+        T* a5 = a + Math.Min(5, rows - 1) * rowStride;
         for (nint p = 0; p < k; p++)
         {
-            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
+            Vector256<T> b0 = Load256<T, TEdge>(b, mask0), b1 = Load256<T, TEdge>(b + w, mask1);
             nint offset = p * depthStride;
             Vector256<T> x = Vector256.Create(a[offset]);
             c00 = GemmSimd.MultiplyAdd(x, b0, c00);
@@ -238,38 +434,52 @@ internal static unsafe class GemmSmall
 
         bool betaIsZero = beta == T.Zero;
         Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
-        GemmSimd.Store(c + 0 * ldc, c00, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 0 * ldc + w, c01, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 1 * ldc, c10, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 1 * ldc + w, c11, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 2 * ldc, c20, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 3 * ldc, c30, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 4 * ldc, c40, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 5 * ldc, c50, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero);
+        int rest = cols - w;
+        Store256<T, TEdge>(c, c00, alphaV, betaV, betaIsZero, cols);
+        Store256<T, TEdge>(c + w, c01, alphaV, betaV, betaIsZero, rest);
+        Store256<T, TEdge>(c + ldc, c10, alphaV, betaV, betaIsZero, cols);
+        Store256<T, TEdge>(c + ldc + w, c11, alphaV, betaV, betaIsZero, rest);
+        Store256<T, TEdge>(c + 2 * ldc, c20, alphaV, betaV, betaIsZero, cols);
+        Store256<T, TEdge>(c + 2 * ldc + w, c21, alphaV, betaV, betaIsZero, rest);
+        if (rows > 3)
+        {
+            Store256<T, TEdge>(c + 3 * ldc, c30, alphaV, betaV, betaIsZero, cols);
+            Store256<T, TEdge>(c + 3 * ldc + w, c31, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 4)
+        {
+            Store256<T, TEdge>(c + 4 * ldc, c40, alphaV, betaV, betaIsZero, cols);
+            Store256<T, TEdge>(c + 4 * ldc + w, c41, alphaV, betaV, betaIsZero, rest);
+        }
+
+        if (rows > 5)
+        {
+            Store256<T, TEdge>(c + 5 * ldc, c50, alphaV, betaV, betaIsZero, cols);
+            Store256<T, TEdge>(c + 5 * ldc + w, c51, alphaV, betaV, betaIsZero, rest);
+        }
     }
 
-    /// <summary>One row × two vectors of C.</summary>
+    /// <summary>One row × two 256-bit vectors of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1<T>(int k, T* a, nint depthStride, T* b, nint ldb, T* c, T alpha, T beta)
+    private static void Row256<T, TEdge>(int k, T* a, nint depthStride, T* b, nint ldb, T* c, T alpha, T beta, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TEdge : struct, IEdge
     {
-        nint w = Vector256<T>.Count;
+        int w = Vector256<T>.Count;
+        Vector256<T> mask0 = TEdge.Masked ? Mask256<T>(cols) : default, mask1 = TEdge.Masked ? Mask256<T>(cols - w) : default;
         Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
         for (nint p = 0; p < k; p++)
         {
             Vector256<T> x = Vector256.Create(a[p * depthStride]);
-            c00 = GemmSimd.MultiplyAdd(x, Vector256.Load(b), c00);
-            c01 = GemmSimd.MultiplyAdd(x, Vector256.Load(b + w), c01);
+            c00 = GemmSimd.MultiplyAdd(x, Load256<T, TEdge>(b, mask0), c00);
+            c01 = GemmSimd.MultiplyAdd(x, Load256<T, TEdge>(b + w, mask1), c01);
             b += ldb;
         }
 
         bool betaIsZero = beta == T.Zero;
         Vector256<T> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
-        GemmSimd.Store(c, c00, alphaV, betaV, betaIsZero);
-        GemmSimd.Store(c + w, c01, alphaV, betaV, betaIsZero);
+        Store256<T, TEdge>(c, c00, alphaV, betaV, betaIsZero, cols);
+        Store256<T, TEdge>(c + w, c01, alphaV, betaV, betaIsZero, cols - w);
     }
 }
