@@ -6,17 +6,40 @@ namespace Backprop.Kernels;
 
 /// <summary>Element-wise optimiser updates as single vectorised passes over weight, gradient and state. Each
 /// kernel evaluates exactly the scalar formula in its summary, operation by operation and without fused
-/// multiply-adds, so a vector lane and the scalar tail round identically. They run on the calling thread:
-/// splitting the update over the workers was measured slower at every MNIST size here (the fork/join and the
-/// second core's cache misses cost more than the memory-bound pass saves).</summary>
-public static class OptimizerKernels
+/// multiply-adds, so a vector lane and the scalar tail round identically, and results do not depend on how the
+/// pass is split. Tensors below <see cref="ParallelLength"/> elements update on the calling thread: for them the
+/// fork/join and the second core's cache misses cost more than the memory-bound pass saves (a 784×100 kernel was
+/// measured slower split at every batch size).</summary>
+public static unsafe class OptimizerKernels
 {
+    /// <summary>Updates of at least this many elements (1 MiB of float weights, more than an L2 holds beside its
+    /// gradient) are split over <see cref="Parallelism.ThreadCount"/> threads.</summary>
+    public const int ParallelLength = 1 << 18;
+
     /// <summary>Plain SGD: <c>w ← w − η·g</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdStep<T>(Span<T> weight, ReadOnlySpan<T> gradient, T learningRate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(weight.Length, gradient.Length, gradient.Length);
+        if (weight.Length >= ParallelLength && Parallelism.ThreadCount > 1)
+        {
+            fixed (T* w = weight, g = gradient)
+            {
+                var job = SplitStep<T>.ForThisThread;
+                job.Set(w, null, g, weight.Length, learningRate, T.Zero, nesterov: false, momentum: false);
+                WorkerPool.Run(job, Parallelism.ThreadCount);
+            }
+
+            return;
+        }
+
+        SgdStepSerial(weight, gradient, learningRate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdStepSerial<T>(Span<T> weight, ReadOnlySpan<T> gradient, T learningRate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
@@ -39,11 +62,29 @@ public static class OptimizerKernels
 
     /// <summary>SGD with momentum, Keras form: <c>v ← μ·v − η·g</c>, then <c>w ← w + v</c>, or with Nesterov
     /// <c>w ← w + (μ·v − η·g)</c> using the new v.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdMomentumStep<T>(Span<T> weight, Span<T> velocity, ReadOnlySpan<T> gradient, T learningRate, T momentum, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(weight.Length, velocity.Length, gradient.Length);
+        if (weight.Length >= ParallelLength && Parallelism.ThreadCount > 1)
+        {
+            fixed (T* w = weight, v = velocity, g = gradient)
+            {
+                var job = SplitStep<T>.ForThisThread;
+                job.Set(w, v, g, weight.Length, learningRate, momentum, nesterov, momentum: true);
+                WorkerPool.Run(job, Parallelism.ThreadCount);
+            }
+
+            return;
+        }
+
+        SgdMomentumStepSerial(weight, velocity, gradient, learningRate, momentum, nesterov);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SgdMomentumStepSerial<T>(Span<T> weight, Span<T> velocity, ReadOnlySpan<T> gradient, T learningRate, T momentum, bool nesterov)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
@@ -81,6 +122,61 @@ public static class OptimizerKernels
             T next = momentum * velocity[i] - step;
             velocity[i] = next;
             weight[i] += nesterov ? momentum * next - step : next;
+        }
+    }
+
+    /// <summary>One SGD update split into contiguous ranges of whole cache lines, one per thread.</summary>
+    private sealed class SplitStep<T> : IParallelWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static SplitStep<T>? s_forThisThread;
+
+        private T* _weight;
+        private T* _velocity;
+        private T* _gradient;
+        private int _length;
+        private T _learningRate;
+        private T _momentum;
+        private bool _nesterov;
+        private bool _hasMomentum;
+
+        public static SplitStep<T> ForThisThread => s_forThisThread ??= new SplitStep<T>();
+
+        public void Set(T* weight, T* velocity, T* gradient, int length, T learningRate, T momentumValue, bool nesterov, bool momentum)
+        {
+            _weight = weight;
+            _velocity = velocity;
+            _gradient = gradient;
+            _length = length;
+            _learningRate = learningRate;
+            _momentum = momentumValue;
+            _nesterov = nesterov;
+            _hasMomentum = momentum;
+        }
+
+        public void Execute(int part, int parts)
+        {
+            int line = 64 / sizeof(T);
+            int lines = (_length + line - 1) / line;
+            int first = (int)Math.Min(_length, (long)lines * part / parts * line);
+            int last = (int)Math.Min(_length, (long)lines * (part + 1) / parts * line);
+            int count = last - first;
+            if (count <= 0)
+            {
+                return;
+            }
+
+            var weight = new Span<T>(_weight + first, count);
+            var gradient = new ReadOnlySpan<T>(_gradient + first, count);
+            if (_hasMomentum)
+            {
+                SgdMomentumStepSerial(weight, new Span<T>(_velocity + first, count), gradient, _learningRate, _momentum, _nesterov);
+            }
+            else
+            {
+                SgdStepSerial(weight, gradient, _learningRate);
+            }
         }
     }
 

@@ -16,6 +16,9 @@ public sealed class OptimizerKernelsTests
     [InlineData(78_500, true, true)]
     [InlineData(200_003, true, false)]
     [InlineData(200_003, false, false)]
+    [InlineData(262_144, true, false)]
+    [InlineData(784_003, true, true)]
+    [InlineData(784_003, false, false)]
     public void Sgd_steps_equal_the_scalar_formula_at_one_and_two_threads(int length, bool momentum, bool nesterov)
     {
         float[] w0 = TestData.Floats(length, 1), v0 = TestData.Floats(length, 2), g = TestData.Floats(length, 3);
@@ -37,7 +40,7 @@ public sealed class OptimizerKernelsTests
         int saved = Parallelism.ThreadCount;
         try
         {
-            foreach (int threads in new[] { 1, 2 })
+            foreach (int threads in new[] { 1, 2, 3 })
             {
                 Parallelism.ThreadCount = threads;
                 float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
