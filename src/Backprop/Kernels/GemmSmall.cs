@@ -101,20 +101,34 @@ internal static unsafe class GemmSmall
         }
     }
 
-    /// <summary>Selects full-width (unmasked) or edge (masked) loads and stores at JIT time.</summary>
+    /// <summary>Selects, at JIT time, full-width (unmasked) or edge (masked) loads and stores, and whether the
+    /// tile's second vector column exists at all (an edge of at most one vector skips its loads and FMAs).</summary>
     private interface IEdge
     {
         static abstract bool Masked { get; }
+
+        static abstract bool Second { get; }
     }
 
     private struct FullTile : IEdge
     {
         public static bool Masked => false;
+
+        public static bool Second => true;
     }
 
     private struct EdgeTile : IEdge
     {
         public static bool Masked => true;
+
+        public static bool Second => true;
+    }
+
+    private struct HalfTile : IEdge
+    {
+        public static bool Masked => true;
+
+        public static bool Second => false;
     }
 
     private static void RegionWide<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
@@ -140,9 +154,13 @@ internal static unsafe class GemmSmall
                         {
                             Row512<T, FullTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
                         }
-                        else
+                        else if (cols > Vector512<T>.Count)
                         {
                             Row512<T, EdgeTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                        else
+                        {
+                            Row512<T, HalfTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
                         }
                     }
                 }
@@ -150,9 +168,13 @@ internal static unsafe class GemmSmall
                 {
                     Tile512<T, FullTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
                 }
-                else
+                else if (cols > Vector512<T>.Count)
                 {
                     Tile512<T, EdgeTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
+                else
+                {
+                    Tile512<T, HalfTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
                 }
             }
         }
@@ -179,9 +201,13 @@ internal static unsafe class GemmSmall
                         {
                             Row256<T, FullTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
                         }
-                        else
+                        else if (cols > Vector256<T>.Count)
                         {
                             Row256<T, EdgeTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
+                        }
+                        else
+                        {
+                            Row256<T, HalfTile>(g.K, a + r * rowStrideA, depthStrideA, b + j, ldb, c + r * g.Ldc, g.Alpha, g.Beta, cols);
                         }
                     }
                 }
@@ -189,9 +215,13 @@ internal static unsafe class GemmSmall
                 {
                     Tile256<T, FullTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
                 }
-                else
+                else if (cols > Vector256<T>.Count)
                 {
                     Tile256<T, EdgeTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
+                }
+                else
+                {
+                    Tile256<T, HalfTile>(g.K, rows, a, rowStrideA, depthStrideA, b + j, ldb, c, g.Ldc, g.Alpha, g.Beta, cols);
                 }
             }
         }
@@ -295,32 +325,64 @@ internal static unsafe class GemmSmall
         T* a7 = a + Math.Min(7, rows - 1) * rowStride;
         for (nint p = 0; p < k; p++)
         {
-            Vector512<T> b0 = Load512<T, TEdge>(b, mask0), b1 = Load512<T, TEdge>(b + w, mask1);
+            Vector512<T> b0 = Load512<T, TEdge>(b, mask0), b1 = TEdge.Second ? Load512<T, TEdge>(b + w, mask1) : default;
             nint offset = p * depthStride;
             Vector512<T> x = Vector512.Create(a[offset]);
             c00 = GemmSimd.MultiplyAdd(x, b0, c00);
-            c01 = GemmSimd.MultiplyAdd(x, b1, c01);
+            if (TEdge.Second)
+            {
+                c01 = GemmSimd.MultiplyAdd(x, b1, c01);
+            }
+
             x = Vector512.Create(a1[offset]);
             c10 = GemmSimd.MultiplyAdd(x, b0, c10);
-            c11 = GemmSimd.MultiplyAdd(x, b1, c11);
+            if (TEdge.Second)
+            {
+                c11 = GemmSimd.MultiplyAdd(x, b1, c11);
+            }
+
             x = Vector512.Create(a2[offset]);
             c20 = GemmSimd.MultiplyAdd(x, b0, c20);
-            c21 = GemmSimd.MultiplyAdd(x, b1, c21);
+            if (TEdge.Second)
+            {
+                c21 = GemmSimd.MultiplyAdd(x, b1, c21);
+            }
+
             x = Vector512.Create(a3[offset]);
             c30 = GemmSimd.MultiplyAdd(x, b0, c30);
-            c31 = GemmSimd.MultiplyAdd(x, b1, c31);
+            if (TEdge.Second)
+            {
+                c31 = GemmSimd.MultiplyAdd(x, b1, c31);
+            }
+
             x = Vector512.Create(a4[offset]);
             c40 = GemmSimd.MultiplyAdd(x, b0, c40);
-            c41 = GemmSimd.MultiplyAdd(x, b1, c41);
+            if (TEdge.Second)
+            {
+                c41 = GemmSimd.MultiplyAdd(x, b1, c41);
+            }
+
             x = Vector512.Create(a5[offset]);
             c50 = GemmSimd.MultiplyAdd(x, b0, c50);
-            c51 = GemmSimd.MultiplyAdd(x, b1, c51);
+            if (TEdge.Second)
+            {
+                c51 = GemmSimd.MultiplyAdd(x, b1, c51);
+            }
+
             x = Vector512.Create(a6[offset]);
             c60 = GemmSimd.MultiplyAdd(x, b0, c60);
-            c61 = GemmSimd.MultiplyAdd(x, b1, c61);
+            if (TEdge.Second)
+            {
+                c61 = GemmSimd.MultiplyAdd(x, b1, c61);
+            }
+
             x = Vector512.Create(a7[offset]);
             c70 = GemmSimd.MultiplyAdd(x, b0, c70);
-            c71 = GemmSimd.MultiplyAdd(x, b1, c71);
+            if (TEdge.Second)
+            {
+                c71 = GemmSimd.MultiplyAdd(x, b1, c71);
+            }
+
             b += ldb;
         }
 
@@ -377,7 +439,11 @@ internal static unsafe class GemmSmall
         {
             Vector512<T> x = Vector512.Create(a[p * depthStride]);
             c00 = GemmSimd.MultiplyAdd(x, Load512<T, TEdge>(b, mask0), c00);
-            c01 = GemmSimd.MultiplyAdd(x, Load512<T, TEdge>(b + w, mask1), c01);
+            if (TEdge.Second)
+            {
+                c01 = GemmSimd.MultiplyAdd(x, Load512<T, TEdge>(b + w, mask1), c01);
+            }
+
             b += ldb;
         }
 
@@ -409,26 +475,50 @@ internal static unsafe class GemmSmall
         T* a5 = a + Math.Min(5, rows - 1) * rowStride;
         for (nint p = 0; p < k; p++)
         {
-            Vector256<T> b0 = Load256<T, TEdge>(b, mask0), b1 = Load256<T, TEdge>(b + w, mask1);
+            Vector256<T> b0 = Load256<T, TEdge>(b, mask0), b1 = TEdge.Second ? Load256<T, TEdge>(b + w, mask1) : default;
             nint offset = p * depthStride;
             Vector256<T> x = Vector256.Create(a[offset]);
             c00 = GemmSimd.MultiplyAdd(x, b0, c00);
-            c01 = GemmSimd.MultiplyAdd(x, b1, c01);
+            if (TEdge.Second)
+            {
+                c01 = GemmSimd.MultiplyAdd(x, b1, c01);
+            }
+
             x = Vector256.Create(a1[offset]);
             c10 = GemmSimd.MultiplyAdd(x, b0, c10);
-            c11 = GemmSimd.MultiplyAdd(x, b1, c11);
+            if (TEdge.Second)
+            {
+                c11 = GemmSimd.MultiplyAdd(x, b1, c11);
+            }
+
             x = Vector256.Create(a2[offset]);
             c20 = GemmSimd.MultiplyAdd(x, b0, c20);
-            c21 = GemmSimd.MultiplyAdd(x, b1, c21);
+            if (TEdge.Second)
+            {
+                c21 = GemmSimd.MultiplyAdd(x, b1, c21);
+            }
+
             x = Vector256.Create(a3[offset]);
             c30 = GemmSimd.MultiplyAdd(x, b0, c30);
-            c31 = GemmSimd.MultiplyAdd(x, b1, c31);
+            if (TEdge.Second)
+            {
+                c31 = GemmSimd.MultiplyAdd(x, b1, c31);
+            }
+
             x = Vector256.Create(a4[offset]);
             c40 = GemmSimd.MultiplyAdd(x, b0, c40);
-            c41 = GemmSimd.MultiplyAdd(x, b1, c41);
+            if (TEdge.Second)
+            {
+                c41 = GemmSimd.MultiplyAdd(x, b1, c41);
+            }
+
             x = Vector256.Create(a5[offset]);
             c50 = GemmSimd.MultiplyAdd(x, b0, c50);
-            c51 = GemmSimd.MultiplyAdd(x, b1, c51);
+            if (TEdge.Second)
+            {
+                c51 = GemmSimd.MultiplyAdd(x, b1, c51);
+            }
+
             b += ldb;
         }
 
@@ -473,7 +563,11 @@ internal static unsafe class GemmSmall
         {
             Vector256<T> x = Vector256.Create(a[p * depthStride]);
             c00 = GemmSimd.MultiplyAdd(x, Load256<T, TEdge>(b, mask0), c00);
-            c01 = GemmSimd.MultiplyAdd(x, Load256<T, TEdge>(b + w, mask1), c01);
+            if (TEdge.Second)
+            {
+                c01 = GemmSimd.MultiplyAdd(x, Load256<T, TEdge>(b + w, mask1), c01);
+            }
+
             b += ldb;
         }
 
