@@ -141,10 +141,12 @@ public static class Gemm
         {
             GemmPortable.Run(g);
         }
-        else if ((long)g.M * g.N * g.K <= GemmSmall.Limit || g.M <= GemmSmall.TileRows)
+        else if ((long)g.M * g.N * g.K <= GemmSmall.Limit
+            || (g.M <= GemmSmall.TileRows && (!g.TransposeB || (long)g.K * g.N <= GemmSmall.TransposedCopyLimit)))
         {
             // Small, or few rows (a batch-8 forward pass): every element of B is used by one row tile only, so
-            // packing B would cost a full copy of it and save nothing.
+            // packing B would cost a full copy of it and save nothing. (A transposed B is copied whole, so only
+            // while that copy stays small; the packed path copies it in bounded blocks.)
             GemmSmall.Run(g);
         }
         else

@@ -19,6 +19,9 @@ internal static unsafe class GemmSmall
     /// from about 64×32×64 (both ≈120 GFLOP/s) and is 1.5× faster at 96³.</summary>
     internal static long Limit = 64 * 32 * 64;
 
+    /// <summary>Largest transposed B (elements) copied whole for a few-row product: 4 MiB of float scratch.</summary>
+    internal const long TransposedCopyLimit = 1 << 20;
+
     /// <summary>True when the 512-bit tiles run (AVX-512F with 512-bit vectors accelerated).</summary>
     private static bool Wide => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
