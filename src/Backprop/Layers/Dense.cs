@@ -124,10 +124,10 @@ public sealed class Dense : Layer
                 Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, EpilogueOf(_fusion));
                 break;
             case Fusion.Swish:
-                // z = x·W + b lands in y; s = σ(z) is kept for the backward pass; then y = z·s in place.
-                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, GemmActivation.None);
+                // x·W lands in y; one pass then adds b, keeps s = σ(z) for the backward pass and leaves y = z·s.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units);
                 var s = _sigmoid.Rows<T>(input.Shape[0], OutputShape);
-                DenseKernels.SwishForward(y.AsSpan(), s.AsSpan());
+                DenseKernels.SwishForward(rows, Units, y.AsSpan(), b, s.AsSpan());
                 _sigmoidOfZ = s;
                 break;
             default:
