@@ -92,20 +92,57 @@ public static class DenseKernels
             throw new ArgumentException($"Column sums: the sum has {sum.Length} values for {columns} columns.", nameof(sum));
         }
 
-        if (overwrite)
+        if (rows == 0)
         {
-            if (rows == 0)
+            if (overwrite)
             {
                 sum.Clear();
-                return;
             }
 
-            matrix[..columns].CopyTo(sum);
+            return;
         }
 
-        for (int r = overwrite ? 1 : 0; r < rows; r++)
+        // As in the backward kernels: column blocks outermost with the running sum in a register.
+        ref T mRef = ref MemoryMarshal.GetReference(matrix);
+        ref T sRef = ref MemoryMarshal.GetReference(sum);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            AddRow(matrix.Slice(r * columns, columns), sum);
+            for (; j <= columns - Vector512<T>.Count; j += Vector512<T>.Count)
+            {
+                var total = overwrite ? Vector512.LoadUnsafe(ref mRef, (nuint)j) : Vector512.LoadUnsafe(ref sRef, (nuint)j) + Vector512.LoadUnsafe(ref mRef, (nuint)j);
+                for (int r = 1; r < rows; r++)
+                {
+                    total += Vector512.LoadUnsafe(ref mRef, (nuint)((nint)r * columns + j));
+                }
+
+                total.StoreUnsafe(ref sRef, (nuint)j);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; j <= columns - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                var total = overwrite ? Vector.LoadUnsafe(ref mRef, (nuint)j) : Vector.LoadUnsafe(ref sRef, (nuint)j) + Vector.LoadUnsafe(ref mRef, (nuint)j);
+                for (int r = 1; r < rows; r++)
+                {
+                    total += Vector.LoadUnsafe(ref mRef, (nuint)((nint)r * columns + j));
+                }
+
+                total.StoreUnsafe(ref sRef, (nuint)j);
+            }
+        }
+
+        for (; j < columns; j++)
+        {
+            T total = overwrite ? Unsafe.Add(ref mRef, j) : Unsafe.Add(ref sRef, j) + Unsafe.Add(ref mRef, j);
+            for (int r = 1; r < rows; r++)
+            {
+                total += Unsafe.Add(ref mRef, (nint)r * columns + j);
+            }
+
+            Unsafe.Add(ref sRef, j) = total;
         }
     }
 
@@ -125,71 +162,101 @@ public static class DenseKernels
             throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
         }
 
-        for (int r = 0; r < rows; r++)
+        // Column blocks outermost, so each block's bias sum stays in a register down the rows instead of going
+        // through memory once per row (that store-to-load chain was the kernel's critical path); rows are still
+        // added in order, row 0 first. Refs and unchecked loads: rows here are often only one to four vectors.
+        ref T yRef = ref MemoryMarshal.GetReference(y);
+        ref T auxRef = ref MemoryMarshal.GetReference(auxiliary);
+        ref T dyRef = ref MemoryMarshal.GetReference(dy);
+        ref T dzRef = ref MemoryMarshal.GetReference(dz);
+        ref T bRef = ref MemoryMarshal.GetReference(biasGradient);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            int start = r * columns;
-            var yRow = y.Slice(start, columns);
-            var auxRow = auxiliary.Slice(start, columns);
-            var dyRow = dy.Slice(start, columns);
-            var dzRow = dz.Slice(start, columns);
-            bool firstSum = overwriteBias && r == 0;
-            int j = 0;
-            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            // Two blocks at a time: two independent add chains down the rows instead of one.
+            int w = Vector512<T>.Count;
+            for (; j <= columns - 2 * w; j += 2 * w)
             {
-                var vy = MemoryMarshal.Cast<T, Vector<T>>(yRow);
-                var va = MemoryMarshal.Cast<T, Vector<T>>(auxRow);
-                var vdy = MemoryMarshal.Cast<T, Vector<T>>(dyRow);
-                var vdz = MemoryMarshal.Cast<T, Vector<T>>(dzRow);
-                var vb = withBias ? MemoryMarshal.Cast<T, Vector<T>>(biasGradient) : default;
-                for (int v = 0; v < vy.Length; v++)
+                var sum0 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
+                var sum1 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)(j + w)) : Vector512<T>.Zero;
+                for (int r = 0; r < rows; r++)
                 {
-                    var d = TDerivative.Apply(vdy[v], vy[v], va[v]);
-                    vdz[v] = d;
-                    if (withBias)
-                    {
-                        vb[v] = firstSum ? d : vb[v] + d;
-                    }
+                    nuint at = (nuint)((nint)r * columns + j);
+                    nuint at1 = at + (nuint)w;
+                    var d0 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
+                    var d1 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at1), Vector512.LoadUnsafe(ref yRef, at1), Vector512.LoadUnsafe(ref auxRef, at1));
+                    d0.StoreUnsafe(ref dzRef, at);
+                    d1.StoreUnsafe(ref dzRef, at1);
+                    bool first = r == 0 && overwriteBias;
+                    sum0 = first ? d0 : sum0 + d0;
+                    sum1 = first ? d1 : sum1 + d1;
                 }
 
-                j = vy.Length * Vector<T>.Count;
+                if (withBias && rows > 0)
+                {
+                    sum0.StoreUnsafe(ref bRef, (nuint)j);
+                    sum1.StoreUnsafe(ref bRef, (nuint)(j + w));
+                }
             }
 
-            for (; j < columns; j++)
+            for (; j <= columns - Vector512<T>.Count; j += Vector512<T>.Count)
             {
-                T d = TDerivative.Apply(dyRow[j], yRow[j], auxRow[j]);
-                dzRow[j] = d;
-                if (withBias)
+                var sum = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
+                for (int r = 0; r < rows; r++)
                 {
-                    biasGradient[j] = firstSum ? d : biasGradient[j] + d;
+                    nuint at = (nuint)((nint)r * columns + j);
+                    var d = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
+                    d.StoreUnsafe(ref dzRef, at);
+                    sum = r == 0 && overwriteBias ? d : sum + d;
                 }
+
+                if (withBias && rows > 0)
+                {
+                    sum.StoreUnsafe(ref bRef, (nuint)j);
+                }
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; j <= columns - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                var sum = withBias && !overwriteBias ? Vector.LoadUnsafe(ref bRef, (nuint)j) : Vector<T>.Zero;
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint at = (nuint)((nint)r * columns + j);
+                    var d = TDerivative.Apply(Vector.LoadUnsafe(ref dyRef, at), Vector.LoadUnsafe(ref yRef, at), Vector.LoadUnsafe(ref auxRef, at));
+                    d.StoreUnsafe(ref dzRef, at);
+                    sum = r == 0 && overwriteBias ? d : sum + d;
+                }
+
+                if (withBias && rows > 0)
+                {
+                    sum.StoreUnsafe(ref bRef, (nuint)j);
+                }
+            }
+        }
+
+        for (; j < columns; j++)
+        {
+            T sum = withBias && !overwriteBias ? Unsafe.Add(ref bRef, j) : T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                nint at = (nint)r * columns + j;
+                T d = TDerivative.Apply(Unsafe.Add(ref dyRef, at), Unsafe.Add(ref yRef, at), Unsafe.Add(ref auxRef, at));
+                Unsafe.Add(ref dzRef, at) = d;
+                sum = r == 0 && overwriteBias ? d : sum + d;
+            }
+
+            if (withBias && rows > 0)
+            {
+                Unsafe.Add(ref bRef, j) = sum;
             }
         }
 
         if (withBias && overwriteBias && rows == 0)
         {
             biasGradient.Clear();
-        }
-    }
-
-    private static void AddRow<T>(ReadOnlySpan<T> row, Span<T> sum)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var vr = MemoryMarshal.Cast<T, Vector<T>>(row);
-            var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
-            for (int v = 0; v < vr.Length; v++)
-            {
-                vs[v] += vr[v];
-            }
-
-            j = vr.Length * Vector<T>.Count;
-        }
-
-        for (; j < row.Length; j++)
-        {
-            sum[j] += row[j];
         }
     }
 
@@ -249,6 +316,8 @@ public static class DenseKernels
     /// with the same operation order.</summary>
     private interface IOutputDerivative
     {
+        static abstract Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
+
         static abstract Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
 
         static abstract T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -256,6 +325,9 @@ public static class DenseKernels
 
     private struct ReluFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<T>.Zero), dy, Vector512<T>.Zero);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<T>.Zero), dy, Vector<T>.Zero);
 
@@ -264,6 +336,9 @@ public static class DenseKernels
 
     private struct TanhFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (Vector512<T>.One - y * y);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (Vector<T>.One - y * y);
 
@@ -272,6 +347,9 @@ public static class DenseKernels
 
     private struct SigmoidFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * y * (Vector512<T>.One - y);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * y * (Vector<T>.One - y);
 
@@ -280,6 +358,9 @@ public static class DenseKernels
 
     private struct SwishFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (s + y * (Vector512<T>.One - s));
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (s + y * (Vector<T>.One - s));
 

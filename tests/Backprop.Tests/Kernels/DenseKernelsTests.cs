@@ -80,6 +80,142 @@ public sealed class DenseKernelsTests
         Assert.Equal(expectedY, y);
     }
 
+    public static TheoryData<string, int, int, bool, bool> BackwardCases()
+    {
+        var data = new TheoryData<string, int, int, bool, bool>();
+        foreach (string kind in new[] { "relu", "tanh", "sigmoid", "swish" })
+        {
+            foreach (var (rows, columns) in new[] { (0, 5), (1, 1), (7, 1), (3, 15), (33, 16), (2, 33), (32, 32), (5, 47), (2, 1000), (1, 1031) })
+            {
+                data.Add(kind, rows, columns, true, true);
+                data.Add(kind, rows, columns, true, false);
+                data.Add(kind, rows, columns, false, false);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BackwardCases))]
+    public void Backward_equals_the_scalar_formula_with_bias_sums_in_row_order(string kind, int rows, int columns, bool withBias, bool overwrite)
+    {
+        int n = rows * columns;
+        int seed = rows * 1000 + columns;
+        float[] y = TestData.Floats(n, seed, -2, 2), aux = TestData.Floats(n, seed + 1, 0, 1), dy = TestData.Floats(n, seed + 2);
+        float[] bias0 = withBias ? TestData.Floats(columns, seed + 3) : [];
+        if (kind is "sigmoid")
+        {
+            y = aux;
+        }
+
+        // The documented formulas, in float, one row after another.
+        Func<float, float, float, float> f = kind switch
+        {
+            "relu" => (g, v, _) => v > 0 ? g : 0,
+            "tanh" => (g, v, _) => g * (1 - v * v),
+            "sigmoid" => (g, v, _) => g * v * (1 - v),
+            _ => (g, v, s) => g * (s + v * (1 - s)),
+        };
+        var expectedDz = new float[n];
+        float[] expectedBias = (float[])bias0.Clone();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                int i = r * columns + j;
+                expectedDz[i] = f(dy[i], y[i], aux[i]);
+                if (withBias)
+                {
+                    expectedBias[j] = overwrite && r == 0 ? expectedDz[i] : expectedBias[j] + expectedDz[i];
+                }
+            }
+        }
+
+        if (withBias && overwrite && rows == 0)
+        {
+            Array.Clear(expectedBias);
+        }
+
+        var dz = new float[n];
+        float[] bias = (float[])bias0.Clone();
+        switch (kind)
+        {
+            case "relu": DenseKernels.ReluBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
+            case "tanh": DenseKernels.TanhBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
+            case "sigmoid": DenseKernels.SigmoidBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
+            default: DenseKernels.SwishBackward<float>(rows, columns, y, aux, dy, dz, bias, overwrite); break;
+        }
+
+        Assert.Equal(expectedDz, dz);
+        Assert.Equal(expectedBias, bias);
+
+        // dz may be dy itself.
+        float[] inPlace = (float[])dy.Clone();
+        bias = (float[])bias0.Clone();
+        if (kind == "swish")
+        {
+            DenseKernels.SwishBackward<float>(rows, columns, y, aux, inPlace, inPlace, bias, overwrite);
+            Assert.Equal(expectedDz, inPlace);
+            Assert.Equal(expectedBias, bias);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 33)]
+    [InlineData(32, 16)]
+    [InlineData(15, 1031)]
+    public void Swish_backward_matches_float64(int rows, int columns)
+    {
+        int n = rows * columns;
+        double[] z = TestData.Doubles(n, 5, -8, 8), dy = TestData.Doubles(n, 6);
+        double[] s = z.Select(v => 1 / (1 + Math.Exp(-v))).ToArray();
+        double[] y = z.Select((v, i) => v * s[i]).ToArray();
+        var dz = new double[n];
+        var db = new double[columns];
+        DenseKernels.SwishBackward<double>(rows, columns, y, s, dy, dz, db, overwriteBias: true);
+        var expectedDb = new double[columns];
+        for (int i = 0; i < n; i++)
+        {
+            // d/dz z·σ(z) = σ(z)·(1 + z·(1 − σ(z)))
+            double expected = dy[i] * s[i] * (1 + z[i] * (1 - s[i]));
+            AssertClose(expected, dz[i], 1e-12, $"dz[{i}]");
+            expectedDb[i % columns] += expected;
+        }
+
+        for (int j = 0; j < columns; j++)
+        {
+            Assert.Equal(expectedDb[j], db[j], 1e-10);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 3, true)]
+    [InlineData(1, 1, true)]
+    [InlineData(32, 1, false)]
+    [InlineData(7, 15, true)]
+    [InlineData(33, 16, false)]
+    [InlineData(3, 33, true)]
+    [InlineData(2, 1031, false)]
+    public void Column_sums_add_rows_in_order(int rows, int columns, bool overwrite)
+    {
+        float[] matrix = TestData.Floats(rows * columns, columns, -1, 1);
+        float[] sum0 = TestData.Floats(columns, 9);
+        float[] expected = overwrite ? new float[columns] : (float[])sum0.Clone();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                expected[j] = overwrite && r == 0 ? matrix[j] : expected[j] + matrix[r * columns + j];
+            }
+        }
+
+        float[] sum = (float[])sum0.Clone();
+        DenseKernels.ColumnSums<float>(rows, columns, matrix, sum, overwrite);
+        Assert.Equal(expected, sum);
+    }
+
     [Fact]
     public void Swish_forward_rejects_mismatched_spans()
     {
