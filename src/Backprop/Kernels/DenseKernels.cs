@@ -59,6 +59,37 @@ public static class DenseKernels
         }
     }
 
+    /// <summary><c>y[r, j] += bias[j]</c> over a row-major matrix.</summary>
+    public static void AddBias<T>(int rows, int columns, Span<T> y, ReadOnlySpan<T> bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(rows, columns, y.Length, "y");
+        if (bias.Length != columns)
+        {
+            throw new ArgumentException($"Add bias: the bias has {bias.Length} values for {columns} columns.", nameof(bias));
+        }
+
+        if (columns == 1)
+        {
+            T b = bias[0];
+            foreach (ref T v in y)
+            {
+                v += b;
+            }
+
+            return;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            var row = y.Slice(r * columns, columns);
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] += bias[j];
+            }
+        }
+    }
+
     /// <summary>ReLU: <c>dz = dy ⊙ [y &gt; 0]</c> (y = max(z, 0) is positive exactly where z is), and
     /// <c>db (+)= Σ_rows dz</c> when <paramref name="biasGradient"/> is not empty.</summary>
     public static void ReluBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)

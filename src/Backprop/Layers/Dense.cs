@@ -12,6 +12,9 @@ namespace Backprop.Layers;
 /// zero bias, linear activation); PyTorch <c>nn.Linear</c> stores W transposed, (units, inputs).</summary>
 public sealed class Dense : Layer
 {
+    /// <summary>Linear layers with fewer units than this add their bias themselves rather than in the GEMM.</summary>
+    private const int NarrowOutput = 8;
+
     private readonly RowWorkspace _preActivation = new();
     private readonly RowWorkspace _output = new();
     private readonly RowWorkspace _preActivationGradient = new();
@@ -119,6 +122,12 @@ public sealed class Dense : Layer
         var y = _output.Rows<T>(input.Shape[0], OutputShape);
         switch (_fusion)
         {
+            case Fusion.Linear when Units < NarrowOutput && !b.IsEmpty:
+                // A narrow output (a regression head): the GEMM epilogue adds the bias row by row with a library
+                // call each, which costs more than adding it here in one pass.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units);
+                DenseKernels.AddBias(rows, Units, y.AsSpan(), b);
+                break;
             case Fusion.Linear or Fusion.Relu or Fusion.Tanh or Fusion.Sigmoid:
                 // One GEMM: the bias and f are applied to each block of y while it is still in cache.
                 Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, EpilogueOf(_fusion));

@@ -78,19 +78,35 @@ internal sealed class BatchSource<T>
 
         _xView.RebindRows(_xStorage!, 0, count);
         _yView.RebindRows(_yStorage!, 0, count);
-        int xStride = _x.RowStride;
-        int yStride = _y.RowStride;
-        var xs = _x.AsSpan();
-        var ys = _y.AsSpan();
-        var xb = _xView.AsSpan();
-        var yb = _yView.AsSpan();
-        for (int r = 0; r < count; r++)
+        Gather(_x.AsSpan(), _x.RowStride, _xView.AsSpan(), _order.AsSpan(start, count));
+        Gather(_y.AsSpan(), _y.RowStride, _yView.AsSpan(), _order.AsSpan(start, count));
+        return (_xView, _yView);
+    }
+
+    /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (each <paramref name="stride"/>
+    /// values) one after another into <paramref name="destination"/>.</summary>
+    private static void Gather(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
+    {
+        if (stride > 16)
         {
-            int row = _order[start + r];
-            xs.Slice(row * xStride, xStride).CopyTo(xb.Slice(r * xStride, xStride));
-            ys.Slice(row * yStride, yStride).CopyTo(yb.Slice(r * yStride, yStride));
+            for (int r = 0; r < rows.Length; r++)
+            {
+                source.Slice(rows[r] * stride, stride).CopyTo(destination.Slice(r * stride, stride));
+            }
+
+            return;
         }
 
-        return (_xView, _yView);
+        // Narrow rows (tabular data, one-column targets): an element loop, since a memmove call per row of a few
+        // values costs several times the copy itself.
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var from = source.Slice(rows[r] * stride, stride);
+            var to = destination.Slice(r * stride, stride);
+            for (int j = 0; j < from.Length; j++)
+            {
+                to[j] = from[j];
+            }
+        }
     }
 }

@@ -216,6 +216,25 @@ public sealed class DenseKernelsTests
         Assert.Equal(expected, sum);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(33, 1)]
+    [InlineData(7, 3)]
+    [InlineData(5, 33)]
+    [InlineData(2, 1031)]
+    public void Add_bias_adds_each_column_its_value(int rows, int columns)
+    {
+        float[] y0 = TestData.Floats(rows * columns, 11), bias = TestData.Floats(columns, 12);
+        float[] y = (float[])y0.Clone();
+        DenseKernels.AddBias<float>(rows, columns, y, bias);
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.Equal(y0[i] + bias[i % columns], y[i]);
+        }
+
+        Assert.Throws<ArgumentException>(() => DenseKernels.AddBias<float>(rows, columns, y, new float[columns + 1]));
+    }
+
     [Fact]
     public void Swish_forward_rejects_mismatched_spans()
     {
