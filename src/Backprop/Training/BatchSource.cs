@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Backprop.Layers;
 using Backprop.Random;
 
@@ -87,7 +90,8 @@ internal sealed class BatchSource<T>
     /// values) one after another into <paramref name="destination"/>.</summary>
     private static void Gather(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
     {
-        if (stride > 16)
+        int bytes = stride * Unsafe.SizeOf<T>();
+        if (bytes > 64 || !Vector256.IsHardwareAccelerated)
         {
             for (int r = 0; r < rows.Length; r++)
             {
@@ -97,15 +101,35 @@ internal sealed class BatchSource<T>
             return;
         }
 
-        // Narrow rows (tabular data, one-column targets): an element loop, since a memmove call per row of a few
-        // values costs several times the copy itself.
+        // Narrow rows (tabular data, one-column targets): a memmove call per row of a few values costs several
+        // times the copy itself, so a row of 16 to 64 bytes moves as two possibly overlapping vectors (its first
+        // and its last bytes) and a shorter one value by value.
         for (int r = 0; r < rows.Length; r++)
         {
             var from = source.Slice(rows[r] * stride, stride);
             var to = destination.Slice(r * stride, stride);
-            for (int j = 0; j < from.Length; j++)
+            ref byte f = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(from));
+            ref byte t = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(to));
+            if (bytes >= 32)
             {
-                to[j] = from[j];
+                var head = Vector256.LoadUnsafe(ref f);
+                var tail = Vector256.LoadUnsafe(ref f, (nuint)(bytes - 32));
+                head.StoreUnsafe(ref t);
+                tail.StoreUnsafe(ref t, (nuint)(bytes - 32));
+            }
+            else if (bytes >= 16)
+            {
+                var head = Vector128.LoadUnsafe(ref f);
+                var tail = Vector128.LoadUnsafe(ref f, (nuint)(bytes - 16));
+                head.StoreUnsafe(ref t);
+                tail.StoreUnsafe(ref t, (nuint)(bytes - 16));
+            }
+            else
+            {
+                for (int j = 0; j < from.Length; j++)
+                {
+                    to[j] = from[j];
+                }
             }
         }
     }
