@@ -90,6 +90,33 @@ public static class DenseKernels
         }
     }
 
+    /// <summary><c>result[r, j] = column[r]·row[j]</c>: the product of a column vector and a row vector, row-major.</summary>
+    public static void OuterProduct<T>(ReadOnlySpan<T> column, ReadOnlySpan<T> row, Span<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(column.Length, row.Length, result.Length, "the outer product");
+        int n = row.Length;
+        for (int r = 0; r < column.Length; r++)
+        {
+            T c = column[r];
+            var target = result.Slice(r * n, n);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                var vc = new Vector<T>(c);
+                for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
+                {
+                    (vc * Vector.LoadUnsafe(ref MemoryMarshal.GetReference(row), (nuint)j)).StoreUnsafe(ref MemoryMarshal.GetReference(target), (nuint)j);
+                }
+            }
+
+            for (; j < n; j++)
+            {
+                target[j] = c * row[j];
+            }
+        }
+    }
+
     /// <summary>ReLU: <c>dz = dy ⊙ [y &gt; 0]</c> (y = max(z, 0) is positive exactly where z is), and
     /// <c>db (+)= Σ_rows dz</c> when <paramref name="biasGradient"/> is not empty.</summary>
     public static void ReluBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)

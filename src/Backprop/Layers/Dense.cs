@@ -23,6 +23,7 @@ public sealed class Dense : Layer
     private readonly Fusion _fusion;
     private Parameter? _kernel;
     private Parameter? _bias;
+    private int _inputs;
     private Tensor? _input;
     private Tensor? _z;
     private Tensor? _sigmoidOfZ;
@@ -104,6 +105,8 @@ public sealed class Dense : Layer
 
     protected override void BuildCore(Shape inputShape)
     {
+        // The width of the last axis, read on every pass (Shape's negative indexing costs a normalisation each time).
+        _inputs = inputShape[-1];
         _kernel = AddParameter("kernel", new Shape(inputShape[-1], Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
@@ -114,7 +117,7 @@ public sealed class Dense : Layer
     // z = x·W + b;  y = f(z)
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
-        int inputs = InputShape[-1];
+        int inputs = _inputs;
         int rows = input.Length / inputs;
         _input = input;
         var w = _kernel!.ValueAs<T>().AsSpan();
@@ -213,7 +216,7 @@ public sealed class Dense : Layer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = (Tensor<T>)_input!;
-        int inputs = InputShape[-1];
+        int inputs = _inputs;
         int rows = x.Length / inputs;
         if (Trainable)
         {
@@ -228,7 +231,17 @@ public sealed class Dense : Layer
         }
 
         var dx = _inputGradient.Rows<T>(x.Shape[0], InputShape);
-        Gemm.Multiply(false, true, rows, inputs, Units, T.One, dz.AsSpan(), Units, _kernel!.ValueAs<T>().AsSpan(), Units, T.Zero, dx.AsSpan(), inputs);
+        if (Units == 1)
+        {
+            // One unit: dx = dz·wᵀ is an outer product, one rounded multiply per element as in the GEMM, without
+            // the GEMM's transposed copy of w and its tile set-up.
+            DenseKernels.OuterProduct<T>(dz.AsSpan(), _kernel!.ValueAs<T>().AsSpan(), dx.AsSpan());
+        }
+        else
+        {
+            Gemm.Multiply(false, true, rows, inputs, Units, T.One, dz.AsSpan(), Units, _kernel!.ValueAs<T>().AsSpan(), Units, T.Zero, dx.AsSpan(), inputs);
+        }
+
         return dx;
     }
 

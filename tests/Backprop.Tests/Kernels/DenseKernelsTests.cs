@@ -235,6 +235,29 @@ public sealed class DenseKernelsTests
         Assert.Throws<ArgumentException>(() => DenseKernels.AddBias<float>(rows, columns, y, new float[columns + 1]));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(32, 16)]
+    [InlineData(15, 13)]
+    [InlineData(7, 33)]
+    [InlineData(3, 1031)]
+    public void Outer_product_is_the_rounded_float64_product(int rows, int columns)
+    {
+        float[] column = TestData.Floats(rows, 21), row = TestData.Floats(columns, 22);
+        var result = new float[rows * columns];
+        DenseKernels.OuterProduct<float>(column, row, result);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                // A float product is exact in float64, so rounding it once gives the correctly rounded float product.
+                Assert.Equal((float)((double)column[r] * row[j]), result[r * columns + j]);
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => DenseKernels.OuterProduct<float>(column, row, new float[rows * columns + 1]));
+    }
+
     [Fact]
     public void Swish_forward_rejects_mismatched_spans()
     {
