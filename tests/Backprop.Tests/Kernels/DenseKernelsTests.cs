@@ -49,15 +49,10 @@ public sealed class DenseKernelsTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Swish_forward_equals_the_separate_bias_sigmoid_and_multiply_passes(int rows, int columns, bool withBias)
+    public void Swish_forward_is_within_float_rounding_of_the_separate_tensor_primitives_passes(int rows, int columns, bool withBias)
     {
+        // What the layer computed before the fused pass: GEMM bias epilogue, TensorPrimitives Sigmoid and Multiply.
         int n = rows * columns;
-        if (n < 16)
-        {
-            // TensorPrimitives computes spans shorter than a vector with the scalar float.Exp, not the vector one.
-            return;
-        }
-
         float[] product = TestData.Floats(n, n + columns, -12, 12);
         float[] bias = withBias ? TestData.Floats(columns, 3) : [];
         float[] expectedY = (float[])product.Clone();
@@ -76,8 +71,12 @@ public sealed class DenseKernelsTests
         float[] y = (float[])product.Clone();
         var s = new float[n];
         DenseKernels.SwishForward<float>(rows, columns, y, bias, s);
-        Assert.Equal(expectedS, s);
-        Assert.Equal(expectedY, y);
+        for (int i = 0; i < n; i++)
+        {
+            // Ours within 3 ulp of the exact σ, TensorPrimitives' within about 1.5; z·σ adds one rounding to each.
+            AssertClose(expectedS[i], s[i], 6 * 6e-8, $"σ[{i}]");
+            AssertClose(expectedY[i], y[i], 7 * 6e-8, $"y[{i}]");
+        }
     }
 
     public static TheoryData<string, int, int, bool, bool> BackwardCases()
