@@ -18,7 +18,7 @@ public static class DenseKernels
     /// here), <c>s = σ(z)</c> kept for the backward pass, and <c>y = z·s</c> in place over
     /// <paramref name="productThenY"/>. <paramref name="bias"/> is empty for no bias, else one value per column.</summary>
     /// <remarks>In float, σ comes from <see cref="VectorSigmoid"/> (within 3 ulp; TensorPrimitives.Sigmoid's
-    /// runtime Exp cost a third more here), in double from the runtime's vector Exp as TensorPrimitives computes
+    /// runtime Exp cost about 1.6 times as much here), in double from the runtime's vector Exp as TensorPrimitives computes
     /// it. The bias add and the product are the same single roundings separate passes would make, without three
     /// library calls per buffer and two more trips over it. Partial vectors at the end of a row go through the same
     /// vector code on a padded copy, so no element depends on where it sits in the row or on the vector width.</remarks>
