@@ -6,9 +6,9 @@ namespace Backprop.Kernels;
 
 /// <summary>σ(z) = 1 / (1 + e^(−z)) for vectors of float, with an e^x evaluated in float that inlines into the
 /// calling loop. The runtime's vector Exp (behind TensorPrimitives.Sigmoid) widens to double and is not inlined;
-/// in the fused swish pass of a small Dense layer it cost about 1.6 times as much as this. Accuracy: within 3 units in
-/// the last place of the exact σ wherever σ is a normal float (the tests bound it over every 61st float bit
-/// pattern); every vector width gives the same bits.</summary>
+/// in the fused swish pass of a small Dense layer it cost about 1.6 times as much as this. Accuracy: within 3
+/// units in the last place of the exact σ wherever σ is a normal float (the tests bound it over every 61st float
+/// bit pattern); every vector width gives the same bits.</summary>
 /// <remarks>e^t with t = −z: t = n·ln 2 + r with n = round(t·log₂e) and r reduced in two FMA steps (Cody–Waite,
 /// ln 2 split so n·ln2hi is exact), e^r by Cephes expf's degree-7 polynomial on |r| ≤ ln2/2, and 2ⁿ applied as
 /// two halves so both are normal floats for every n in [−150, 128] (with AVX-512, one vscalefps, which rounds the
