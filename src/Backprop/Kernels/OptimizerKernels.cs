@@ -49,7 +49,8 @@ public static class OptimizerKernels
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
             // Unchecked refs: the parameters of small models are a few hundred values, where the span casts and
-            // bounds checks of the Vector<T> loop below cost as much as the update.
+            // bounds checks of the Vector<T> loop (the fallback below) cost as much as the update; the last
+            // partial vector goes to the scalar loop.
             ref T w = ref MemoryMarshal.GetReference(weight);
             ref T vel = ref MemoryMarshal.GetReference(velocity);
             ref T g = ref MemoryMarshal.GetReference(gradient);
@@ -64,12 +65,11 @@ public static class OptimizerKernels
                 (nesterov ? wi + (mu * next - step) : wi + next).StoreUnsafe(ref w, (nuint)i);
             }
         }
-
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        else if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            var w = MemoryMarshal.Cast<T, Vector<T>>(weight[i..]);
-            var vel = MemoryMarshal.Cast<T, Vector<T>>(velocity[i..]);
-            var g = MemoryMarshal.Cast<T, Vector<T>>(gradient[i..]);
+            var w = MemoryMarshal.Cast<T, Vector<T>>(weight);
+            var vel = MemoryMarshal.Cast<T, Vector<T>>(velocity);
+            var g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
             var lr = new Vector<T>(learningRate);
             var mu = new Vector<T>(momentum);
             if (nesterov)
@@ -92,7 +92,7 @@ public static class OptimizerKernels
                 }
             }
 
-            i += w.Length * Vector<T>.Count;
+            i = w.Length * Vector<T>.Count;
         }
 
         for (; i < weight.Length; i++)
