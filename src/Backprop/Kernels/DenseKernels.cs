@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -13,18 +14,107 @@ namespace Backprop.Kernels;
 /// depend on the vector width or the thread count.</remarks>
 public static class DenseKernels
 {
-    /// <summary>Swish forward from the pre-activation: <c>s = σ(z)</c> (kept for the backward pass) and
-    /// <c>y = z·s</c>, in place over <paramref name="zThenY"/>.</summary>
-    public static void SwishForward<T>(Span<T> zThenY, Span<T> sigmoid)
+    /// <summary>Swish forward from the GEMM's product, in one pass over it: <c>z = x·W + b</c> (the bias added
+    /// here), <c>s = σ(z)</c> kept for the backward pass, and <c>y = z·s</c> in place over
+    /// <paramref name="productThenY"/>. <paramref name="bias"/> is empty for no bias, else one value per column.</summary>
+    /// <remarks>In float, σ comes from <see cref="VectorSigmoid"/> (within 3 ulp; TensorPrimitives.Sigmoid's
+    /// runtime Exp cost about 1.6 times as much here), in double from the runtime's vector Exp as TensorPrimitives computes
+    /// it. The bias add and the product are the same single roundings separate passes would make, without three
+    /// library calls per buffer and two more trips over it. Partial vectors at the end of a row go through the same
+    /// vector code on a padded copy, so no element depends on where it sits in the row or on the vector width.</remarks>
+    public static void SwishForward<T>(int rows, int columns, Span<T> productThenY, ReadOnlySpan<T> bias, Span<T> sigmoid)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (zThenY.Length != sigmoid.Length)
+        CheckMatrix(rows, columns, productThenY.Length, "the product");
+        CheckMatrix(rows, columns, sigmoid.Length, "the σ buffer");
+        if (!bias.IsEmpty && bias.Length != columns)
         {
-            throw new ArgumentException($"Swish forward: z has {zThenY.Length} values but the σ buffer has {sigmoid.Length}.", nameof(sigmoid));
+            throw new ArgumentException($"Swish forward: the bias has {bias.Length} values for {columns} units.", nameof(bias));
         }
 
-        Elementwise.Sigmoid<T>(zThenY, sigmoid);
-        Elementwise.Multiply<T>(zThenY, sigmoid, zThenY);
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            for (int i = 0; i < productThenY.Length; i++)
+            {
+                T z = bias.IsEmpty ? productThenY[i] : productThenY[i] + bias[i % columns];
+                T s = T.One / (T.One + T.Exp(-z));
+                sigmoid[i] = s;
+                productThenY[i] = z * s;
+            }
+
+            return;
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            SwishRows<SwishLanes512<T>, T>(rows, columns, productThenY, bias, sigmoid);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            SwishRows<SwishLanes256<T>, T>(rows, columns, productThenY, bias, sigmoid);
+        }
+        else
+        {
+            SwishRows<SwishLanes128<T>, T>(rows, columns, productThenY, bias, sigmoid);
+        }
+    }
+
+    /// <summary><c>y[r, j] += bias[j]</c> over a row-major matrix.</summary>
+    public static void AddBias<T>(int rows, int columns, Span<T> y, ReadOnlySpan<T> bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(rows, columns, y.Length, "y");
+        if (bias.Length != columns)
+        {
+            throw new ArgumentException($"Add bias: the bias has {bias.Length} values for {columns} columns.", nameof(bias));
+        }
+
+        if (columns == 1)
+        {
+            T b = bias[0];
+            foreach (ref T v in y)
+            {
+                v += b;
+            }
+
+            return;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            var row = y.Slice(r * columns, columns);
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] += bias[j];
+            }
+        }
+    }
+
+    /// <summary><c>result[r, j] = column[r]·row[j]</c>: the product of a column vector and a row vector, row-major.</summary>
+    public static void OuterProduct<T>(ReadOnlySpan<T> column, ReadOnlySpan<T> row, Span<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckMatrix(column.Length, row.Length, result.Length, "the outer product");
+        int n = row.Length;
+        for (int r = 0; r < column.Length; r++)
+        {
+            T c = column[r];
+            var target = result.Slice(r * n, n);
+            int j = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                var vc = new Vector<T>(c);
+                for (; j <= n - Vector<T>.Count; j += Vector<T>.Count)
+                {
+                    (vc * Vector.LoadUnsafe(ref MemoryMarshal.GetReference(row), (nuint)j)).StoreUnsafe(ref MemoryMarshal.GetReference(target), (nuint)j);
+                }
+            }
+
+            for (; j < n; j++)
+            {
+                target[j] = c * row[j];
+            }
+        }
     }
 
     /// <summary>ReLU: <c>dz = dy ⊙ [y &gt; 0]</c> (y = max(z, 0) is positive exactly where z is), and
@@ -60,20 +150,57 @@ public static class DenseKernels
             throw new ArgumentException($"Column sums: the sum has {sum.Length} values for {columns} columns.", nameof(sum));
         }
 
-        if (overwrite)
+        if (rows == 0)
         {
-            if (rows == 0)
+            if (overwrite)
             {
                 sum.Clear();
-                return;
             }
 
-            matrix[..columns].CopyTo(sum);
+            return;
         }
 
-        for (int r = overwrite ? 1 : 0; r < rows; r++)
+        // As in the backward kernels: column blocks outermost with the running sum in a register.
+        ref T mRef = ref MemoryMarshal.GetReference(matrix);
+        ref T sRef = ref MemoryMarshal.GetReference(sum);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            AddRow(matrix.Slice(r * columns, columns), sum);
+            for (; j <= columns - Vector512<T>.Count; j += Vector512<T>.Count)
+            {
+                var total = overwrite ? Vector512.LoadUnsafe(ref mRef, (nuint)j) : Vector512.LoadUnsafe(ref sRef, (nuint)j) + Vector512.LoadUnsafe(ref mRef, (nuint)j);
+                for (int r = 1; r < rows; r++)
+                {
+                    total += Vector512.LoadUnsafe(ref mRef, (nuint)((nint)r * columns + j));
+                }
+
+                total.StoreUnsafe(ref sRef, (nuint)j);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; j <= columns - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                var total = overwrite ? Vector.LoadUnsafe(ref mRef, (nuint)j) : Vector.LoadUnsafe(ref sRef, (nuint)j) + Vector.LoadUnsafe(ref mRef, (nuint)j);
+                for (int r = 1; r < rows; r++)
+                {
+                    total += Vector.LoadUnsafe(ref mRef, (nuint)((nint)r * columns + j));
+                }
+
+                total.StoreUnsafe(ref sRef, (nuint)j);
+            }
+        }
+
+        for (; j < columns; j++)
+        {
+            T total = overwrite ? Unsafe.Add(ref mRef, j) : Unsafe.Add(ref sRef, j) + Unsafe.Add(ref mRef, j);
+            for (int r = 1; r < rows; r++)
+            {
+                total += Unsafe.Add(ref mRef, (nint)r * columns + j);
+            }
+
+            Unsafe.Add(ref sRef, j) = total;
         }
     }
 
@@ -93,43 +220,95 @@ public static class DenseKernels
             throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
         }
 
-        for (int r = 0; r < rows; r++)
+        // Column blocks outermost, so each block's bias sum stays in a register down the rows instead of going
+        // through memory once per row (that store-to-load chain was the kernel's critical path); rows are still
+        // added in order, row 0 first. Refs and unchecked loads: rows here are often only one to four vectors.
+        ref T yRef = ref MemoryMarshal.GetReference(y);
+        ref T auxRef = ref MemoryMarshal.GetReference(auxiliary);
+        ref T dyRef = ref MemoryMarshal.GetReference(dy);
+        ref T dzRef = ref MemoryMarshal.GetReference(dz);
+        ref T bRef = ref MemoryMarshal.GetReference(biasGradient);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            int start = r * columns;
-            var yRow = y.Slice(start, columns);
-            var auxRow = auxiliary.Slice(start, columns);
-            var dyRow = dy.Slice(start, columns);
-            var dzRow = dz.Slice(start, columns);
-            bool firstSum = overwriteBias && r == 0;
-            int j = 0;
-            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            // Two blocks at a time: two independent add chains down the rows instead of one.
+            int w = Vector512<T>.Count;
+            for (; j <= columns - 2 * w; j += 2 * w)
             {
-                var vy = MemoryMarshal.Cast<T, Vector<T>>(yRow);
-                var va = MemoryMarshal.Cast<T, Vector<T>>(auxRow);
-                var vdy = MemoryMarshal.Cast<T, Vector<T>>(dyRow);
-                var vdz = MemoryMarshal.Cast<T, Vector<T>>(dzRow);
-                var vb = withBias ? MemoryMarshal.Cast<T, Vector<T>>(biasGradient) : default;
-                for (int v = 0; v < vy.Length; v++)
+                var sum0 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
+                var sum1 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)(j + w)) : Vector512<T>.Zero;
+                for (int r = 0; r < rows; r++)
                 {
-                    var d = TDerivative.Apply(vdy[v], vy[v], va[v]);
-                    vdz[v] = d;
-                    if (withBias)
-                    {
-                        vb[v] = firstSum ? d : vb[v] + d;
-                    }
+                    nuint at = (nuint)((nint)r * columns + j);
+                    nuint at1 = at + (nuint)w;
+                    var d0 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
+                    var d1 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at1), Vector512.LoadUnsafe(ref yRef, at1), Vector512.LoadUnsafe(ref auxRef, at1));
+                    d0.StoreUnsafe(ref dzRef, at);
+                    d1.StoreUnsafe(ref dzRef, at1);
+                    bool first = r == 0 && overwriteBias;
+                    sum0 = first ? d0 : sum0 + d0;
+                    sum1 = first ? d1 : sum1 + d1;
                 }
 
-                j = vy.Length * Vector<T>.Count;
+                if (withBias && rows > 0)
+                {
+                    sum0.StoreUnsafe(ref bRef, (nuint)j);
+                    sum1.StoreUnsafe(ref bRef, (nuint)(j + w));
+                }
             }
 
-            for (; j < columns; j++)
+            for (; j <= columns - Vector512<T>.Count; j += Vector512<T>.Count)
             {
-                T d = TDerivative.Apply(dyRow[j], yRow[j], auxRow[j]);
-                dzRow[j] = d;
-                if (withBias)
+                var sum = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
+                for (int r = 0; r < rows; r++)
                 {
-                    biasGradient[j] = firstSum ? d : biasGradient[j] + d;
+                    nuint at = (nuint)((nint)r * columns + j);
+                    var d = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
+                    d.StoreUnsafe(ref dzRef, at);
+                    sum = r == 0 && overwriteBias ? d : sum + d;
                 }
+
+                if (withBias && rows > 0)
+                {
+                    sum.StoreUnsafe(ref bRef, (nuint)j);
+                }
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; j <= columns - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                var sum = withBias && !overwriteBias ? Vector.LoadUnsafe(ref bRef, (nuint)j) : Vector<T>.Zero;
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint at = (nuint)((nint)r * columns + j);
+                    var d = TDerivative.Apply(Vector.LoadUnsafe(ref dyRef, at), Vector.LoadUnsafe(ref yRef, at), Vector.LoadUnsafe(ref auxRef, at));
+                    d.StoreUnsafe(ref dzRef, at);
+                    sum = r == 0 && overwriteBias ? d : sum + d;
+                }
+
+                if (withBias && rows > 0)
+                {
+                    sum.StoreUnsafe(ref bRef, (nuint)j);
+                }
+            }
+        }
+
+        for (; j < columns; j++)
+        {
+            T sum = withBias && !overwriteBias ? Unsafe.Add(ref bRef, j) : T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                nint at = (nint)r * columns + j;
+                T d = TDerivative.Apply(Unsafe.Add(ref dyRef, at), Unsafe.Add(ref yRef, at), Unsafe.Add(ref auxRef, at));
+                Unsafe.Add(ref dzRef, at) = d;
+                sum = r == 0 && overwriteBias ? d : sum + d;
+            }
+
+            if (withBias && rows > 0)
+            {
+                Unsafe.Add(ref bRef, j) = sum;
             }
         }
 
@@ -139,26 +318,48 @@ public static class DenseKernels
         }
     }
 
-    private static void AddRow<T>(ReadOnlySpan<T> row, Span<T> sum)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SwishRows<TLanes, T>(int rows, int columns, Span<T> productThenY, ReadOnlySpan<T> bias, Span<T> sigmoid)
+        where TLanes : struct, ISwishLanes<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        int width = TLanes.Count;
+        int full = columns - columns % width;
+        bool withBias = !bias.IsEmpty;
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        ref T z = ref MemoryMarshal.GetReference(productThenY);
+        ref T s = ref MemoryMarshal.GetReference(sigmoid);
+        for (int r = 0; r < rows; r++)
         {
-            var vr = MemoryMarshal.Cast<T, Vector<T>>(row);
-            var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
-            for (int v = 0; v < vr.Length; v++)
+            int start = r * columns;
+            for (int j = 0; j < full; j += width)
             {
-                vs[v] += vr[v];
+                TLanes.Apply(ref Unsafe.Add(ref z, start + j), ref Unsafe.Add(ref b, j), withBias, ref Unsafe.Add(ref s, start + j));
             }
 
-            j = vr.Length * Vector<T>.Count;
+            if (full < columns)
+            {
+                SwishPartialVector<TLanes, T>(productThenY.Slice(start + full, columns - full), withBias ? bias[full..] : default,
+                    sigmoid.Slice(start + full, columns - full));
+            }
         }
+    }
 
-        for (; j < row.Length; j++)
-        {
-            sum[j] += row[j];
-        }
+    /// <summary>The last columns of a row (fewer than a vector), through the same vector code on a zero-padded
+    /// copy so they round exactly as whole vectors do.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SwishPartialVector<TLanes, T>(Span<T> productThenY, ReadOnlySpan<T> bias, Span<T> sigmoid)
+        where TLanes : struct, ISwishLanes<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = TLanes.Count;
+        Span<T> padded = stackalloc T[3 * width];
+        padded.Clear();
+        productThenY.CopyTo(padded);
+        bias.CopyTo(padded[width..]);
+        TLanes.Apply(ref padded[0], ref padded[width], !bias.IsEmpty, ref padded[2 * width]);
+        padded[..productThenY.Length].CopyTo(productThenY);
+        padded.Slice(2 * width, sigmoid.Length).CopyTo(sigmoid);
     }
 
     private static void CheckMatrix(int rows, int columns, int length, string name)
@@ -173,6 +374,8 @@ public static class DenseKernels
     /// with the same operation order.</summary>
     private interface IOutputDerivative
     {
+        static abstract Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
+
         static abstract Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
 
         static abstract T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -180,6 +383,9 @@ public static class DenseKernels
 
     private struct ReluFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<T>.Zero), dy, Vector512<T>.Zero);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<T>.Zero), dy, Vector<T>.Zero);
 
@@ -188,6 +394,9 @@ public static class DenseKernels
 
     private struct TanhFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (Vector512<T>.One - y * y);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (Vector<T>.One - y * y);
 
@@ -196,6 +405,9 @@ public static class DenseKernels
 
     private struct SigmoidFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * y * (Vector512<T>.One - y);
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * y * (Vector<T>.One - y);
 
@@ -204,9 +416,87 @@ public static class DenseKernels
 
     private struct SwishFromOutput : IOutputDerivative
     {
+        public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
+            dy * (s + y * (Vector512<T>.One - s));
+
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (s + y * (Vector<T>.One - s));
 
         public static T Apply<T>(T dy, T y, T s) where T : unmanaged, IFloatingPointIeee754<T> => dy * (s + y * (T.One - s));
+    }
+
+    /// <summary>One vector of the swish forward pass: z (+ b), σ(z) = 1 / (1 + e^(−z)), z·σ(z), for float or
+    /// double at one vector width.</summary>
+    private interface ISwishLanes<T>
+    {
+        static abstract int Count { get; }
+
+        static abstract void Apply(ref T z, ref T bias, bool withBias, ref T sigmoid);
+    }
+
+    private struct SwishLanes512<T> : ISwishLanes<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector512<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply(ref T z, ref T bias, bool withBias, ref T sigmoid)
+        {
+            var v = Vector512.LoadUnsafe(ref z);
+            if (withBias)
+            {
+                v += Vector512.LoadUnsafe(ref bias);
+            }
+
+            var s = typeof(T) == typeof(float)
+                ? VectorSigmoid.Sigmoid(v.AsSingle()).As<float, T>()
+                : Vector512<T>.One / (Vector512<T>.One + Vector512.Exp(-v.AsDouble()).As<double, T>());
+            s.StoreUnsafe(ref sigmoid);
+            (v * s).StoreUnsafe(ref z);
+        }
+    }
+
+    private struct SwishLanes256<T> : ISwishLanes<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector256<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply(ref T z, ref T bias, bool withBias, ref T sigmoid)
+        {
+            var v = Vector256.LoadUnsafe(ref z);
+            if (withBias)
+            {
+                v += Vector256.LoadUnsafe(ref bias);
+            }
+
+            var s = typeof(T) == typeof(float)
+                ? VectorSigmoid.Sigmoid(v.AsSingle()).As<float, T>()
+                : Vector256<T>.One / (Vector256<T>.One + Vector256.Exp(-v.AsDouble()).As<double, T>());
+            s.StoreUnsafe(ref sigmoid);
+            (v * s).StoreUnsafe(ref z);
+        }
+    }
+
+    private struct SwishLanes128<T> : ISwishLanes<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector128<T>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply(ref T z, ref T bias, bool withBias, ref T sigmoid)
+        {
+            var v = Vector128.LoadUnsafe(ref z);
+            if (withBias)
+            {
+                v += Vector128.LoadUnsafe(ref bias);
+            }
+
+            var s = typeof(T) == typeof(float)
+                ? VectorSigmoid.Sigmoid(v.AsSingle()).As<float, T>()
+                : Vector128<T>.One / (Vector128<T>.One + Vector128.Exp(-v.AsDouble()).As<double, T>());
+            s.StoreUnsafe(ref sigmoid);
+            (v * s).StoreUnsafe(ref z);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -86,7 +87,26 @@ public static unsafe class OptimizerKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            // Unchecked refs: the parameters of small models are a few hundred values, where the span casts and
+            // bounds checks of the Vector<T> loop (the fallback below) cost as much as the update; the last
+            // partial vector goes to the scalar loop.
+            ref T w = ref MemoryMarshal.GetReference(weight);
+            ref T vel = ref MemoryMarshal.GetReference(velocity);
+            ref T g = ref MemoryMarshal.GetReference(gradient);
+            var lr = Vector512.Create(learningRate);
+            var mu = Vector512.Create(momentum);
+            for (; i <= weight.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var step = lr * Vector512.LoadUnsafe(ref g, (nuint)i);
+                var next = mu * Vector512.LoadUnsafe(ref vel, (nuint)i) - step;
+                next.StoreUnsafe(ref vel, (nuint)i);
+                var wi = Vector512.LoadUnsafe(ref w, (nuint)i);
+                (nesterov ? wi + (mu * next - step) : wi + next).StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+        else if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             var w = MemoryMarshal.Cast<T, Vector<T>>(weight);
             var vel = MemoryMarshal.Cast<T, Vector<T>>(velocity);

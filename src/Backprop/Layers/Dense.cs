@@ -12,6 +12,9 @@ namespace Backprop.Layers;
 /// zero bias, linear activation); PyTorch <c>nn.Linear</c> stores W transposed, (units, inputs).</summary>
 public sealed class Dense : Layer
 {
+    /// <summary>Linear layers with fewer units than this add their bias themselves rather than in the GEMM.</summary>
+    private const int NarrowOutput = 8;
+
     private readonly RowWorkspace _preActivation = new();
     private readonly RowWorkspace _output = new();
     private readonly RowWorkspace _preActivationGradient = new();
@@ -20,6 +23,7 @@ public sealed class Dense : Layer
     private readonly Fusion _fusion;
     private Parameter? _kernel;
     private Parameter? _bias;
+    private int _inputs;
     private Tensor? _input;
     private Tensor? _z;
     private Tensor? _sigmoidOfZ;
@@ -101,6 +105,8 @@ public sealed class Dense : Layer
 
     protected override void BuildCore(Shape inputShape)
     {
+        // The width of the last axis, read on every pass (Shape's negative indexing costs a normalisation each time).
+        _inputs = inputShape[-1];
         _kernel = AddParameter("kernel", new Shape(inputShape[-1], Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
@@ -111,7 +117,7 @@ public sealed class Dense : Layer
     // z = x·W + b;  y = f(z)
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
-        int inputs = InputShape[-1];
+        int inputs = _inputs;
         int rows = input.Length / inputs;
         _input = input;
         var w = _kernel!.ValueAs<T>().AsSpan();
@@ -119,15 +125,21 @@ public sealed class Dense : Layer
         var y = _output.Rows<T>(input.Shape[0], OutputShape);
         switch (_fusion)
         {
+            case Fusion.Linear when Units < NarrowOutput && !b.IsEmpty:
+                // A narrow output (a regression head): the GEMM epilogue adds the bias row by row with a library
+                // call each, which costs more than adding it here in one pass.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units);
+                DenseKernels.AddBias(rows, Units, y.AsSpan(), b);
+                break;
             case Fusion.Linear or Fusion.Relu or Fusion.Tanh or Fusion.Sigmoid:
                 // One GEMM: the bias and f are applied to each block of y while it is still in cache.
                 Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, EpilogueOf(_fusion));
                 break;
             case Fusion.Swish:
-                // z = x·W + b lands in y; s = σ(z) is kept for the backward pass; then y = z·s in place.
-                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units, b, GemmActivation.None);
+                // x·W lands in y; one pass then adds b, keeps s = σ(z) for the backward pass and leaves y = z·s.
+                Gemm.Multiply(false, false, rows, Units, inputs, T.One, input.AsSpan(), inputs, w, Units, T.Zero, y.AsSpan(), Units);
                 var s = _sigmoid.Rows<T>(input.Shape[0], OutputShape);
-                DenseKernels.SwishForward(y.AsSpan(), s.AsSpan());
+                DenseKernels.SwishForward(rows, Units, y.AsSpan(), b, s.AsSpan());
                 _sigmoidOfZ = s;
                 break;
             default:
@@ -204,7 +216,7 @@ public sealed class Dense : Layer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = (Tensor<T>)_input!;
-        int inputs = InputShape[-1];
+        int inputs = _inputs;
         int rows = x.Length / inputs;
         if (Trainable)
         {
@@ -219,7 +231,17 @@ public sealed class Dense : Layer
         }
 
         var dx = _inputGradient.Rows<T>(x.Shape[0], InputShape);
-        Gemm.Multiply(false, true, rows, inputs, Units, T.One, dz.AsSpan(), Units, _kernel!.ValueAs<T>().AsSpan(), Units, T.Zero, dx.AsSpan(), inputs);
+        if (Units == 1)
+        {
+            // One unit: dx = dz·wᵀ is an outer product, one rounded multiply per element as in the GEMM, without
+            // the GEMM's transposed copy of w and its tile set-up.
+            DenseKernels.OuterProduct<T>(dz.AsSpan(), _kernel!.ValueAs<T>().AsSpan(), dx.AsSpan());
+        }
+        else
+        {
+            Gemm.Multiply(false, true, rows, inputs, Units, T.One, dz.AsSpan(), Units, _kernel!.ValueAs<T>().AsSpan(), Units, T.Zero, dx.AsSpan(), inputs);
+        }
+
         return dx;
     }
 

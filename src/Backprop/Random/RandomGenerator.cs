@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Random;
 
@@ -186,11 +187,55 @@ public sealed partial class RandomGenerator
     /// unbiased indices; <c>random.shuffle</c> / <c>np.random.Generator.shuffle</c>).</summary>
     public void Shuffle<T>(Span<T> values)
     {
+        // The same words, and so the same permutation, as NextBounded would draw one at a time, but generated
+        // eight blocks at once (Fit reshuffles every epoch, and block by block the generator cost more than the
+        // swaps).
+        Span<uint> words = stackalloc uint[ShuffleBufferWords];
+        int next = words.Length;
         for (int i = values.Length - 1; i > 0; i--)
         {
-            int j = (int)NextBounded((uint)i + 1);
+            uint range = (uint)i + 1;
+            ulong product = (ulong)TakeWord(words, ref next) * range;
+            uint low = (uint)product;
+            if (low < range)
+            {
+                uint threshold = (0u - range) % range;
+                while (low < threshold)
+                {
+                    product = (ulong)TakeWord(words, ref next) * range;
+                    low = (uint)product;
+                }
+            }
+
+            int j = (int)(product >> 32);
             (values[i], values[j]) = (values[j], values[i]);
         }
+    }
+
+    private const int ShuffleBufferWords = 32;
+
+    /// <summary>The next word for <see cref="Shuffle{T}"/>: word <see cref="_position"/> of the stream, from
+    /// <paramref name="words"/> (which holds words up to the end of an eight-block run) or a refill of it.</summary>
+    private uint TakeWord(Span<uint> words, ref int next)
+    {
+        if (next == words.Length)
+        {
+            // Blocks b … b+7 from the block holding the current position; skip its words already used.
+            ulong block = _position >> 2;
+            Philox.Generate8(block, _schedule, out var x0, out var x1, out var x2, out var x3);
+            for (int j = 0; j < 8; j++)
+            {
+                words[4 * j] = x0.GetElement(j);
+                words[4 * j + 1] = x1.GetElement(j);
+                words[4 * j + 2] = x2.GetElement(j);
+                words[4 * j + 3] = x3.GetElement(j);
+            }
+
+            next = (int)(_position & 3);
+        }
+
+        _position++;
+        return words[next++];
     }
 
     /// <summary>A uniformly random permutation of 0 … n−1 (<c>np.random.Generator.permutation(n)</c>).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -66,12 +67,14 @@ public readonly struct Shape : IEquatable<Shape>
     }
 
     /// <summary>Maps a possibly negative axis to 0..Rank-1, or throws naming the shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int NormalizeAxis(int axis)
     {
+        // Small enough to inline into the indexer: shape reads sit on every layer call of a training step.
         int a = axis < 0 ? axis + Rank : axis;
         if ((uint)a >= (uint)Rank)
         {
-            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis {axis} is out of range for shape {this} of rank {Rank}.");
+            ThrowAxisOutOfRange(axis);
         }
 
         return a;
@@ -119,6 +122,11 @@ public readonly struct Shape : IEquatable<Shape>
 
         return stride;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowAxisOutOfRange(int axis) =>
+        throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis {axis} is out of range for shape {this} of rank {Rank}.");
 
     public bool Equals(Shape other)
     {

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Backprop.Layers;
 using Backprop.Random;
 
@@ -78,19 +81,56 @@ internal sealed class BatchSource<T>
 
         _xView.RebindRows(_xStorage!, 0, count);
         _yView.RebindRows(_yStorage!, 0, count);
-        int xStride = _x.RowStride;
-        int yStride = _y.RowStride;
-        var xs = _x.AsSpan();
-        var ys = _y.AsSpan();
-        var xb = _xView.AsSpan();
-        var yb = _yView.AsSpan();
-        for (int r = 0; r < count; r++)
+        Gather(_x.AsSpan(), _x.RowStride, _xView.AsSpan(), _order.AsSpan(start, count));
+        Gather(_y.AsSpan(), _y.RowStride, _yView.AsSpan(), _order.AsSpan(start, count));
+        return (_xView, _yView);
+    }
+
+    /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (each <paramref name="stride"/>
+    /// values) one after another into <paramref name="destination"/>.</summary>
+    private static void Gather(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
+    {
+        int bytes = stride * Unsafe.SizeOf<T>();
+        if (bytes > 64 || !Vector256.IsHardwareAccelerated)
         {
-            int row = _order[start + r];
-            xs.Slice(row * xStride, xStride).CopyTo(xb.Slice(r * xStride, xStride));
-            ys.Slice(row * yStride, yStride).CopyTo(yb.Slice(r * yStride, yStride));
+            for (int r = 0; r < rows.Length; r++)
+            {
+                source.Slice(rows[r] * stride, stride).CopyTo(destination.Slice(r * stride, stride));
+            }
+
+            return;
         }
 
-        return (_xView, _yView);
+        // Narrow rows (tabular data, one-column targets): a memmove call per row of a few values costs several
+        // times the copy itself, so a row of 16 to 64 bytes moves as two possibly overlapping vectors (its first
+        // and its last bytes) and a shorter one value by value.
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var from = source.Slice(rows[r] * stride, stride);
+            var to = destination.Slice(r * stride, stride);
+            ref byte f = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(from));
+            ref byte t = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(to));
+            if (bytes >= 32)
+            {
+                var head = Vector256.LoadUnsafe(ref f);
+                var tail = Vector256.LoadUnsafe(ref f, (nuint)(bytes - 32));
+                head.StoreUnsafe(ref t);
+                tail.StoreUnsafe(ref t, (nuint)(bytes - 32));
+            }
+            else if (bytes >= 16)
+            {
+                var head = Vector128.LoadUnsafe(ref f);
+                var tail = Vector128.LoadUnsafe(ref f, (nuint)(bytes - 16));
+                head.StoreUnsafe(ref t);
+                tail.StoreUnsafe(ref t, (nuint)(bytes - 16));
+            }
+            else
+            {
+                for (int j = 0; j < from.Length; j++)
+                {
+                    to[j] = from[j];
+                }
+            }
+        }
     }
 }

@@ -120,6 +120,39 @@ public class DistributionTests
         Assert.Equal(["a", "b", "c", "d"], words.Order());
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    [InlineData(7, 2)]
+    [InlineData(33, 1)]
+    [InlineData(303, 0)]
+    [InlineData(1000, 3)]
+    public void Shuffle_draws_the_same_words_as_one_bounded_draw_per_swap(int n, int wordsUsedBefore)
+    {
+        // Shuffle generates its words eight blocks at a time; it must equal Fisher–Yates on NextInt(i + 1) word by
+        // word, from any position within a block, and leave the generator where that would.
+        var g = new RandomGenerator(77, stream: 5);
+        var twin = new RandomGenerator(77, stream: 5);
+        for (int k = 0; k < wordsUsedBefore; k++)
+        {
+            g.NextUInt32();
+            twin.NextUInt32();
+        }
+
+        int[] shuffled = [.. Enumerable.Range(0, n)];
+        g.Shuffle<int>(shuffled);
+        int[] expected = [.. Enumerable.Range(0, n)];
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = twin.NextInt(i + 1);
+            (expected[i], expected[j]) = (expected[j], expected[i]);
+        }
+
+        Assert.Equal(expected, shuffled);
+        Assert.Equal(twin.NextUInt32(), g.NextUInt32());
+    }
+
     private static double[] Sample(bool isDouble, ulong seed, Action<RandomGenerator, float[]> fillFloat,
         Action<RandomGenerator, double[]> fillDouble)
     {
