@@ -23,6 +23,11 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results=$(mktemp "${TMPDIR:-/tmp}/backprop-peers.XXXXXX.jsonl")
 
+if ! /usr/bin/python3 -c 'import numpy, torch, sklearn' 2>/dev/null; then
+  echo "The peers (numpy, torch, scikit-learn for /usr/bin/python3) are missing; installing them from Debian's packages." >&2
+  bash bench/peers/install.sh >&2
+fi
+
 dotnet build bench/Backprop.Bench -c Release >&2
 for round in $(seq "$repeat"); do
   dotnet run --project bench/Backprop.Bench -c Release --no-build -- --threads 1,2 "${filter[@]}" "${quick[@]}" | grep '^{' >> "$results"
