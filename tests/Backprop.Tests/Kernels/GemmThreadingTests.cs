@@ -49,25 +49,38 @@ public class GemmThreadingTests
         }
     }
 
+    /// <summary>Transposed products this large sum two row halves separately (whatever the thread count): odd and
+    /// minimal row counts, a width that is not a whole number of vectors.</summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Gemv_IsBitIdenticalForAnyThreadCount(bool transposeA)
+    [InlineData(false, 1501, 1203)]
+    [InlineData(true, 1501, 1203)]
+    [InlineData(true, 8, 65541)]
+    [InlineData(true, 1003, 530)]
+    [InlineData(true, 4099, 129)]
+    public void Gemv_IsBitIdenticalForAnyThreadCount(bool transposeA, int m, int n)
     {
-        const int m = 1501, n = 1203;
         float[] a = RandomArray<float>(m * n, 21), x = RandomArray<float>(transposeA ? m : n, 22);
+        double[] ad = RandomArray<double>(m * n, 24), xd = RandomArray<double>(transposeA ? m : n, 25);
         float[]? first = null;
-        foreach (int threads in new[] { 1, 2, 3 })
+        double[]? firstD = null;
+        foreach (int threads in new[] { 1, 2, 3, 4 })
         {
             float[] y = RandomArray<float>(transposeA ? n : m, 23);
-            WithThreads(threads, () => Gemv.Multiply(transposeA, m, n, 1.5f, a, n, x, -1f, y));
-            if (first is null)
+            double[] yd = new double[transposeA ? n : m];
+            WithThreads(threads, () =>
+            {
+                Gemv.Multiply(transposeA, m, n, 1.5f, a, n, x, -1f, y);
+                Gemv.Multiply(transposeA, m, n, 1.0, ad, n, xd, 0.0, yd);
+            });
+            if (first is null || firstD is null)
             {
                 first = y;
+                firstD = yd;
                 continue;
             }
 
             Assert.True(first.AsSpan().SequenceEqual(y), $"GEMV result at {threads} threads differs from 1 thread.");
+            Assert.True(firstD.AsSpan().SequenceEqual(yd), $"double GEMV result at {threads} threads differs from 1 thread.");
         }
     }
 
@@ -79,6 +92,7 @@ public class GemmThreadingTests
         float[] a = RandomArray<float>(256 * 300, 1), b = RandomArray<float>(300 * 200, 2), c = new float[256 * 200];
         double[] ad = RandomArray<double>(32 * 13, 3), bd = RandomArray<double>(13 * 32, 4), cd = new double[32 * 32];
         float[] bias = RandomArray<float>(200, 5), x = RandomArray<float>(300, 6), y = new float[256];
+        float[] wide = RandomArray<float>(256 * 2048, 7), wideOut = new float[2048]; // split into two row halves
 
         void Calls()
         {
@@ -90,6 +104,7 @@ public class GemmThreadingTests
             Gemm.Multiply(false, false, 1, 200, 300, 1f, x, 300, b, 200, 0f, c, 200);
             Gemv.Multiply(false, 256, 300, 1f, a, 300, x, 0f, y);
             Gemv.Multiply(true, 256, 300, 1f, a, 300, y, 0f, x);
+            Gemv.Multiply(true, 256, 2048, 1f, wide, 2048, y, 0f, wideOut);
         }
 
         foreach (int threads in new[] { 1, 2 })

@@ -15,6 +15,8 @@ public class GemvTests
     [InlineData(3, 2500)]
     [InlineData(6, 8213)]
     [InlineData(9, 37)]
+    [InlineData(1003, 530)]
+    [InlineData(8, 65541)]
     public void MatchesFloat64Reference(int m, int n)
     {
         foreach (bool transpose in new[] { false, true })
