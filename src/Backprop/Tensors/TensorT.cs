@@ -31,7 +31,7 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
 
     /// <summary>A zero-filled tensor of the given shape.</summary>
     public Tensor(Shape shape)
-        : this(shape.Length == 0 ? [] : new T[shape.Length], 0, shape, pooled: false)
+        : this(shape.Length == 0 ? [] : LargeBuffers.Allocate<T>(shape.Length), 0, shape, pooled: false)
     {
     }
 
