@@ -26,4 +26,10 @@ public class LargeBuffersTests
             Assert.Equal(-1, doubles.AsSpan().IndexOfAnyExcept(0.0));
         }
     }
+
+    [Fact]
+    public void OnLinux_TheCLibrarysMadviseIsFound()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), LargeBuffers.Advises);
+    }
 }
