@@ -131,10 +131,9 @@ internal static unsafe class GemvKernels
             if (Halves == 2)
             {
                 // A large transposed product sums the top and the bottom half of A's rows separately, whatever the
-                // thread count, so two threads each stream one contiguous half of A (whole rows, in address order)
-                // instead of interleaved half-rows: the activation-statistics forward pass on two Zen 4 cores took 0.0224 s
-                // against 0.0257 (medians of five and six runs; best 0.0191 against 0.0229). Two fixed halves keep
-                // every column's sum the same at any thread count.
+                // thread count (so every column's sum is the same at any thread count), and two threads each stream
+                // one contiguous half of A instead of interleaved half-rows. The activation-statistics forward pass on
+                // two Zen 4 cores: 0.0224 s against 0.0257 (medians of five and six runs; best 0.0191 against 0.0229).
                 int split = Rows / 2 & ~3;
                 int columnParts = Math.Max(1, parts / 2);
                 for (int item = part; item < 2 * columnParts; item += parts)
