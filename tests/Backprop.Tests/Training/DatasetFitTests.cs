@@ -123,13 +123,18 @@ public sealed class DatasetFitTests
                 model.Fit(data, epochs: 1, verbose: 0);
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 3; i++)
+            // The least over five single Fits: garbage made per batch shows in every one of them, while a one-off
+            // allocation that lands in one measured Fit by timing (seen in CI on the AVX2 path: 1,928 bytes more with
+            // 100 batches, not reproducible on demand) does not.
+            long least = long.MaxValue;
+            for (int i = 0; i < 5; i++)
             {
+                long before = GC.GetAllocatedBytesForCurrentThread();
                 model.Fit(data, epochs: 1, verbose: 0);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            return (GC.GetAllocatedBytesForCurrentThread() - before) / 3;
+            return least;
         }
 
         long twoBatches = PerFit(few);
