@@ -138,10 +138,8 @@ internal static unsafe class GemvKernels
                 int columnParts = Math.Max(1, parts / 2);
                 for (int item = part; item < 2 * columnParts; item += parts)
                 {
-                    int half = item & 1, block = item >> 1;
-                    int vector = Vector256<T>.Count;
-                    int j0 = (int)((long)Blocks * block / columnParts) * vector;
-                    int j1 = Math.Min(Cols, (int)((long)Blocks * (block + 1) / columnParts) * vector);
+                    int half = item & 1;
+                    var (j0, j1) = ColumnRange(item >> 1, columnParts);
                     int r0 = half == 0 ? 0 : split, r1 = half == 0 ? split : Rows;
                     Columns(r1 - r0, j0, j1, T.One, A + r0 * Lda, Lda, X + r0, T.Zero, Partials + half * (nint)Cols);
                 }
@@ -149,16 +147,24 @@ internal static unsafe class GemvKernels
                 return;
             }
 
-            int first = (int)((long)Blocks * part / parts), last = (int)((long)Blocks * (part + 1) / parts);
             if (Transpose)
             {
-                int vector = Vector256<T>.Count;
-                Columns(Rows, first * vector, Math.Min(Cols, last * vector), Alpha, A, Lda, X, Beta, Y);
+                var (j0, j1) = ColumnRange(part, parts);
+                Columns(Rows, j0, j1, Alpha, A, Lda, X, Beta, Y);
             }
             else
             {
+                int first = (int)((long)Blocks * part / parts), last = (int)((long)Blocks * (part + 1) / parts);
                 RowDots(first * 4, Math.Min(Rows, last * 4), Cols, Alpha, A, Lda, X, Beta, Y);
             }
+        }
+
+        /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of the columns, in whole vectors.</summary>
+        private (int From, int To) ColumnRange(int part, int parts)
+        {
+            int vector = Vector256<T>.Count;
+            int first = (int)((long)Blocks * part / parts), last = (int)((long)Blocks * (part + 1) / parts);
+            return (first * vector, Math.Min(Cols, last * vector));
         }
     }
 
