@@ -5,7 +5,7 @@ namespace Backprop.Initializers;
 
 /// <summary>Normal(mean, stddev) values. Keras <c>RandomNormal(mean=0.0, stddev=0.05, seed=None)</c>
 /// (<c>"random_normal"</c>); PyTorch <c>nn.init.normal_</c> defaults to stddev 1. With a seed every call gives the
-/// same values; without, they come from <see cref="InitializerRandom"/>'s library-wide stream.</summary>
+/// same values; without, they come from the library-wide stream of <see cref="Random.RandomSeed"/>.</summary>
 public sealed class RandomNormal : Initializer
 {
     public RandomNormal(double mean = 0.0, double stddev = 0.05, int? seed = null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Backprop.Layers;
+using Backprop.Random;
 using Backprop.Training;
 
 namespace Backprop.Inspection;
@@ -58,7 +59,7 @@ public static class GradientCheck
         ulong state = seed;
         foreach (ref double v in r.AsSpan())
         {
-            v = Shuffling.NextDouble(ref state) * 2 - 1;
+            v = SplitMix64.NextDouble(ref state) * 2 - 1;
         }
 
         double Objective()
