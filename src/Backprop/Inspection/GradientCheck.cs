@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Random;
 using Backprop.Training;
 
@@ -103,7 +104,8 @@ public static class GradientCheck
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckSettings(epsilon, absoluteTolerance, relativeTolerance);
-        var analytic = model.ComputeGradients(x, y);
+        var trainer = model.Trainer ?? throw new InvalidOperationException($"Model '{model.Name}' needs a loss: call Compile first.");
+        var analytic = trainer.ComputeGradients(x, y);
         var entries = new List<GradientCheckEntry>();
         int index = 0;
         foreach (var layer in model.Layers)
@@ -111,7 +113,7 @@ public static class GradientCheck
             foreach (var p in layer.TrainableParameters)
             {
                 var item = analytic.Items[index++];
-                entries.Add(Compare(item.Key, p.ValueAs<double>(), (Tensor<double>)item.Gradient, () => model.LossOn(x, y, training: true), epsilon, absoluteTolerance, relativeTolerance));
+                entries.Add(Compare(item.Key, p.ValueAs<double>(), (Tensor<double>)item.Gradient, () => trainer.LossOn(x, y, training: true), epsilon, absoluteTolerance, relativeTolerance));
             }
         }
 
