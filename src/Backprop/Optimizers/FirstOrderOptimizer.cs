@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Backprop.Layers;
 using Backprop.Optimizers.Schedules;
 
 namespace Backprop.Optimizers;

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Backprop.Config;
-using Backprop.Layers;
 
 namespace Backprop.Optimizers;
 

@@ -104,7 +104,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
                     callback.OnTrainBatchBegin(step, _batchLogs);
                 }
 
-                double loss = trainer.TrainStep(xb, yb!);
+                double loss = trainer.RunTrainStep(xb, yb!);
                 int count = xb.Shape[0];
                 lossSum += loss * count;
                 seen += count;

@@ -94,7 +94,7 @@ public class Trainer
     /// <c>Optimizer.Step(closure)</c> with the closure <see cref="LossAndGradients{T}"/>, then
     /// <see cref="UpdateMetrics{T}"/> on the output. Returns the batch's loss (with penalties), which Fit averages
     /// over the epoch. Override it to change what a step does.</summary>
-    protected internal virtual double TrainStep<T>(Tensor<T> x, Tensor<T> y)
+    protected virtual double TrainStep<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var closure = Closure<T>();
@@ -107,7 +107,7 @@ public class Trainer
 
     /// <summary>One evaluation step on one batch, Keras's <c>test_step</c>: forward in inference mode, loss with
     /// penalties, metrics. Returns the batch's loss.</summary>
-    protected internal virtual double TestStep<T>(Tensor<T> x, Tensor<T> y)
+    protected virtual double TestStep<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var output = Model.Forward(x, training: false);
@@ -363,6 +363,10 @@ public class Trainer
     }
 
     internal void EndFit() => LogKeys = null;
+
+    /// <summary>The fit loop's entry to <see cref="TrainStep{T}"/>.</summary>
+    internal double RunTrainStep<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => TrainStep(x, y);
 
     internal void ResetMetrics()
     {
