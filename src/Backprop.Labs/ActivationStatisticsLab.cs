@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Backprop.Data;
 using Backprop.Data.Datasets;
+using Backprop.Data;
 using Backprop.Initializers;
 using Backprop.Inspection;
 using Backprop.Labs.Support;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Plots;
 using Backprop.Random;
 using Backprop.Training;

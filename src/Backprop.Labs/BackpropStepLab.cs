@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backprop.Labs.Support;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 
@@ -133,7 +134,7 @@ public sealed class BackpropStepLab : ILab
     }
 
     /// <summary>Runs the exercise through the library: the forward and backward pass layer by layer, the model's
-    /// gradients, one <see cref="Sequential.TrainOnBatch{T}"/> with SGD(<paramref name="learningRate"/>) and the
+    /// gradients, one <see cref="Trainer.TrainOnBatch{T}"/> with SGD(<paramref name="learningRate"/>) and the
     /// loss afterwards.</summary>
     public static BackpropStepResult Compute(double learningRate = LearningRate)
     {

@@ -1,9 +1,10 @@
 using System.Globalization;
-using Backprop.Data;
 using Backprop.Data.Datasets;
+using Backprop.Data;
 using Backprop.Initializers;
 using Backprop.Layers;
 using Backprop.Losses;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Plots;
 using Backprop.Training;

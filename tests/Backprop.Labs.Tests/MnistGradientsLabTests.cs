@@ -1,5 +1,6 @@
 using Backprop.Layers;
 using Backprop.Losses;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 

@@ -1,5 +1,6 @@
 using Backprop.Initializers;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Training;
 
 namespace Backprop.Bench.Workloads;

@@ -1,5 +1,6 @@
 using Backprop.Data;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using Backprop.Data;
 using Backprop.Initializers;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
-using Backprop.Training;
 using Backprop.Training.Callbacks;
+using Backprop.Training;
 
 namespace Backprop.Labs.Support;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Activations;
 
@@ -18,6 +19,14 @@ public abstract class Activation
 
     /// <summary>Arguments that recreate this activation (for model configs); empty when it has none.</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    /// <summary>The activations a config may name: the built-ins, and any a user registers
+    /// (<c>Activation.Registry.Register("my_activation", _ =&gt; new MyActivation())</c>).</summary>
+    public static ConfigRegistry<Activation> Registry { get; } = ActivationRegistry.CreateBuiltIns();
+
+    /// <summary>What a layer's config holds for this activation: the bare name when it has no arguments (as Keras
+    /// writes "relu"), else Keras's <c>{"class_name": name, "config": {…}}</c>.</summary>
+    public object Describe() => GetConfig().Count == 0 ? Name : ConfigRegistry<Activation>.Describe(Name, GetConfig());
 
     /// <summary>The activation with this Keras name; an unknown name throws, listing the valid ones.</summary>
     public static Activation Get(string name) => ActivationRegistry.Create(name);

@@ -1,42 +1,42 @@
+using Backprop.Config;
+
 namespace Backprop.Activations;
 
-/// <summary>Keras names (and aliases) → activations with Keras's default arguments.</summary>
+/// <summary>Keras names (and aliases) → activations: the built-in entries of <see cref="Activation.Registry"/>, with
+/// Keras's default arguments when created by name alone; activations with arguments (relu, leaky_relu, elu, gelu)
+/// read them back from their config.</summary>
 public static class ActivationRegistry
 {
-    private static readonly Dictionary<string, Func<Activation>> s_factories = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["linear"] = () => new Linear(),
-        ["relu"] = () => new Relu(),
-        ["relu6"] = () => new Relu6(),
-        ["sigmoid"] = () => new Sigmoid(),
-        ["tanh"] = () => new Tanh(),
-        ["leaky_relu"] = () => new LeakyRelu(),
-        ["elu"] = () => new Elu(),
-        ["selu"] = () => new Selu(),
-        ["gelu"] = () => new Gelu(),
-        ["swish"] = () => new Swish("swish"),
-        ["silu"] = () => new Swish("silu"),
-        ["softplus"] = () => new Softplus(),
-        ["softsign"] = () => new Softsign(),
-        ["hard_sigmoid"] = () => new HardSigmoid(),
-        ["hard_silu"] = () => new HardSwish("hard_silu"),
-        ["hard_swish"] = () => new HardSwish("hard_swish"),
-        ["exponential"] = () => new Exponential(),
-        ["mish"] = () => new Mish(),
-        ["softmax"] = () => new Softmax(),
-        ["log_softmax"] = () => new LogSoftmax(),
-    };
-
     /// <summary>All registered names, sorted.</summary>
-    public static IReadOnlyList<string> Names => s_factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> Names => Activation.Registry.Names;
 
     /// <summary>A new activation for a Keras name (case-insensitive); an unknown name throws
-    /// <see cref="ArgumentException"/> listing every valid one.</summary>
-    public static Activation Create(string name)
+    /// <see cref="ArgumentException"/> listing every registered one.</summary>
+    public static Activation Create(string name) => Activation.Registry.Create(name, new Dictionary<string, object?>());
+
+    internal static ConfigRegistry<Activation> CreateBuiltIns()
     {
-        ArgumentNullException.ThrowIfNull(name);
-        return s_factories.TryGetValue(name, out var factory)
-            ? factory()
-            : throw new ArgumentException($"Unknown activation '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
+        var registry = new ConfigRegistry<Activation>("activation", ignoreCase: true);
+        registry.Register("linear", _ => new Linear());
+        registry.Register("relu", c => new Relu(c.Double("negative_slope", 0.0), c.NullableDouble("max_value"), c.Double("threshold", 0.0)));
+        registry.Register("relu6", _ => new Relu6());
+        registry.Register("sigmoid", _ => new Sigmoid());
+        registry.Register("tanh", _ => new Tanh());
+        registry.Register("leaky_relu", c => new LeakyRelu(c.Double("negative_slope", 0.2)));
+        registry.Register("elu", c => new Elu(c.Double("alpha", 1.0)));
+        registry.Register("selu", _ => new Selu());
+        registry.Register("gelu", c => new Gelu(c.Bool("approximate", false)));
+        registry.Register("swish", _ => new Swish("swish"));
+        registry.Register("silu", _ => new Swish("silu"));
+        registry.Register("softplus", _ => new Softplus());
+        registry.Register("softsign", _ => new Softsign());
+        registry.Register("hard_sigmoid", _ => new HardSigmoid());
+        registry.Register("hard_silu", _ => new HardSwish("hard_silu"));
+        registry.Register("hard_swish", _ => new HardSwish("hard_swish"));
+        registry.Register("exponential", _ => new Exponential());
+        registry.Register("mish", _ => new Mish());
+        registry.Register("softmax", _ => new Softmax());
+        registry.Register("log_softmax", _ => new LogSoftmax());
+        return registry;
     }
 }

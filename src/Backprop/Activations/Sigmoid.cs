@@ -5,7 +5,7 @@ namespace Backprop.Activations;
 
 /// <summary>σ(x) = 1/(1 + e^(−x)). Keras <c>sigmoid</c>; PyTorch <c>nn.Sigmoid</c>. σ′ = σ(1 − σ), computed from the
 /// output. With binary cross-entropy as the loss, the model can skip this derivative: see
-/// <see cref="Losses.ISigmoidFusable"/>.</summary>
+/// <see cref="Losses.IFusesWithActivation"/>.</summary>
 public sealed class Sigmoid : Activation
 {
     public override string Name => "sigmoid";

@@ -6,7 +6,7 @@ namespace Backprop.Activations;
 /// <summary>softmax(x)ᵢ = e^(xᵢ − max x)/Σⱼ e^(xⱼ − max x) along the last axis, stable at any logits. Keras
 /// <c>softmax</c> (axis −1); PyTorch <c>nn.Softmax(dim=-1)</c>. Backward is the Jacobian-vector product
 /// dx = y ⊙ (dy − Σ dy ⊙ y) per row. With (sparse) categorical cross-entropy as the loss the model can skip it:
-/// see <see cref="Losses.ISoftmaxFusable"/>.</summary>
+/// see <see cref="Losses.IFusesWithActivation"/>.</summary>
 public sealed class Softmax : Activation
 {
     public override string Name => "softmax";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -24,4 +25,7 @@ public sealed class Constant : Initializer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["value"] = Value };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Constant(value={Value})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static Constant FromConfig(ConfigReader config) => new(config.Double("value", 0.0));
 }

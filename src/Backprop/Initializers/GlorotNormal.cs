@@ -1,3 +1,4 @@
+using Backprop.Config;
 namespace Backprop.Initializers;
 
 /// <summary>Truncated normal with standard deviation √(2/(fan_in + fan_out)) after truncation. Keras <c>GlorotNormal</c> (<c>"glorot_normal"</c>; VarianceScaling(1, fan_avg, truncated_normal)); PyTorch <c>xavier_normal_</c> is not truncated.</summary>
@@ -11,4 +12,7 @@ public sealed class GlorotNormal : VarianceScaling
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["seed"] = Seed };
 
     public override string Name => "glorot_normal";
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static new GlorotNormal FromConfig(ConfigReader config) => new(config.NullableInt("seed"));
 }

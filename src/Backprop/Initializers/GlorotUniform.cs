@@ -1,3 +1,4 @@
+using Backprop.Config;
 namespace Backprop.Initializers;
 
 /// <summary>Uniform(−limit, limit) with limit = √(6/(fan_in + fan_out)). Keras <c>GlorotUniform</c> (<c>"glorot_uniform"</c>, the default kernel initialiser; VarianceScaling(1, fan_avg, uniform)); PyTorch <c>nn.init.xavier_uniform_</c>.</summary>
@@ -11,4 +12,7 @@ public sealed class GlorotUniform : VarianceScaling
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["seed"] = Seed };
 
     public override string Name => "glorot_uniform";
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static new GlorotUniform FromConfig(ConfigReader config) => new(config.NullableInt("seed"));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -29,4 +30,7 @@ public sealed class HeNormal : VarianceScaling
         double.IsFinite(negativeSlope) && negativeSlope >= 0
             ? 2.0 / (1.0 + negativeSlope * negativeSlope)
             : throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope, "The negative slope must be finite and non-negative.");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static new HeNormal FromConfig(ConfigReader config) => new(config.NullableInt("seed"), config.Double("negative_slope", 0.0));
 }

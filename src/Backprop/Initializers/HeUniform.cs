@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -23,4 +24,7 @@ public sealed class HeUniform : VarianceScaling
         NegativeSlope == 0 ? new Dictionary<string, object?> { ["seed"] = Seed } : new Dictionary<string, object?> { ["seed"] = Seed, ["negative_slope"] = NegativeSlope };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"HeUniform(negative_slope={NegativeSlope}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static new HeUniform FromConfig(ConfigReader config) => new(config.NullableInt("seed"), config.Double("negative_slope", 0.0));
 }

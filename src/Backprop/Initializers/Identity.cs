@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -38,4 +39,7 @@ public sealed class Identity : Initializer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["gain"] = Gain };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Identity(gain={Gain})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static Identity FromConfig(ConfigReader config) => new(config.Double("gain", 1.0));
 }

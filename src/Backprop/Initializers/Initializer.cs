@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -12,7 +13,16 @@ public abstract class Initializer
     /// <summary>Writes initial values into <paramref name="tensor"/>.</summary>
     public abstract void Initialize<T>(Tensor<T> tensor) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>The constructor arguments with Keras key names; the registered factory reads them back.</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    /// <summary>The initialiser classes a config may name: the built-ins, and any a user registers
+    /// (<c>Initializer.Registry.Register("my_init", MyInit.FromConfig)</c>).</summary>
+    public static ConfigRegistry<Initializer> Registry { get; } = InitializerRegistry.CreateBuiltIns();
+
+    /// <summary>Keras's description <c>{"class_name": name, "config": {…}}</c>, which <see cref="Registry"/> reads
+    /// back with <see cref="ConfigRegistry{T}.FromDescription"/>.</summary>
+    public Dictionary<string, object?> Describe() => ConfigRegistry<Initializer>.Describe(Name, GetConfig());
 
     public static Initializer Get(string name) => InitializerRegistry.Create(name);
 

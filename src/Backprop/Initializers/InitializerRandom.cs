@@ -6,21 +6,10 @@ namespace Backprop.Initializers;
 /// <summary>The random source of the random initialisers: Backprop's Philox generator, whose vectorised,
 /// multithreaded fills give the same bits at any thread count. A seeded initialiser starts a fresh stream from its
 /// seed on every call (Keras 3: "a seeded initializer will produce the same random values across multiple calls");
-/// an unseeded one draws from the library-wide stream, which <see cref="SetGlobalSeed"/> makes reproducible.</summary>
-public static class InitializerRandom
+/// an unseeded one draws from the library-wide stream that <see cref="RandomSeed"/> owns and
+/// <see cref="RandomSeed.Set"/> makes reproducible.</summary>
+internal static class InitializerRandom
 {
-    private static readonly Lock s_lock = new();
-    private static RandomGenerator s_global = RandomGenerator.CreateUnseeded();
-
-    /// <summary>Reseeds the stream unseeded initialisers draw from (Keras <c>keras.utils.set_random_seed</c>).</summary>
-    public static void SetGlobalSeed(ulong seed)
-    {
-        lock (s_lock)
-        {
-            s_global = new RandomGenerator(seed);
-        }
-    }
-
     internal static void Uniform<T>(Span<T> destination, double low, double high, int? seed) where T : unmanaged, IFloatingPointIeee754<T> =>
         Draw(destination, low, high, seed, static (g, d, a, b) => g.FillUniform(d, a, b));
 
@@ -51,9 +40,9 @@ public static class InitializerRandom
             return;
         }
 
-        lock (s_lock)
+        using (RandomSeed.EnterInitializerStream(out var shared))
         {
-            fill(s_global, destination, a, b);
+            fill(shared, destination, a, b);
         }
     }
 }

@@ -1,36 +1,36 @@
+using Backprop.Config;
+
 namespace Backprop.Initializers;
 
-/// <summary>Keras names → initialisers with Keras's default arguments (unseeded).</summary>
+/// <summary>Keras names → initialisers: the built-in entries of <see cref="Initializer.Registry"/>, with Keras's
+/// default arguments when created by name alone.</summary>
 public static class InitializerRegistry
 {
-    private static readonly Dictionary<string, Func<Initializer>> s_factories = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["zeros"] = () => new Zeros(),
-        ["ones"] = () => new Ones(),
-        ["constant"] = () => new Constant(),
-        ["random_normal"] = () => new RandomNormal(),
-        ["random_uniform"] = () => new RandomUniform(),
-        ["truncated_normal"] = () => new TruncatedNormal(),
-        ["variance_scaling"] = () => new VarianceScaling(),
-        ["glorot_uniform"] = () => new GlorotUniform(),
-        ["glorot_normal"] = () => new GlorotNormal(),
-        ["he_uniform"] = () => new HeUniform(),
-        ["he_normal"] = () => new HeNormal(),
-        ["lecun_uniform"] = () => new LeCunUniform(),
-        ["lecun_normal"] = () => new LeCunNormal(),
-        ["orthogonal"] = () => new Orthogonal(),
-        ["identity"] = () => new Identity(),
-    };
+    /// <summary>All registered names, sorted.</summary>
+    public static IReadOnlyList<string> Names => Initializer.Registry.Names;
 
-    public static IReadOnlyList<string> Names => s_factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>A new initialiser for a Keras name with its default arguments; an unknown name throws
+    /// <see cref="ArgumentException"/> listing every registered one.</summary>
+    public static Initializer Create(string name) => Initializer.Registry.Create(name, new Dictionary<string, object?>());
 
-    /// <summary>A new initialiser for a Keras name; an unknown name throws <see cref="ArgumentException"/> listing
-    /// every valid one.</summary>
-    public static Initializer Create(string name)
+    internal static ConfigRegistry<Initializer> CreateBuiltIns()
     {
-        ArgumentNullException.ThrowIfNull(name);
-        return s_factories.TryGetValue(name, out var factory)
-            ? factory()
-            : throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
+        var registry = new ConfigRegistry<Initializer>("initializer", ignoreCase: true);
+        registry.Register("zeros", Zeros.FromConfig);
+        registry.Register("ones", Ones.FromConfig);
+        registry.Register("constant", Constant.FromConfig);
+        registry.Register("random_normal", RandomNormal.FromConfig);
+        registry.Register("random_uniform", RandomUniform.FromConfig);
+        registry.Register("truncated_normal", TruncatedNormal.FromConfig);
+        registry.Register("variance_scaling", VarianceScaling.FromConfig);
+        registry.Register("glorot_uniform", GlorotUniform.FromConfig);
+        registry.Register("glorot_normal", GlorotNormal.FromConfig);
+        registry.Register("he_uniform", HeUniform.FromConfig);
+        registry.Register("he_normal", HeNormal.FromConfig);
+        registry.Register("lecun_uniform", LeCunUniform.FromConfig);
+        registry.Register("lecun_normal", LeCunNormal.FromConfig);
+        registry.Register("orthogonal", Orthogonal.FromConfig);
+        registry.Register("identity", Identity.FromConfig);
+        return registry;
     }
 }

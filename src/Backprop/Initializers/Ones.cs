@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -12,4 +13,7 @@ public sealed class Ones : Initializer
         ArgumentNullException.ThrowIfNull(tensor);
         tensor.AsSpan().Fill(T.One);
     }
+
+    /// <summary>Recreates the initialiser from <see cref="Initializer.GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static Ones FromConfig(ConfigReader config) => new();
 }

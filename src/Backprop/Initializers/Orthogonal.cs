@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -96,4 +97,7 @@ public sealed class Orthogonal : Initializer
             }
         }
     }
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static Orthogonal FromConfig(ConfigReader config) => new(config.Double("gain", 1.0), config.NullableInt("seed"));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -36,4 +37,7 @@ public sealed class RandomUniform : Initializer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["minval"] = Minval, ["maxval"] = Maxval, ["seed"] = Seed };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"RandomUniform(minval={Minval}, maxval={Maxval}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static RandomUniform FromConfig(ConfigReader config) => new(config.Double("minval", -0.05), config.Double("maxval", 0.05), config.NullableInt("seed"));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -32,4 +33,7 @@ public sealed class TruncatedNormal : Initializer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["mean"] = Mean, ["stddev"] = Stddev, ["seed"] = Seed };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TruncatedNormal(mean={Mean}, stddev={Stddev}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static TruncatedNormal FromConfig(ConfigReader config) => new(config.Double("mean", 0.0), config.Double("stddev", 0.05), config.NullableInt("seed"));
 }

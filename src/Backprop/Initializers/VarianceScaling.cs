@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -88,4 +89,7 @@ public class VarianceScaling : Initializer
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{GetType().Name}(scale={Scale}, mode={Mode}, distribution={Distribution}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
+
+    /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static VarianceScaling FromConfig(ConfigReader config) => new(config.Double("scale", 1.0), config.String("mode", "fan_in"), config.String("distribution", "truncated_normal"), config.NullableInt("seed"));
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Initializers;
 
@@ -8,4 +9,7 @@ public sealed class Zeros : Initializer
     public override string Name => "zeros";
 
     public override void Initialize<T>(Tensor<T> tensor) => tensor.AsSpan().Clear();
+
+    /// <summary>Recreates the initialiser from <see cref="Initializer.GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static Zeros FromConfig(ConfigReader config) => new();
 }

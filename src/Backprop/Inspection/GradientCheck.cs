@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Backprop.Layers;
+using Backprop.Models;
+using Backprop.Random;
 using Backprop.Training;
 
 namespace Backprop.Inspection;
@@ -58,7 +60,7 @@ public static class GradientCheck
         ulong state = seed;
         foreach (ref double v in r.AsSpan())
         {
-            v = Shuffling.NextDouble(ref state) * 2 - 1;
+            v = SplitMix64.NextDouble(ref state) * 2 - 1;
         }
 
         double Objective()
@@ -102,7 +104,8 @@ public static class GradientCheck
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckSettings(epsilon, absoluteTolerance, relativeTolerance);
-        var analytic = model.ComputeGradients(x, y);
+        var trainer = model.Trainer ?? throw new InvalidOperationException($"Model '{model.Name}' needs a loss: call Compile first.");
+        var analytic = trainer.ComputeGradients(x, y);
         var entries = new List<GradientCheckEntry>();
         int index = 0;
         foreach (var layer in model.Layers)
@@ -110,7 +113,7 @@ public static class GradientCheck
             foreach (var p in layer.TrainableParameters)
             {
                 var item = analytic.Items[index++];
-                entries.Add(Compare(item.Key, p.ValueAs<double>(), (Tensor<double>)item.Gradient, () => model.LossOn(x, y, training: true), epsilon, absoluteTolerance, relativeTolerance));
+                entries.Add(Compare(item.Key, p.ValueAs<double>(), (Tensor<double>)item.Gradient, () => trainer.LossOn(x, y, training: true), epsilon, absoluteTolerance, relativeTolerance));
             }
         }
 

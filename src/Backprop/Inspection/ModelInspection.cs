@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Models;
 using Backprop.Training;
 
 namespace Backprop.Inspection;

@@ -1,14 +1,13 @@
-using Backprop.Serialization;
 using ActivationFunction = Backprop.Activations.Activation;
 
 namespace Backprop.Layers;
 
 /// <summary>Applies an activation function as a layer: <c>y = f(x)</c>. Keras <c>layers.Activation</c>.
 /// (The function type itself is <see cref="Backprop.Activations.Activation"/>; import one namespace or qualify.)</summary>
-public sealed class Activation : Layer
+public sealed class Activation : Layer, IActivationOutput
 {
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _inputGradient = new();
     private Tensor? _input;
 
     /// <param name="activation">The function, by Keras name ("relu") or object.</param>
@@ -23,6 +22,9 @@ public sealed class Activation : Layer
 
     /// <summary>The function applied.</summary>
     public ActivationFunction Function { get; }
+
+    /// <summary>f (<see cref="Function"/>): this layer is nothing but the activation.</summary>
+    public ActivationFunction OutputActivation => Function;
 
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
@@ -48,8 +50,16 @@ public sealed class Activation : Layer
         return dx;
     }
 
+    /// <summary>z is this layer's input, so ∂L/∂input is ∂L/∂z itself.</summary>
+    public Tensor<T>? BackwardFromPreActivation<T>(Tensor<T> preActivationGradient, bool needInputGradient)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        CheckOutputGradient(preActivationGradient);
+        return needInputGradient ? preActivationGradient : null;
+    }
+
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
-        ["activation"] = Function.GetConfig().Count == 0 ? Function.Name : ConfigObjects.Describe(Function.Name, Function.GetConfig()),
+        ["activation"] = Function.Describe(),
     };
 }

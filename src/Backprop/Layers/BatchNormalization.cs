@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backprop.Initializers;
 using Backprop.Regularizers;
-using Backprop.Serialization;
+using Backprop.Config;
 
 namespace Backprop.Layers;
 
@@ -13,9 +13,9 @@ namespace Backprop.Layers;
 /// γ and β are trainable; moving_mean and moving_variance are not.</summary>
 public sealed class BatchNormalization : Layer
 {
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _normalized = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _normalized = new();
+    private readonly BatchBuffer _inputGradient = new();
     private Parameter? _gamma;
     private Parameter? _beta;
     private Parameter? _movingMean;
@@ -296,18 +296,16 @@ public sealed class BatchNormalization : Layer
         ["gamma_initializer"] = Describe(GammaInitializer, "ones"),
         ["moving_mean_initializer"] = Describe(MovingMeanInitializer, "zeros"),
         ["moving_variance_initializer"] = Describe(MovingVarianceInitializer, "ones"),
-        ["beta_regularizer"] = ConfigObjects.Describe(BetaRegularizer),
-        ["gamma_regularizer"] = ConfigObjects.Describe(GammaRegularizer),
-        ["beta_constraint"] = ConfigObjects.Describe(BetaConstraint),
-        ["gamma_constraint"] = ConfigObjects.Describe(GammaConstraint),
+        ["beta_regularizer"] = BetaRegularizer?.Describe(),
+        ["gamma_regularizer"] = GammaRegularizer?.Describe(),
+        ["beta_constraint"] = BetaConstraint?.Describe(),
+        ["gamma_constraint"] = GammaConstraint?.Describe(),
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{base.ToString()} (momentum={Momentum}, epsilon={Epsilon})");
 
     private static Dictionary<string, object?> Describe(Initializer? initializer, string defaultName) =>
-        initializer is null
-            ? ConfigObjects.Describe(defaultName, new Dictionary<string, object?>())
-            : ConfigObjects.Describe(initializer.Name, initializer.GetConfig());
+        initializer?.Describe() ?? ConfigRegistry<Initializer>.Describe(defaultName, new Dictionary<string, object?>());
 
     private void AccumulateInto<T>(Parameter? parameter, ReadOnlySpan<double> values)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -320,7 +318,7 @@ public sealed class BatchNormalization : Layer
         var g = parameter.GradientAs<T>().AsSpan();
         for (int j = 0; j < g.Length; j++)
         {
-            g[j] = OverwriteGradients ? T.CreateChecked(values[j]) : g[j] + T.CreateChecked(values[j]);
+            g[j] += T.CreateChecked(values[j]);
         }
     }
 

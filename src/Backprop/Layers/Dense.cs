@@ -10,16 +10,16 @@ namespace Backprop.Layers;
 /// <summary>A fully connected layer: <c>y = f(x·W + b)</c> with kernel W of shape (inputs, units) and bias b of
 /// shape (units), acting on the last axis of its input. Keras <c>Dense</c> (same defaults: glorot_uniform kernel,
 /// zero bias, linear activation); PyTorch <c>nn.Linear</c> stores W transposed, (units, inputs).</summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IActivationOutput
 {
     /// <summary>Linear layers with fewer units than this add their bias themselves rather than in the GEMM.</summary>
     private const int NarrowOutput = 8;
 
-    private readonly RowWorkspace _preActivation = new();
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _preActivationGradient = new();
-    private readonly RowWorkspace _inputGradient = new();
-    private readonly RowWorkspace _sigmoid = new();
+    private readonly BatchBuffer _preActivation = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _preActivationGradient = new();
+    private readonly BatchBuffer _inputGradient = new();
+    private readonly BatchBuffer _sigmoid = new();
     private readonly Fusion _fusion;
     private Parameter? _kernel;
     private Parameter? _bias;
@@ -68,7 +68,11 @@ public sealed class Dense : Layer
 
     public int Units { get; }
 
+    /// <summary>f, applied after x·W + b.</summary>
     public ActivationFunction Activation { get; }
+
+    /// <summary>f (<see cref="Activation"/>), for the loss–output handshake.</summary>
+    public ActivationFunction OutputActivation => Activation;
 
     public bool UseBias { get; }
 
@@ -159,36 +163,37 @@ public sealed class Dense : Layer
     {
         if (_fusion == Fusion.Linear)
         {
-            return BackwardFromPreActivation(outputGradient, needInputGradient);
+            return BackwardFromZ(outputGradient, needInputGradient);
         }
 
         var y = (Tensor<T>)_y!;
         int rows = y.Length / Units;
         var dy = outputGradient.AsSpan();
         var dz = _preActivationGradient.Rows<T>(y.Shape[0], OutputShape);
-        Span<T> db = Trainable && _bias is not null ? _bias.GradientAs<T>().AsSpan() : default;
+        bool overwriteBias = false;
+        Span<T> db = Trainable && _bias is not null ? _bias.GradientToAccumulate<T>(out overwriteBias).AsSpan() : default;
 
         // f′ comes from what the forward pass stored (relu, tanh, sigmoid: their output y; swish: y and σ(z)),
         // and db is summed in the same pass over dz.
         switch (_fusion)
         {
             case Fusion.Relu:
-                DenseKernels.ReluBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                DenseKernels.ReluBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, overwriteBias);
                 break;
             case Fusion.Tanh:
-                DenseKernels.TanhBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                DenseKernels.TanhBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, overwriteBias);
                 break;
             case Fusion.Sigmoid:
-                DenseKernels.SigmoidBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                DenseKernels.SigmoidBackward<T>(rows, Units, y.AsSpan(), dy, dz.AsSpan(), db, overwriteBias);
                 break;
             case Fusion.Swish:
-                DenseKernels.SwishBackward<T>(rows, Units, y.AsSpan(), ((Tensor<T>)_sigmoidOfZ!).AsSpan(), dy, dz.AsSpan(), db, OverwriteGradients);
+                DenseKernels.SwishBackward<T>(rows, Units, y.AsSpan(), ((Tensor<T>)_sigmoidOfZ!).AsSpan(), dy, dz.AsSpan(), db, overwriteBias);
                 break;
             default:
                 Activation.Backward((Tensor<T>)_z!, y, outputGradient, dz);
                 if (!db.IsEmpty)
                 {
-                    DenseKernels.ColumnSums<T>(rows, Units, dz.AsSpan(), db, OverwriteGradients);
+                    DenseKernels.ColumnSums<T>(rows, Units, dz.AsSpan(), db, overwriteBias);
                 }
 
                 break;
@@ -199,13 +204,21 @@ public sealed class Dense : Layer
 
     /// <summary>The backward pass from ∂L/∂z (z = x·W + b, before the activation): used when the loss supplies
     /// ∂L/∂z directly (softmax + cross-entropy fused into ŷ − y).</summary>
-    internal Tensor<T>? BackwardFromPreActivation<T>(Tensor<T> dz, bool needInputGradient)
+    public Tensor<T>? BackwardFromPreActivation<T>(Tensor<T> preActivationGradient, bool needInputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckOutputGradient(preActivationGradient);
+        return BackwardFromZ(preActivationGradient, needInputGradient);
+    }
+
+    // db += Σ_rows dz, then dW and dx
+    private Tensor<T>? BackwardFromZ<T>(Tensor<T> dz, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Trainable && _bias is not null)
         {
-            // db += Σ_rows dz
-            DenseKernels.ColumnSums<T>(dz.Length / Units, Units, dz.AsSpan(), _bias.GradientAs<T>().AsSpan(), OverwriteGradients);
+            var db = _bias.GradientToAccumulate<T>(out bool overwrite);
+            DenseKernels.ColumnSums<T>(dz.Length / Units, Units, dz.AsSpan(), db.AsSpan(), overwrite);
         }
 
         return WeightAndInputGradients(dz, needInputGradient);
@@ -220,9 +233,10 @@ public sealed class Dense : Layer
         int rows = x.Length / inputs;
         if (Trainable)
         {
-            T beta = OverwriteGradients ? T.Zero : T.One;
-            Gemm.Multiply(true, false, inputs, Units, rows, T.One, x.AsSpan(), inputs, dz.AsSpan(), Units, beta,
-                _kernel!.GradientAs<T>().AsSpan(), Units);
+            // A kernel gradient that is zero right now is written over (β = 0): the same values as adding to zero.
+            var dW = _kernel!.GradientToAccumulate<T>(out bool overwrite);
+            Gemm.Multiply(true, false, inputs, Units, rows, T.One, x.AsSpan(), inputs, dz.AsSpan(), Units, overwrite ? T.Zero : T.One,
+                dW.AsSpan(), Units);
         }
 
         if (!needInputGradient)
@@ -252,18 +266,14 @@ public sealed class Dense : Layer
             ["units"] = Units,
             ["activation"] = Activation.Name,
             ["use_bias"] = UseBias,
-            ["kernel_initializer"] = Serialization.ConfigObjects.Describe(KernelInitializer.Name, KernelInitializer.GetConfig()),
-            ["bias_initializer"] = Serialization.ConfigObjects.Describe(BiasInitializer.Name, BiasInitializer.GetConfig()),
-            ["kernel_regularizer"] = Serialization.ConfigObjects.Describe(KernelRegularizer),
-            ["bias_regularizer"] = Serialization.ConfigObjects.Describe(BiasRegularizer),
-            ["kernel_constraint"] = Serialization.ConfigObjects.Describe(KernelConstraint),
-            ["bias_constraint"] = Serialization.ConfigObjects.Describe(BiasConstraint),
+            ["kernel_initializer"] = KernelInitializer.Describe(),
+            ["bias_initializer"] = BiasInitializer.Describe(),
+            ["kernel_regularizer"] = KernelRegularizer?.Describe(),
+            ["bias_regularizer"] = BiasRegularizer?.Describe(),
+            ["kernel_constraint"] = KernelConstraint?.Describe(),
+            ["bias_constraint"] = BiasConstraint?.Describe(),
         };
-        if (Activation.GetConfig().Count > 0)
-        {
-            config["activation"] = Serialization.ConfigObjects.Describe(Activation.Name, Activation.GetConfig());
-        }
-
+        config["activation"] = Activation.Describe();
         return config;
     }
 

@@ -10,9 +10,9 @@ namespace Backprop.Layers;
 /// from <see cref="RandomSeed"/>. Set <see cref="FreezeMask"/> to reuse the last mask (for gradient checks).</summary>
 public sealed class Dropout : Layer
 {
-    private readonly RowWorkspace _mask = new();
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _mask = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _inputGradient = new();
     private readonly RandomGenerator _masks;
     private bool _lastTraining;
     private bool _hasMask;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Text.RegularExpressions;
+using Backprop.Config;
 using Backprop.Initializers;
 using Backprop.Regularizers;
 
@@ -10,16 +11,22 @@ namespace Backprop.Layers;
 /// <para>A layer is built for a per-sample input shape and a dtype, either when a model is constructed with a
 /// known input shape or lazily on its first <see cref="Forward{T}"/>. <see cref="Forward{T}"/> keeps what the
 /// backward pass needs; <see cref="Backward{T}"/> takes ∂L/∂output, ADDS ∂L/∂θ into each
-/// <see cref="Parameter.Gradient"/> and returns ∂L/∂input. Output and workspace tensors belong to the layer
-/// and are reused by the next call (copy them to keep them), so a steady-state training step allocates
-/// nothing.</para>
+/// <see cref="Parameter.Gradient"/> and returns ∂L/∂input. Adding (never overwriting) is the one gradient rule, as in
+/// PyTorch and micrograd: whoever runs a training step zeroes the gradients first (Fit and TrainOnBatch do), so a
+/// parameter used twice gets the sum of both contributions. Output and workspace tensors belong to the layer and
+/// are reused by the next call (copy them to keep them; <see cref="BatchBuffer"/> gives a custom layer the same),
+/// so a steady-state training step allocates nothing.</para>
+/// <para>A custom layer subclasses this, creates its parameters in <see cref="BuildCore"/> with
+/// <see cref="AddParameter"/>, and implements <see cref="ComputeOutputShape"/>, <see cref="ForwardCore{T}"/> and
+/// <see cref="BackwardCore{T}"/>; registering it in <see cref="Registry"/> lets models holding it round-trip
+/// through their config. <c>docs/extending.md</c> walks through one.</para>
 /// Keras: <c>keras.layers.Layer</c> (names "dense", "dense_1", … are unique per process as in Keras).</summary>
 public abstract partial class Layer
 {
     private static readonly ConcurrentDictionary<string, int> s_nameCounts = new(StringComparer.Ordinal);
 
     private readonly List<Parameter> _parameters = [];
-    private readonly RowWorkspace _activityGradient = new();
+    private readonly BatchBuffer _activityGradient = new();
     private Shape _inputShape;
     private Shape _outputShape;
     private Tensor? _lastOutput;
@@ -71,15 +78,13 @@ public abstract partial class Layer
 
     /// <summary>Penalty on this layer's output added to the loss (Keras <c>activity_regularizer</c>:
     /// <c>R(output)</c>, not divided by the batch size, as in Keras 3).</summary>
-    public Regularizer? ActivityRegularizer { get; init; }
+    public Regularizer? ActivityRegularizer { get; set; }
 
-    /// <summary>Set by a model on its first layer: ∂L/∂input is then not computed (nothing consumes it).</summary>
-    internal bool SkipInputGradient { get; set; }
-
-    /// <summary>True during a model's training step: the backward pass must OVERWRITE the parameter gradients
-    /// instead of adding to them (saves clearing them first). Custom layers honour it in
-    /// <see cref="BackwardCore{T}"/>.</summary>
-    protected internal bool OverwriteGradients { get; internal set; }
+    /// <summary>The layer classes a model config may name: the built-ins, and any a user registers once
+    /// (Keras's <c>@register_keras_serializable</c>): <c>Layer.Registry.Register("MyDense", c =&gt; new
+    /// MyDense(c.Int("units"), c.NullableIntArray("input_shape"), c.String("name")))</c>. The common keys
+    /// (trainable, dtype, activity_regularizer) are read by the registry itself; a factory reads its own.</summary>
+    public static ConfigRegistry<Layer> Registry { get; } = LayerRegistry.CreateBuiltIns();
 
     /// <summary>Number of scalars in all parameters (Keras <c>count_params()</c>).</summary>
     public long CountParams()
@@ -137,7 +142,7 @@ public abstract partial class Layer
             throw new ShapeMismatchException($"Layer '{Name}' ({GetType().Name}) needs a batch axis; got a scalar.");
         }
 
-        var sample = RowWorkspace.SampleOf(input.Shape);
+        var sample = BatchBuffer.SampleOf(input.Shape);
         if (!IsBuilt)
         {
             Build(sample, DTypes.Of<T>());
@@ -162,25 +167,33 @@ public abstract partial class Layer
     /// <summary>The backward pass for the last <see cref="Forward{T}"/>: adds ∂L/∂θ into the parameters'
     /// gradients and returns ∂L/∂input (owned by the layer, overwritten by its next call).</summary>
     public Tensor<T> Backward<T>(Tensor<T> outputGradient)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        bool skip = SkipInputGradient;
-        SkipInputGradient = false;
-        try
-        {
-            return BackwardInternal(outputGradient, needInputGradient: true)!;
-        }
-        finally
-        {
-            SkipInputGradient = skip;
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        BackwardInternal(outputGradient, needInputGradient: true)!;
 
-    /// <summary>The backward pass used by models: returns null when <see cref="SkipInputGradient"/> is set.</summary>
+    /// <summary>The backward pass used by models, which skip ∂L/∂input where nothing consumes it (the first
+    /// layer in training): returns null when <paramref name="needInputGradient"/> is false.</summary>
     internal Tensor<T>? BackwardInternal<T>(Tensor<T> outputGradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
+        var output = CheckOutputGradient(outputGradient);
+        if (ActivityRegularizer is not null)
+        {
+            // ∂(L + R(y))/∂y = dy + ∂R/∂y, in a buffer of our own so the caller's dy stays intact.
+            var total = _activityGradient.Rows<T>(output.Shape[0], _outputShape);
+            total.CopyFrom(outputGradient);
+            ActivityRegularizer.AddGradient(output, total);
+            outputGradient = total;
+        }
+
+        return BackwardCore(outputGradient, needInputGradient);
+    }
+
+    /// <summary>Checks that a backward pass follows a forward pass of the same dtype and that
+    /// <paramref name="outputGradient"/> has the shape of that pass's output, which it returns.</summary>
+    private protected Tensor<T> CheckOutputGradient<T>(Tensor<T> outputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (_lastOutput is not Tensor<T> output)
         {
             throw new InvalidOperationException($"Layer '{Name}': Backward needs a Forward of the same dtype first.");
@@ -192,16 +205,7 @@ public abstract partial class Layer
                 $"Layer '{Name}' ({GetType().Name}): the output gradient has shape {outputGradient.Shape} but the last output had {output.Shape}.");
         }
 
-        if (ActivityRegularizer is not null)
-        {
-            // ∂(L + R(y))/∂y = dy + ∂R/∂y, in a buffer of our own so the caller's dy stays intact.
-            var total = _activityGradient.Rows<T>(output.Shape[0], _outputShape);
-            total.CopyFrom(outputGradient);
-            ActivityRegularizer.AddGradient(output, total);
-            outputGradient = total;
-        }
-
-        return BackwardCore(outputGradient, needInputGradient && !SkipInputGradient);
+        return output;
     }
 
     /// <summary>Sum of the parameter penalties (kernel/bias regularisers) and the activity penalty of the last
@@ -227,8 +231,10 @@ public abstract partial class Layer
         return total;
     }
 
-    /// <summary>Adds ∂R/∂θ of the kernel/bias regularisers into the gradients (after the backward pass).</summary>
-    internal void AddRegularizationGradients()
+    /// <summary>Adds ∂R/∂θ of the kernel/bias regularisers into the trainable parameters' gradients: the part of
+    /// ∂(loss + penalties)/∂θ that the backward pass, which only sees ∂L/∂output, cannot know. Call it once per step
+    /// after the backward pass (the model's does it for every layer).</summary>
+    public void AddRegularizationGradients()
     {
         if (!Trainable)
         {
@@ -326,10 +332,19 @@ public abstract partial class Layer
 
         if (ActivityRegularizer is not null)
         {
-            config["activity_regularizer"] = Serialization.ConfigObjects.Describe(ActivityRegularizer.Name, ActivityRegularizer.GetConfig());
+            config["activity_regularizer"] = ActivityRegularizer.Describe();
         }
 
         return config;
+    }
+
+    /// <summary>Reads the keys every layer's config carries besides the constructor's (trainable, dtype — which
+    /// the model decides — and activity_regularizer); the layer registry calls it after a factory.</summary>
+    internal void ReadCommonConfig(ConfigReader config)
+    {
+        Trainable = config.Bool("trainable", true);
+        config.Ignore("dtype");
+        ActivityRegularizer = config.Object("activity_regularizer", Regularizer.Registry);
     }
 
     public override string ToString() => IsBuilt
@@ -345,9 +360,9 @@ public abstract partial class Layer
     protected abstract Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>The backward pass: adds parameter gradients (or overwrites them when
-    /// <see cref="OverwriteGradients"/> is set) and returns ∂L/∂input, or null when
-    /// <paramref name="needInputGradient"/> is false.</summary>
+    /// <summary>The backward pass: ADDS ∂L/∂θ into each trainable parameter's gradient (skip them when the layer
+    /// is not <see cref="Trainable"/>) and returns ∂L/∂input, or null when <paramref name="needInputGradient"/>
+    /// is false. ∂L/∂output has been checked against the last output's shape.</summary>
     protected abstract Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -379,9 +394,6 @@ public abstract partial class Layer
         _parameters.Add(parameter);
         return parameter;
     }
-
-    /// <summary>True when this step's gradients of trainable parameters must be computed.</summary>
-    protected bool ComputesParameterGradients => Trainable;
 
     /// <summary>The shape formatted with the batch axis as Keras prints it: "(None, 32)".</summary>
     public static string WithNone(Shape sampleShape)

@@ -6,8 +6,8 @@ namespace Backprop.Layers;
 /// <c>keras.activations.leaky_relu</c> defaults to 0.2 and PyTorch's <c>nn.LeakyReLU</c> to 0.01).</summary>
 public sealed class LeakyReLU : Layer
 {
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _inputGradient = new();
     private Tensor? _input;
 
     /// <param name="negativeSlope">α ≥ 0 (Keras default 0.3).</param>

@@ -12,8 +12,8 @@ public sealed class Normalization : Layer
     /// <summary>Keras's <c>backend.epsilon()</c>.</summary>
     public const double StdFloor = 1e-7;
 
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _inputGradient = new();
     private readonly double[]? _initialMean;
     private readonly double[]? _initialVariance;
     private Parameter? _mean;
@@ -82,7 +82,7 @@ public sealed class Normalization : Layer
             throw new ShapeMismatchException($"Normalization '{Name}'.Adapt needs a non-empty batch (samples, …, features); got shape {data.Shape}.");
         }
 
-        var sample = RowWorkspace.SampleOf(data.Shape);
+        var sample = BatchBuffer.SampleOf(data.Shape);
         if (!IsBuilt)
         {
             Build(sample, DTypes.Of<T>());

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Initializers;
 using Backprop.Regularizers;
-using Backprop.Serialization;
+using Backprop.Config;
 
 namespace Backprop.Layers;
 
@@ -11,8 +11,8 @@ namespace Backprop.Layers;
 public sealed class PReLU : Layer
 {
     private readonly int[] _sharedAxes;
-    private readonly RowWorkspace _output = new();
-    private readonly RowWorkspace _inputGradient = new();
+    private readonly BatchBuffer _output = new();
+    private readonly BatchBuffer _inputGradient = new();
     private Parameter? _alpha;
     private Tensor? _input;
 
@@ -98,11 +98,6 @@ public sealed class PReLU : Layer
         if (Trainable)
         {
             var dAlpha = _alpha!.GradientAs<T>().AsSpan();
-            if (OverwriteGradients)
-            {
-                dAlpha.Clear();
-            }
-
             for (int i = 0; i < xs.Length; i++)
             {
                 if (xs[i] <= T.Zero)
@@ -130,9 +125,9 @@ public sealed class PReLU : Layer
 
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
-        ["alpha_initializer"] = ConfigObjects.Describe(AlphaInitializer.Name, AlphaInitializer.GetConfig()),
-        ["alpha_regularizer"] = ConfigObjects.Describe(AlphaRegularizer),
-        ["alpha_constraint"] = ConfigObjects.Describe(AlphaConstraint),
+        ["alpha_initializer"] = AlphaInitializer.Describe(),
+        ["alpha_regularizer"] = AlphaRegularizer?.Describe(),
+        ["alpha_constraint"] = AlphaConstraint?.Describe(),
         ["shared_axes"] = _sharedAxes.Length == 0 ? null : _sharedAxes.ToArray(),
     };
 

@@ -66,11 +66,11 @@ public sealed class Reshape : Layer
     }
 
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) =>
-        _forward.View(input, RowWorkspace.WithBatch(input.Shape[0], OutputShape));
+        _forward.View(input, BatchBuffer.WithBatch(input.Shape[0], OutputShape));
 
     // dx = dy viewed with the input's shape
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
-        needInputGradient ? _backward.View(outputGradient, RowWorkspace.WithBatch(outputGradient.Shape[0], InputShape)) : null;
+        needInputGradient ? _backward.View(outputGradient, BatchBuffer.WithBatch(outputGradient.Shape[0], InputShape)) : null;
 
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {

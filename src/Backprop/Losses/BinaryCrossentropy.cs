@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Activations;
 
 namespace Backprop.Losses;
 
@@ -9,7 +10,7 @@ namespace Backprop.Losses;
 /// With <c>fromLogits</c>, ŷ = z are logits and L = max(z, 0) − z·t + log(1 + e^(−|z|)), ∂L/∂z = σ(z) − t
 /// (PyTorch <c>BCEWithLogitsLoss</c>; PyTorch <c>BCELoss</c> clamps log p at −100 instead of clipping p).
 /// After a sigmoid output the model can take the fused gradient <see cref="BackwardThroughSigmoid{T}"/>.</summary>
-public sealed class BinaryCrossentropy : Loss, ISigmoidFusable
+public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
 {
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0)
     {
@@ -24,7 +25,22 @@ public sealed class BinaryCrossentropy : Loss, ISigmoidFusable
 
     public override string Name => "binary_crossentropy";
 
+    /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a sigmoid output.</summary>
     public bool FusesWithSigmoid => !FromLogits;
+
+    /// <summary>Fuses with a sigmoid output activation unless <c>fromLogits</c>: writes ∂L/∂z
+    /// (<see cref="BackwardThroughSigmoid{T}"/>).</summary>
+    public bool TryBackwardThroughActivation<T>(Activation activation, Tensor<T> yTrue, Tensor<T> output, Tensor<T> preActivationGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!FusesWithSigmoid || activation is not Sigmoid)
+        {
+            return false;
+        }
+
+        BackwardThroughSigmoid(yTrue, output, preActivationGradient);
+        return true;
+    }
 
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
@@ -76,7 +92,7 @@ public sealed class BinaryCrossentropy : Loss, ISigmoidFusable
         }
     }
 
-    /// <summary>∂L/∂z = (ŷ − t)/(elements) for ŷ = σ(z); see <see cref="ISigmoidFusable"/>.</summary>
+    /// <summary>∂L/∂z = (ŷ − t)/(elements) for ŷ = σ(z); see <see cref="IFusesWithActivation"/>.</summary>
     public void BackwardThroughSigmoid<T>(Tensor<T> yTrue, Tensor<T> sigmoidOutput, Tensor<T> logitsGradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (FromLogits)

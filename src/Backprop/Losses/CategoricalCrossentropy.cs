@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Activations;
 
 namespace Backprop.Losses;
 
@@ -10,7 +11,7 @@ namespace Backprop.Losses;
 /// samples. With <c>fromLogits</c>: L = −Σⱼ tⱼ·log_softmax(z)ⱼ and ∂L/∂z = softmax(z)·Σt − t (PyTorch
 /// <c>CrossEntropyLoss</c> with probability targets). After a softmax output the model can take the fused gradient
 /// <see cref="BackwardThroughSoftmax{T}"/>.</summary>
-public sealed class CategoricalCrossentropy : Loss, ISoftmaxFusable
+public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
 {
     public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0)
     {
@@ -25,7 +26,22 @@ public sealed class CategoricalCrossentropy : Loss, ISoftmaxFusable
 
     public override string Name => "categorical_crossentropy";
 
+    /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a softmax output.</summary>
     public bool FusesWithSoftmax => !FromLogits;
+
+    /// <summary>Fuses with a softmax output activation unless <c>fromLogits</c>: writes ∂L/∂z
+    /// (<see cref="BackwardThroughSoftmax{T}"/>).</summary>
+    public bool TryBackwardThroughActivation<T>(Activation activation, Tensor<T> yTrue, Tensor<T> output, Tensor<T> preActivationGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!FusesWithSoftmax || activation is not Softmax)
+        {
+            return false;
+        }
+
+        BackwardThroughSoftmax(yTrue, output, preActivationGradient);
+        return true;
+    }
 
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
@@ -111,7 +127,7 @@ public sealed class CategoricalCrossentropy : Loss, ISoftmaxFusable
         }
     }
 
-    /// <summary>∂L/∂z = (ŷ·Σt − t)/batch for ŷ = softmax(z); see <see cref="ISoftmaxFusable"/>.</summary>
+    /// <summary>∂L/∂z = (ŷ·Σt − t)/batch for ŷ = softmax(z); see <see cref="IFusesWithActivation"/>.</summary>
     public void BackwardThroughSoftmax<T>(Tensor<T> yTrue, Tensor<T> softmaxOutput, Tensor<T> logitsGradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (FromLogits)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Activations;
 
 namespace Backprop.Losses;
 
@@ -10,7 +11,7 @@ namespace Backprop.Losses;
 /// L = −log_softmax(z)_c, ∂L/∂z = softmax(z) − onehot(c) (PyTorch <c>CrossEntropyLoss</c>). A label that is not an
 /// integer in [0, classes) throws, naming it. After a softmax output the model can take the fused gradient
 /// <see cref="BackwardThroughSoftmax{T}"/>.</summary>
-public sealed class SparseCategoricalCrossentropy : Loss, ISoftmaxFusable
+public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
 {
     public SparseCategoricalCrossentropy(bool fromLogits = false)
     {
@@ -21,7 +22,22 @@ public sealed class SparseCategoricalCrossentropy : Loss, ISoftmaxFusable
 
     public override string Name => "sparse_categorical_crossentropy";
 
+    /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a softmax output.</summary>
     public bool FusesWithSoftmax => !FromLogits;
+
+    /// <summary>Fuses with a softmax output activation unless <c>fromLogits</c>: writes ∂L/∂z
+    /// (<see cref="BackwardThroughSoftmax{T}"/>).</summary>
+    public bool TryBackwardThroughActivation<T>(Activation activation, Tensor<T> yTrue, Tensor<T> output, Tensor<T> preActivationGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!FusesWithSoftmax || activation is not Softmax)
+        {
+            return false;
+        }
+
+        BackwardThroughSoftmax(yTrue, output, preActivationGradient);
+        return true;
+    }
 
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
@@ -87,7 +103,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, ISoftmaxFusable
         }
     }
 
-    /// <summary>∂L/∂z = (ŷ − onehot(label))/batch for ŷ = softmax(z); see <see cref="ISoftmaxFusable"/>.</summary>
+    /// <summary>∂L/∂z = (ŷ − onehot(label))/batch for ŷ = softmax(z); see <see cref="IFusesWithActivation"/>.</summary>
     public void BackwardThroughSoftmax<T>(Tensor<T> yTrue, Tensor<T> softmaxOutput, Tensor<T> logitsGradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (FromLogits)

@@ -1,10 +1,12 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Adadelta (Zeiler 2012), Keras 3 form: <c>a ← ρa + (1 − ρ)g²</c>,
 /// <c>Δ = −√(d + ε)·g/√(a + ε)</c>, <c>d ← ρd + (1 − ρ)Δ²</c>, <c>w ← w + η·Δ</c>. PyTorch computes the same
 /// recursion but defaults to lr 1.0, ρ = 0.9 and ε = 1e-6; Keras defaults η = 1e-3, ρ = 0.95, ε = 1e-7 (so
 /// Keras's default Adadelta moves 1000× more slowly than the paper's η = 1).</summary>
-public sealed class Adadelta : Optimizer
+public sealed class Adadelta : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="rho">ρ in [0, 1), the decay of both running averages.</param>

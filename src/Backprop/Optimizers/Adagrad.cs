@@ -1,10 +1,12 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Adagrad (Duchi et al. 2011), Keras 3 form: <c>a ← a + g²</c> (a starts at
 /// <c>initial_accumulator_value</c> = 0.1), <c>w ← w − η·g/√(a + ε)</c> — ε inside the square root. PyTorch's
 /// <c>Adagrad</c> starts a at 0, divides by <c>√a + ε</c> with ε = 1e-10 and defaults to lr 1e-2; Keras
 /// defaults η = 1e-3, ε = 1e-7.</summary>
-public sealed class Adagrad : Optimizer
+public sealed class Adagrad : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="initialAccumulatorValue">The accumulator's starting value, ≥ 0.</param>

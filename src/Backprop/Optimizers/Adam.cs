@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Adam (Kingma and Ba 2014) in Keras 3's form. With t = Iterations + 1:
@@ -7,7 +9,7 @@ namespace Backprop.Optimizers;
 /// ε̂ equals PyTorch's ε·√(1 − β₂ᵗ): the two agree exactly when PyTorch's ε is set to ε̂/√(1 − β₂ᵗ) (a different
 /// value each step), and approximately once √v ≫ ε. Defaults differ too: Keras ε = 1e-7, PyTorch 1e-8.</para>
 /// Keras computes α_t in the parameter dtype; Backprop in float64 before rounding once.</summary>
-public class Adam : Optimizer
+public class Adam : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="beta1">β₁ in [0, 1), decay of the first moment.</param>

@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter 2019), Keras 3's <c>AdamW</c>: the Adam step

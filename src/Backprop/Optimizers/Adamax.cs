@@ -1,10 +1,12 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Adamax, Adam's infinity-norm variant (Kingma and Ba 2014, §7.1), Keras 3 form. With t = Iterations + 1:
 /// <c>m ← m + (g − m)(1 − β₁)</c>, <c>u ← max(β₂·u, |g|)</c>, <c>w ← w − η·m/((1 − β₁ᵗ)(u + ε))</c>. PyTorch's
 /// <c>Adamax</c> computes <c>u ← max(β₂·u, |g| + ε)</c> and divides by u alone, with lr 2e-3 and ε = 1e-8; Keras
 /// defaults η = 1e-3, ε = 1e-7.</summary>
-public sealed class Adamax : Optimizer
+public sealed class Adamax : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="beta1">β₁ in [0, 1).</param>

@@ -1,11 +1,16 @@
 using System.Numerics;
-using Backprop.Layers;
+using Backprop.Config;
 
 namespace Backprop.Optimizers;
 
-/// <summary>Why <see cref="LBFGS.Minimize"/> stopped.</summary>
+/// <summary>Why an L-BFGS search stopped (<see cref="LBFGS.Minimize"/>, or <see cref="LBFGS.Result"/> after
+/// <see cref="LBFGS.Step"/>s).</summary>
 public enum LbfgsStopReason
 {
+    /// <summary>The search has not stopped: more steps can follow (its caller, e.g. Fit after its last epoch, ended
+    /// it).</summary>
+    Running,
+
     /// <summary>max |∂f/∂xᵢ| ≤ tol (scipy: "NORM OF PROJECTED GRADIENT &lt;= PGTOL").</summary>
     GradientTolerance,
 
@@ -32,7 +37,8 @@ public enum LbfgsStopReason
 /// <param name="GradientMaxNorm">max |∂f/∂xᵢ| at the new iterate.</param>
 public readonly record struct LbfgsProgress(int Iteration, int FunctionEvaluations, double Loss, double GradientMaxNorm);
 
-/// <summary>The outcome of <see cref="LBFGS.Minimize"/>.</summary>
+/// <summary>The outcome of an L-BFGS search (<see cref="LBFGS.Minimize"/>), or its state so far
+/// (<see cref="LBFGS.Result"/>).</summary>
 /// <param name="Loss">The loss at the final parameters.</param>
 /// <param name="Iterations">Iterations completed (scikit-learn's <c>n_iter_</c>).</param>
 /// <param name="FunctionEvaluations">Loss-and-gradient evaluations.</param>
@@ -58,11 +64,17 @@ public sealed record LbfgsResult(double Loss, int Iterations, int FunctionEvalua
 /// as scipy's <c>gtol</c>); relative loss reduction ≤ <see cref="FunctionTolerance"/> (scipy's default
 /// <c>ftol</c> = 1e7·ε_mach); then <see cref="MaxIterations"/> (scikit-learn <c>max_iter</c> = 200) and more than
 /// <see cref="MaxFunctionEvaluations"/> evaluations (<c>max_fun</c> = 15000).</para>
-/// <para>Apply (mini-batch steps) is unavailable; the fit loop calls <see cref="Minimize"/> once with the whole
-/// training set. <see cref="Optimizer.LearningRate"/> is unused.</para></summary>
+/// <para>It is a full-batch optimiser driven by a closure, PyTorch's <c>LBFGS.step(closure)</c>: each
+/// <see cref="Step"/> is one iteration (the first also evaluates the starting point), and the search — curvature
+/// pairs, iterate, stop reason — carries over from one Step to the next until <see cref="Restart"/>. Fit trains with
+/// it on one batch of the whole training set, one iteration per epoch, and stops when <see cref="StopReason"/> is
+/// set; <see cref="Minimize"/> runs a whole search in one call. <see cref="Optimizer.LearningRate"/> (default 1, as
+/// PyTorch's <c>lr</c>) scales the first trial step of every line search.</para></summary>
 public sealed class LBFGS : Optimizer
 {
     private const double StepMax = 1e10;
+
+    private Search? _search;
 
     /// <param name="maxIterations">Iteration limit (scikit-learn <c>max_iter</c>, default 200).</param>
     /// <param name="maxFunctionEvaluations">Evaluation limit (scikit-learn <c>max_fun</c>, default 15000).</param>
@@ -71,14 +83,16 @@ public sealed class LBFGS : Optimizer
     /// <c>ftol</c>, 2.22e-9).</param>
     /// <param name="historySize">Stored (s, y) pairs m (scipy <c>maxcor</c>, 10).</param>
     /// <param name="maxLineSearchSteps">Trials per line search (scipy <c>maxls</c>, 20).</param>
+    /// <param name="learningRate">Scales the first trial step of each line search (PyTorch <c>lr</c>, 1).</param>
     public LBFGS(
         int maxIterations = 200,
         int maxFunctionEvaluations = 15000,
         double tolerance = 1e-4,
         double functionTolerance = 2.220446049250313e-09,
         int historySize = 10,
-        int maxLineSearchSteps = 20)
-        : base(1.0)
+        int maxLineSearchSteps = 20,
+        double learningRate = 1.0)
+        : base(learningRate)
     {
         MaxIterations = maxIterations >= 1 ? maxIterations : throw new ArgumentOutOfRangeException(nameof(maxIterations), maxIterations, "maxIterations must be ≥ 1.");
         MaxFunctionEvaluations = maxFunctionEvaluations >= 1
@@ -106,6 +120,52 @@ public sealed class LBFGS : Optimizer
 
     public override string Name => "lbfgs";
 
+    /// <summary>True: every evaluation must see the whole training set (the line search compares losses of one
+    /// fixed objective).</summary>
+    public override bool RequiresFullBatch => true;
+
+    /// <summary>The state of the current search (loss, iterations, evaluations, and why it stopped, or
+    /// <see cref="LbfgsStopReason.Running"/>); null before the first <see cref="Step"/> after a restart.</summary>
+    public LbfgsResult? Result => _search?.Result;
+
+    /// <summary>The stop message once the current search has stopped on its own (a tolerance met, a limit reached,
+    /// the line search failed); null while it can go on.</summary>
+    public override string? StopReason => _search?.Result is { Reason: not LbfgsStopReason.Running } result ? result.Message : null;
+
+    /// <summary>One L-BFGS iteration on the full-batch objective <paramref name="lossAndGradients"/> (the first call
+    /// of a search also evaluates the starting point), continuing the search of the previous Step. Returns the loss
+    /// at the new iterate; once the search has stopped (<see cref="StopReason"/>) it changes nothing and returns the
+    /// last loss. The closure contract is <see cref="Minimize"/>'s.</summary>
+    /// <exception cref="NonFiniteGradientException">The loss or gradient at the starting point is not finite.</exception>
+    public override double Step(Func<double> lossAndGradients, IReadOnlyList<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(lossAndGradients);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (_search is null || !_search.Problem.Covers(parameters))
+        {
+            _search = new Search(this, parameters);
+        }
+
+        _search.Problem.LossAndGradients = lossAndGradients;
+        if (_search.Iterate())
+        {
+            _search.CheckLimits();
+        }
+
+        return _search.Loss;
+    }
+
+    /// <summary>Forgets the search: the next <see cref="Step"/> starts from the parameters' current values with
+    /// an empty memory (Fit does this when it begins).</summary>
+    public override void Restart() => _search = null;
+
+    /// <summary>Forgets the search and the iteration count.</summary>
+    public override void Reset()
+    {
+        _search = null;
+        base.Reset();
+    }
+
     /// <summary>Minimises a full-batch loss over the trainable parameters.
     /// <para>Contract with the caller: before every call of <paramref name="lossAndGradient"/>, Minimize writes
     /// the trial point into the trainable parameters' <see cref="Parameter.Value"/>s and zeroes their
@@ -124,97 +184,23 @@ public sealed class LBFGS : Optimizer
     {
         ArgumentNullException.ThrowIfNull(lossAndGradient);
         ArgumentNullException.ThrowIfNull(parameters);
-        var problem = new Problem(lossAndGradient, parameters);
-        int n = problem.Length;
-        var x = new double[n];
-        var g = new double[n];
-        var d = new double[n];
-        var xPrevious = new double[n];
-        var gPrevious = new double[n];
-        var memory = new History(HistorySize, n);
-        problem.Gather(x);
-        double f = problem.Evaluate(x, g);
-        if (!double.IsFinite(f) || !AllFinite(g))
+        var search = new Search(this, parameters);
+        search.Problem.LossAndGradients = lossAndGradient;
+        while (search.Iterate())
         {
-            throw new NonFiniteGradientException($"L-BFGS: the loss ({f}) or its gradient is not finite at the starting point.");
+            if (onIteration is not null && !onIteration(search.Progress))
+            {
+                return search.Finish(LbfgsStopReason.StoppedByCallback, "stopped by the progress callback");
+            }
+
+            if (search.CheckLimits())
+            {
+                break;
+            }
         }
 
-        int iteration = 0;
-        double gradientMax = MaxAbs(g);
-        if (gradientMax <= Tolerance)
-        {
-            return problem.Finish(x, g, f, iteration, LbfgsStopReason.GradientTolerance, "the gradient is already below tol at the start");
-        }
-
-        while (true)
-        {
-            memory.Direction(g, d);
-            double gd = Dot(g, d);
-            if (!(gd < 0))
-            {
-                memory.Clear();
-                for (int i = 0; i < n; i++)
-                {
-                    d[i] = -g[i];
-                }
-
-                gd = -Dot(g, g);
-            }
-
-            double step = memory.Count == 0 ? Math.Min(1.0 / Math.Sqrt(Dot(d, d)), StepMax) : 1.0;
-            double fPrevious = f;
-            x.CopyTo(xPrevious, 0);
-            g.CopyTo(gPrevious, 0);
-            if (!LineSearch(problem, x, g, xPrevious, d, fPrevious, gd, ref step, ref f))
-            {
-                xPrevious.CopyTo(x, 0);
-                gPrevious.CopyTo(g, 0);
-                f = fPrevious;
-                if (memory.Count == 0)
-                {
-                    return problem.Finish(x, g, f, iteration, LbfgsStopReason.LineSearchFailed, "the line search found no acceptable step along the steepest-descent direction");
-                }
-
-                memory.Clear();
-                continue;
-            }
-
-            iteration++;
-            AdvanceIterations();
-            gradientMax = MaxAbs(g);
-            if (gradientMax <= Tolerance)
-            {
-                return problem.Finish(x, g, f, iteration, LbfgsStopReason.GradientTolerance, "max |gradient| ≤ tol");
-            }
-
-            if (fPrevious - f <= FunctionTolerance * Math.Max(Math.Max(Math.Abs(fPrevious), Math.Abs(f)), 1.0))
-            {
-                return problem.Finish(x, g, f, iteration, LbfgsStopReason.FunctionTolerance, "relative reduction of the loss ≤ ftol");
-            }
-
-            memory.Push(x, xPrevious, g, gPrevious, -gd * step);
-            if (onIteration is not null && !onIteration(new LbfgsProgress(iteration, problem.Evaluations, f, gradientMax)))
-            {
-                return problem.Finish(x, g, f, iteration, LbfgsStopReason.StoppedByCallback, "stopped by the progress callback");
-            }
-
-            if (iteration >= MaxIterations)
-            {
-                return problem.Finish(x, g, f, iteration, LbfgsStopReason.MaxIterations, $"reached maxIterations = {MaxIterations}");
-            }
-
-            if (problem.Evaluations > MaxFunctionEvaluations)
-            {
-                return problem.Finish(x, g, f, iteration, LbfgsStopReason.MaxFunctionEvaluations, $"more than maxFunctionEvaluations = {MaxFunctionEvaluations} evaluations");
-            }
-        }
+        return search.Result;
     }
-
-    /// <summary>L-BFGS takes no mini-batch steps.</summary>
-    /// <exception cref="InvalidOperationException">Always.</exception>
-    protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate) =>
-        throw new InvalidOperationException(
-            "L-BFGS is a full-batch method: it cannot take Apply (mini-batch) steps. Call LBFGS.Minimize with a callback that computes the full-batch loss and gradients (Fit does this when compiled with LBFGS).");
 
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
@@ -225,11 +211,13 @@ public sealed class LBFGS : Optimizer
         ["ftol"] = FunctionTolerance,
         ["history_size"] = HistorySize,
         ["max_line_search_steps"] = MaxLineSearchSteps,
+        ["learning_rate"] = LearningRateConfig,
     };
 
     internal static LBFGS FromConfig(ConfigReader config) => new(
         config.Int("max_iter", 200), config.Int("max_fun", 15000), config.Double("tol", 1e-4),
-        config.Double("ftol", 2.220446049250313e-09), config.Int("history_size", 10), config.Int("max_line_search_steps", 20));
+        config.Double("ftol", 2.220446049250313e-09), config.Int("history_size", 10), config.Int("max_line_search_steps", 20),
+        config.Double("learning_rate", 1.0));
 
     private bool LineSearch(Problem problem, double[] x, double[] g, double[] xStart, double[] d, double f0, double gd0, ref double step, ref double f)
     {
@@ -291,6 +279,142 @@ public sealed class LBFGS : Optimizer
         }
 
         return true;
+    }
+
+    /// <summary>One search: the iterate x with its loss f and gradient g, the curvature memory, and how it ended.
+    /// <see cref="Iterate"/> advances it by one iteration (the first call evaluates the starting point first).</summary>
+    private sealed class Search(LBFGS owner, IReadOnlyList<Parameter> parameters)
+    {
+        private readonly double[] _x = new double[Count(parameters)];
+        private readonly double[] _g = new double[Count(parameters)];
+        private readonly double[] _d = new double[Count(parameters)];
+        private readonly double[] _xPrevious = new double[Count(parameters)];
+        private readonly double[] _gPrevious = new double[Count(parameters)];
+        private readonly History _memory = new(owner.HistorySize, Count(parameters));
+        private bool _started;
+        private int _iteration;
+        private double _gradientMax;
+        private LbfgsResult? _finished;
+
+        public Problem Problem { get; } = new(parameters);
+
+        public double Loss { get; private set; }
+
+        public LbfgsProgress Progress => new(_iteration, Problem.Evaluations, Loss, _gradientMax);
+
+        public LbfgsResult Result => _finished ?? new LbfgsResult(Loss, _iteration, Problem.Evaluations, LbfgsStopReason.Running,
+            $"running after {_iteration} iteration(s)");
+
+        /// <summary>One iteration; false when the search stopped (now or before) instead of completing one.</summary>
+        public bool Iterate()
+        {
+            if (_finished is not null)
+            {
+                return false;
+            }
+
+            int n = _x.Length;
+            if (!_started)
+            {
+                _started = true;
+                Problem.Gather(_x);
+                Loss = Problem.Evaluate(_x, _g);
+                if (!double.IsFinite(Loss) || !AllFinite(_g))
+                {
+                    throw new NonFiniteGradientException($"L-BFGS: the loss ({Loss}) or its gradient is not finite at the starting point.");
+                }
+
+                _gradientMax = MaxAbs(_g);
+                if (_gradientMax <= owner.Tolerance)
+                {
+                    Finish(LbfgsStopReason.GradientTolerance, "the gradient is already below tol at the start");
+                    return false;
+                }
+            }
+
+            while (true)
+            {
+                _memory.Direction(_g, _d);
+                double gd = Dot(_g, _d);
+                if (!(gd < 0))
+                {
+                    _memory.Clear();
+                    for (int i = 0; i < n; i++)
+                    {
+                        _d[i] = -_g[i];
+                    }
+
+                    gd = -Dot(_g, _g);
+                }
+
+                double step = (_memory.Count == 0 ? Math.Min(1.0 / Math.Sqrt(Dot(_d, _d)), StepMax) : 1.0) * owner.LearningRate;
+                double fPrevious = Loss;
+                _x.CopyTo(_xPrevious, 0);
+                _g.CopyTo(_gPrevious, 0);
+                double f = fPrevious;
+                if (!owner.LineSearch(Problem, _x, _g, _xPrevious, _d, fPrevious, gd, ref step, ref f))
+                {
+                    _xPrevious.CopyTo(_x, 0);
+                    _gPrevious.CopyTo(_g, 0);
+                    if (_memory.Count == 0)
+                    {
+                        Finish(LbfgsStopReason.LineSearchFailed, "the line search found no acceptable step along the steepest-descent direction");
+                        return false;
+                    }
+
+                    _memory.Clear();
+                    continue;
+                }
+
+                Loss = f;
+                _iteration++;
+                owner.AdvanceIterations();
+                _gradientMax = MaxAbs(_g);
+                if (_gradientMax <= owner.Tolerance)
+                {
+                    Finish(LbfgsStopReason.GradientTolerance, "max |gradient| ≤ tol");
+                    return false;
+                }
+
+                if (fPrevious - f <= owner.FunctionTolerance * Math.Max(Math.Max(Math.Abs(fPrevious), Math.Abs(f)), 1.0))
+                {
+                    Finish(LbfgsStopReason.FunctionTolerance, "relative reduction of the loss ≤ ftol");
+                    return false;
+                }
+
+                _memory.Push(_x, _xPrevious, _g, _gPrevious, -gd * step);
+                Problem.Store(_x, _g);
+                return true;
+            }
+        }
+
+        /// <summary>Ends the search at the iteration or evaluation limit; true when it did.</summary>
+        public bool CheckLimits()
+        {
+            if (_iteration >= owner.MaxIterations)
+            {
+                Finish(LbfgsStopReason.MaxIterations, $"reached maxIterations = {owner.MaxIterations}");
+                return true;
+            }
+
+            if (Problem.Evaluations > owner.MaxFunctionEvaluations)
+            {
+                Finish(LbfgsStopReason.MaxFunctionEvaluations, $"more than maxFunctionEvaluations = {owner.MaxFunctionEvaluations} evaluations");
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Stops the search: the parameters get the iterate and its gradient.</summary>
+        public LbfgsResult Finish(LbfgsStopReason reason, string message)
+        {
+            Problem.Store(_x, _g);
+            _finished = new LbfgsResult(Loss, _iteration, Problem.Evaluations, reason, message);
+            return _finished;
+        }
+
+        private static int Count(IReadOnlyList<Parameter> parameters) => Problem.CountTrainable(parameters);
     }
 
     /// <summary>The last m correction pairs in a ring, and the two-loop recursion over them.</summary>
@@ -388,20 +512,18 @@ public sealed class LBFGS : Optimizer
         }
     }
 
-    /// <summary>The flattened view of the trainable parameters and the user's callback.</summary>
+    /// <summary>The flattened view of the trainable parameters and the caller's closure.</summary>
     private sealed class Problem
     {
-        private readonly Func<double> _lossAndGradient;
         private readonly Parameter[] _trainable;
 
-        public Problem(Func<double> lossAndGradient, IReadOnlyList<Parameter> parameters)
+        public Problem(IReadOnlyList<Parameter> parameters)
         {
-            _lossAndGradient = lossAndGradient;
             _trainable = parameters.Where(p => p.Trainable).ToArray();
-            Length = _trainable.Sum(p => p.Shape.Length);
         }
 
-        public int Length { get; }
+        /// <summary>The closure of the current step.</summary>
+        public Func<double> LossAndGradients { get; set; } = () => throw new InvalidOperationException("L-BFGS: no closure.");
 
         public int Evaluations { get; private set; }
 
@@ -427,7 +549,7 @@ public sealed class LBFGS : Optimizer
                 p.ZeroGradient();
             }
 
-            double loss = _lossAndGradient();
+            double loss = LossAndGradients();
             Evaluations++;
             int offset = 0;
             foreach (var p in _trainable)
@@ -443,12 +565,29 @@ public sealed class LBFGS : Optimizer
             return loss;
         }
 
-        public LbfgsResult Finish(double[] x, double[] g, double f, int iterations, LbfgsStopReason reason, string message)
+        /// <summary>Writes the iterate into the parameters' values and its gradient into their gradients.</summary>
+        public void Store(double[] x, double[] g)
         {
             Scatter(x, gradient: false);
             Scatter(g, gradient: true);
-            return new LbfgsResult(f, iterations, Evaluations, reason, message);
         }
+
+        /// <summary>True when <paramref name="parameters"/> has the same trainable parameters, in order.</summary>
+        public bool Covers(IReadOnlyList<Parameter> parameters)
+        {
+            int k = 0;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Trainable && (k >= _trainable.Length || !ReferenceEquals(parameters[i], _trainable[k++])))
+                {
+                    return false;
+                }
+            }
+
+            return k == _trainable.Length;
+        }
+
+        public static int CountTrainable(IReadOnlyList<Parameter> parameters) => parameters.Where(p => p.Trainable).Sum(p => p.Shape.Length);
 
         private void Scatter(double[] source, bool gradient)
         {

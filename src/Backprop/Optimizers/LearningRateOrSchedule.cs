@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Config;
 using Backprop.Optimizers.Schedules;
 
 namespace Backprop.Optimizers;
@@ -34,4 +35,23 @@ public readonly struct LearningRateOrSchedule
     public static LearningRateOrSchedule FromLearningRateSchedule(LearningRateSchedule schedule) => schedule;
 
     public override string ToString() => Schedule?.ToString() ?? Value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Reads an optimiser's <c>learning_rate</c> from its config.</summary>
+internal static class LearningRateConfig
+{
+    /// <summary>A learning rate stored as a number or as a serialised schedule; <paramref name="fallback"/> when
+    /// absent.</summary>
+    public static LearningRateOrSchedule LearningRate(this ConfigReader config, double fallback)
+    {
+        object? value = config.Value("learning_rate");
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        return ConfigReader.AsDictionary(value) is { } serialized
+            ? LearningRateSchedule.Deserialize(serialized)
+            : config.Double("learning_rate");
+    }
 }

@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Nadam (Dozat 2016) exactly as Keras 3 computes it. With t = Iterations + 1 and the momentum schedule
@@ -7,7 +9,7 @@ namespace Backprop.Optimizers;
 /// <c>w ← w − η·m̂/(√v̂ + ε)</c>. PyTorch's <c>NAdam</c> follows Dozat's schedule <c>μ_t = β₁(1 − ½·0.96^(ψt))</c> with
 /// ψ = <c>momentum_decay</c> = 0.004, so its μ_t creeps towards β₁ over ~10⁵ steps where Keras's gets there in
 /// ~100; it also defaults to lr 2e-3 and ε = 1e-8. The two agree only for β₁ = 0.</summary>
-public sealed class Nadam : Optimizer
+public sealed class Nadam : FirstOrderOptimizer
 {
     private double _momentumProduct = 1.0;
 

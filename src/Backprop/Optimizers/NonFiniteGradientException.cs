@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Backprop.Optimizers;
 
-/// <summary>Thrown by <see cref="Optimizer.Apply"/> when norm clipping (<c>clipnorm</c> or
+/// <summary>Thrown by <see cref="FirstOrderOptimizer.Apply"/> when norm clipping (<c>clipnorm</c> or
 /// <c>global_clipnorm</c>) meets a gradient whose norm is infinite or NaN. No weight and no optimiser state has
 /// changed when it is thrown, and <see cref="Optimizer.Iterations"/> has not advanced: the caller can skip the
 /// batch, lower the learning rate or stop. Keras multiplies every gradient by NaN in that case and so silently

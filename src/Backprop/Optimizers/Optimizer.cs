@@ -1,51 +1,20 @@
 using System.Globalization;
-using System.Numerics;
-using Backprop.Layers;
 using Backprop.Optimizers.Schedules;
 
 namespace Backprop.Optimizers;
 
-/// <summary>Updates parameters from their gradients. State lives in slots aligned with the parameter list a model
-/// passes to <see cref="Apply"/>, so layers never know which optimiser runs (PyTorch's <c>optim</c> split).
-/// Strings convert by Keras name with Keras defaults: <c>optimizer: "adam"</c>.
-/// <para>One step follows Keras 3's <c>BaseOptimizer.apply</c>: (1) clip the gradients (<see cref="ClipNorm"/>,
-/// <see cref="ClipValue"/> or <see cref="GlobalClipNorm"/>, at most one), (2) decoupled weight decay
-/// <c>w ← w − η·λ·w</c> (<see cref="WeightDecay"/>, every optimiser, before the step), (3) the optimiser's own
-/// update with η evaluated at <see cref="Iterations"/>, (4) each parameter's constraint, (5)
-/// <c>Iterations += 1</c>. Non-trainable parameters are skipped entirely. PyTorch's <c>weight_decay</c> instead
-/// adds λ·w to the gradient (L2) in every optimiser except AdamW.</para>
-/// <para>Clipping works on a copy, so <see cref="Parameter.Gradient"/> still holds the raw gradient after the step.
-/// Norms are accumulated in float64 even for float32 parameters (Keras uses the parameter dtype). When norm
-/// clipping meets a non-finite norm, <see cref="Apply"/> throws <see cref="NonFiniteGradientException"/> before any
-/// weight changes; without norm clipping a NaN gradient propagates into the weights as in Keras and PyTorch.</para>
-/// <para>Denormals: .NET cannot set flush-to-zero, so decaying state (Adam's v, momentum buffers, RMSprop's
-/// average) fed by exactly-zero gradients shrinks geometrically towards the subnormal range (float32 v from 1e-8
-/// needs ≈ 70 000 Adam steps to reach 1e-38). Values that small no longer influence the update (ε dominates), and
-/// on the Zen 4 / AVX-512 targets subnormal arithmetic costs little, so Backprop leaves them as they are.</para>
-/// </summary>
+/// <summary>What <c>Compile</c> takes: something that improves parameters from a loss and its gradients. Strings
+/// convert by Keras name with Keras defaults: <c>optimizer: "adam"</c>.
+/// <para>The one entry point is PyTorch's <c>optimizer.step(closure)</c>: <see cref="Step"/> gets a closure that
+/// computes the loss and leaves ∂loss/∂θ in the parameters' gradients. A <see cref="FirstOrderOptimizer"/> (SGD,
+/// Adam, …) calls it once and applies the gradients; a full-batch method such as <see cref="LBFGS"/> calls it as often
+/// as its line search needs. Fit trains either kind through <see cref="Step"/> without knowing which it has.</para></summary>
 public abstract class Optimizer
 {
-    private readonly List<Tensor?[]> _slots = [];
-    private readonly List<Tensor?> _clippedGradients = [];
-    private double[] _norms = [];
     private double _learningRate;
-    private string[] _weightDecayExclusions = [];
 
-    /// <summary>A fixed learning rate and no weight decay or clipping.</summary>
-    protected Optimizer(double learningRate)
-        : this(learningRate, null, null, null, null)
-    {
-    }
-
-    /// <summary>The options every Keras optimiser shares.</summary>
-    /// <param name="learningRate">η, a non-negative number or a schedule over <see cref="Iterations"/>.</param>
-    /// <param name="weightDecay">λ of the decoupled decay <c>w ← w − η·λ·w</c>; null or 0 disables it.</param>
-    /// <param name="clipNorm">Rescale each parameter's gradient to at most this L2 norm:
-    /// <c>g ← g·c / max(‖g‖, c)</c>.</param>
-    /// <param name="clipValue">Clamp each gradient element to [−c, c].</param>
-    /// <param name="globalClipNorm">Rescale all gradients together so their joint L2 norm is at most c:
-    /// <c>g ← g·c / max(‖(g₁ … gₙ)‖, c)</c>.</param>
-    protected Optimizer(LearningRateOrSchedule learningRate, double? weightDecay, double? clipNorm, double? clipValue, double? globalClipNorm)
+    /// <summary>Starts with a learning rate η: a non-negative number or a schedule over <see cref="Iterations"/>.</summary>
+    protected Optimizer(LearningRateOrSchedule learningRate)
     {
         if (learningRate.Schedule is { } schedule)
         {
@@ -55,18 +24,6 @@ public abstract class Optimizer
         {
             CheckLearningRate(learningRate.Value);
             _learningRate = learningRate.Value;
-        }
-
-        WeightDecay = weightDecay is double wd ? CheckNonNegative(wd, nameof(weightDecay)) : null;
-        ClipNorm = clipNorm is double cn ? CheckPositive(cn, nameof(clipNorm)) : null;
-        ClipValue = clipValue is double cv ? CheckPositive(cv, nameof(clipValue)) : null;
-        GlobalClipNorm = globalClipNorm is double gn ? CheckPositive(gn, nameof(globalClipNorm)) : null;
-        int clipOptions = (clipNorm.HasValue ? 1 : 0) + (clipValue.HasValue ? 1 : 0) + (globalClipNorm.HasValue ? 1 : 0);
-        if (clipOptions > 1)
-        {
-            throw new ArgumentException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Only one of clipNorm, clipValue and globalClipNorm can be set. Received: clipNorm={clipNorm}, clipValue={clipValue}, globalClipNorm={globalClipNorm}."));
         }
     }
 
@@ -96,94 +53,39 @@ public abstract class Optimizer
     /// <summary>The learning-rate schedule, or null for a fixed rate.</summary>
     public LearningRateSchedule? Schedule { get; }
 
-    /// <summary>λ of the decoupled weight decay <c>w ← w − η·λ·w</c> applied before each step (Keras
-    /// <c>weight_decay</c>); null when off.</summary>
-    public double? WeightDecay { get; }
-
-    /// <summary>Per-parameter gradient norm limit (Keras <c>clipnorm</c>); null when off.</summary>
-    public double? ClipNorm { get; }
-
-    /// <summary>Element-wise gradient limit (Keras <c>clipvalue</c>); null when off.</summary>
-    public double? ClipValue { get; }
-
-    /// <summary>Joint gradient norm limit over all trainable parameters (Keras <c>global_clipnorm</c>); null when
-    /// off.</summary>
-    public double? GlobalClipNorm { get; }
-
     /// <summary>Steps taken so far (Keras <c>optimizer.iterations</c>); schedules count these.</summary>
     public long Iterations { get; private set; }
 
-    /// <summary>Parameters whose <see cref="Parameter.Name"/> contains any of these fragments get no weight decay
-    /// (Keras <c>exclude_from_weight_decay(var_names=…)</c>, which matches a regular expression; Backprop matches
-    /// a plain substring, e.g. "bias").</summary>
-    public void ExcludeFromWeightDecay(params string[] nameFragments)
+    /// <summary>True when every <see cref="Step"/> must see the whole training set (a full-batch method such as
+    /// L-BFGS, whose line search compares losses of one fixed objective): Fit then trains on one batch of all the
+    /// training rows per epoch.</summary>
+    public virtual bool RequiresFullBatch => false;
+
+    /// <summary>Why the optimiser can make no further progress (a full-batch method converged or hit its own
+    /// limits), or null while it can: Fit ends training when it is set.</summary>
+    public virtual string? StopReason => null;
+
+    /// <summary>One optimisation step, PyTorch's <c>optimizer.step(closure)</c>. <paramref name="lossAndGradients"/>
+    /// must compute the loss at the parameters' current values and leave ∂loss/∂θ in their gradients, cleared first
+    /// (<c>ZeroGradients → Forward → loss → Backward</c>); it may be called more than once. Returns the loss the step
+    /// reports: the one before the update for first-order optimisers, the one at the new point for full-batch
+    /// methods. Only trainable parameters change.</summary>
+    public abstract double Step(Func<double> lossAndGradients, IReadOnlyList<Parameter> parameters);
+
+    /// <summary>Starts a new problem: a full-batch method forgets its search (curvature pairs, start point, stop
+    /// reason), as Fit does when it begins; a first-order optimiser keeps its slots, as Keras's do across fits.</summary>
+    public virtual void Restart()
     {
-        ArgumentNullException.ThrowIfNull(nameFragments);
-        _weightDecayExclusions = [.. nameFragments];
     }
 
-    /// <summary>One optimisation step over all trainable parameters with their accumulated gradients (see the
-    /// class remarks for the order). Allocates only on the first call for a parameter list.</summary>
-    /// <exception cref="NonFiniteGradientException">Norm clipping is on and a gradient norm is ∞ or NaN; nothing
-    /// changed.</exception>
-    public void Apply(IReadOnlyList<Parameter> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        while (_slots.Count < parameters.Count)
-        {
-            _slots.Add(new Tensor?[SlotCount]);
-            _clippedGradients.Add(null);
-        }
-
-        if (_norms.Length < parameters.Count)
-        {
-            _norms = new double[parameters.Count];
-        }
-
-        double lr = LearningRate;
-        if (!(lr >= 0) || double.IsInfinity(lr))
-        {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The learning-rate schedule {Schedule} returned {lr} at step {Iterations}; a learning rate must be finite and non-negative."));
-        }
-
-        double globalScale = ComputeNorms(parameters);
-        BeginStep();
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            if (!p.Trainable)
-            {
-                continue;
-            }
-
-            switch (p.Value)
-            {
-                case Tensor<float>:
-                    Step<float>(i, p, lr, globalScale);
-                    break;
-                case Tensor<double>:
-                    Step<double>(i, p, lr, globalScale);
-                    break;
-            }
-        }
-
-        Iterations++;
-    }
-
-    /// <summary>Forgets all state (slots, iteration count).</summary>
-    public virtual void Reset()
-    {
-        _slots.Clear();
-        _clippedGradients.Clear();
-        Iterations = 0;
-    }
+    /// <summary>Forgets all state (slots, search, iteration count).</summary>
+    public virtual void Reset() => Iterations = 0;
 
     /// <summary>The constructor arguments with Keras key names (<c>learning_rate</c> is a number or a serialised
     /// schedule); <see cref="OptimizerRegistry.FromConfig"/> inverts it.</summary>
-    public virtual IReadOnlyDictionary<string, object?> GetConfig() => BaseConfig();
+    public abstract IReadOnlyDictionary<string, object?> GetConfig();
 
+    /// <summary>The optimiser with this Keras name and its defaults.</summary>
     public static Optimizer Get(string name) => OptimizerRegistry.Create(name);
 
     public static implicit operator Optimizer(string name) => Get(name);
@@ -194,63 +96,11 @@ public abstract class Optimizer
         return $"{GetType().Name}({string.Join(", ", config)})";
     }
 
-    /// <summary>How many state tensors each parameter needs (momentum: 1, Adam: 2).</summary>
-    protected virtual int SlotCount => 0;
+    /// <summary>The learning rate as a config stores it: the number, or the serialised schedule.</summary>
+    protected object LearningRateConfig => Schedule is null ? _learningRate : Schedule.Serialize();
 
-    /// <summary>Called once per <see cref="Apply"/> after clipping checks and before the first
-    /// <see cref="Update{T}"/>, with <see cref="Iterations"/> still at the old count (Nadam advances its momentum
-    /// product here).</summary>
-    protected virtual void BeginStep()
-    {
-    }
-
-    /// <summary>Updates one parameter in place. <see cref="Iterations"/> is the number of completed steps, so the
-    /// 1-based step t of Adam's bias correction is <c>Iterations + 1</c>.</summary>
-    protected abstract void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    /// <summary>State tensor <paramref name="slot"/> of parameter <paramref name="index"/>, created zero-filled
-    /// with the parameter's shape on first use.</summary>
-    protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var slots = _slots[index];
-        if (slots[slot] is not Tensor<T> state || state.Shape != like.Shape)
-        {
-            state = new Tensor<T>(like.Shape);
-            slots[slot] = state;
-        }
-
-        return state;
-    }
-
-    /// <summary>Like <see cref="Slot{T}(int, int, Tensor{T})"/> but filled with <paramref name="initialValue"/>
-    /// when created (Adagrad's initial accumulator).</summary>
-    protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like, double initialValue) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var slots = _slots[index];
-        if (slots[slot] is not Tensor<T> state || state.Shape != like.Shape)
-        {
-            state = new Tensor<T>(like.Shape);
-            state.Fill(T.CreateChecked(initialValue));
-            slots[slot] = state;
-        }
-
-        return state;
-    }
-
-    /// <summary>The keys every Keras optimiser writes: name, learning_rate, weight_decay, clipnorm,
-    /// global_clipnorm, clipvalue.</summary>
-    protected Dictionary<string, object?> BaseConfig() => new()
-    {
-        ["name"] = Name,
-        ["learning_rate"] = Schedule is null ? _learningRate : Schedule.Serialize(),
-        ["weight_decay"] = WeightDecay,
-        ["clipnorm"] = ClipNorm,
-        ["global_clipnorm"] = GlobalClipNorm,
-        ["clipvalue"] = ClipValue,
-    };
-
-    /// <summary>Advances <see cref="Iterations"/> for optimisers that do not step through <see cref="Apply"/>.</summary>
-    private protected void AdvanceIterations() => Iterations++;
+    /// <summary>Counts one completed step.</summary>
+    protected void AdvanceIterations() => Iterations++;
 
     /// <summary>Rejects values outside [0, 1) (β₁, β₂, ρ …) with the received value.</summary>
     protected static double CheckUnitInterval(double value, string paramName, bool allowOne = false)
@@ -266,159 +116,6 @@ public abstract class Optimizer
     /// <summary>Rejects values that are not finite and ≥ 0 with the received value.</summary>
     protected static double CheckNonNegative(double value, string paramName) =>
         value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be finite and ≥ 0.");
-
-    private void Step<T>(int index, Parameter parameter, double learningRate, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var weight = parameter.ValueAs<T>();
-        var gradient = ClippedGradient(index, parameter.GradientAs<T>(), globalScale);
-        if (WeightDecay is double wd && wd > 0 && UsesWeightDecay(parameter))
-        {
-            T factor = T.CreateChecked(wd * learningRate);
-            var w = weight.AsSpan();
-            for (int i = 0; i < w.Length; i++)
-            {
-                w[i] -= w[i] * factor;
-            }
-        }
-
-        Update(index, weight, gradient, learningRate);
-        parameter.Constraint?.Apply(weight);
-    }
-
-    private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (ClipNorm is null && ClipValue is null && GlobalClipNorm is null)
-        {
-            return gradient;
-        }
-
-        if (_clippedGradients[index] is not Tensor<T> clipped || clipped.Shape != gradient.Shape)
-        {
-            clipped = new Tensor<T>(gradient.Shape);
-            _clippedGradients[index] = clipped;
-        }
-
-        var source = gradient.AsSpan();
-        var destination = clipped.AsSpan();
-        if (ClipValue is double limit)
-        {
-            T high = T.CreateChecked(limit);
-            T low = -high;
-            for (int i = 0; i < source.Length; i++)
-            {
-                T g = source[i];
-                destination[i] = g > high ? high : g < low ? low : g;
-            }
-        }
-        else if (ClipNorm is double clipNorm)
-        {
-            // Keras: g·c / max(‖g‖, c), multiplied before dividing.
-            T c = T.CreateChecked(clipNorm);
-            T denominator = T.CreateChecked(Math.Max(_norms[index], clipNorm));
-            for (int i = 0; i < source.Length; i++)
-            {
-                destination[i] = source[i] * c / denominator;
-            }
-        }
-        else
-        {
-            T scale = T.CreateChecked(globalScale);
-            for (int i = 0; i < source.Length; i++)
-            {
-                destination[i] = source[i] * scale;
-            }
-        }
-
-        return clipped;
-    }
-
-    /// <summary>Fills the per-parameter norms when norm clipping is on and returns the global scale
-    /// <c>c / max(‖g‖, c)</c> (1 when global clipping is off); throws before anything changes when a norm is not
-    /// finite.</summary>
-    private double ComputeNorms(IReadOnlyList<Parameter> parameters)
-    {
-        if (ClipNorm is null && GlobalClipNorm is null)
-        {
-            return 1.0;
-        }
-
-        double total = 0;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            if (!p.Trainable)
-            {
-                continue;
-            }
-
-            double sumOfSquares = p.Gradient switch
-            {
-                Tensor<float> f => SumOfSquares<float>(f.AsSpan()),
-                Tensor<double> d => SumOfSquares<double>(d.AsSpan()),
-                _ => 0,
-            };
-            double norm = Math.Sqrt(sumOfSquares);
-            if (!double.IsFinite(norm))
-            {
-                throw new NonFiniteGradientException(i, p.Name, p.Shape, norm, ClipNorm is null ? "global_clipnorm" : "clipnorm");
-            }
-
-            _norms[i] = norm;
-            total += sumOfSquares;
-        }
-
-        if (GlobalClipNorm is not double globalClipNorm)
-        {
-            return 1.0;
-        }
-
-        double globalNorm = Math.Sqrt(total);
-        if (!double.IsFinite(globalNorm))
-        {
-            // Every single norm was finite but their squares overflowed together: rescale exactly instead.
-            double largest = 0;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                largest = Math.Max(largest, parameters[i].Trainable ? _norms[i] : 0);
-            }
-
-            double scaled = 0;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                double r = parameters[i].Trainable ? _norms[i] / largest : 0;
-                scaled += r * r;
-            }
-
-            globalNorm = largest * Math.Sqrt(scaled);
-        }
-
-        return globalClipNorm / Math.Max(globalNorm, globalClipNorm);
-    }
-
-    private static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double sum = 0;
-        foreach (T v in values)
-        {
-            double d = double.CreateTruncating(v);
-            sum += d * d;
-        }
-
-        return sum;
-    }
-
-    private bool UsesWeightDecay(Parameter parameter)
-    {
-        foreach (string fragment in _weightDecayExclusions)
-        {
-            if (parameter.Name.Contains(fragment, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static string Format(object? value) => value switch
     {

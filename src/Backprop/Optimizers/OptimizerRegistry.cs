@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>Keras names → optimisers with Keras defaults ("lbfgs" is Backprop's, with scikit-learn's MLP

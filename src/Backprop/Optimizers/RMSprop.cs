@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers;
 
 /// <summary>RMSprop (Hinton 2012), Keras 3 form: <c>v ← ρv + (1 − ρ)g²</c>; centered also tracks
@@ -5,7 +7,7 @@ namespace Backprop.Optimizers;
 /// with momentum μ &gt; 0: <c>b ← μb + Δ; w ← w − b</c>, else <c>w ← w − Δ</c>. PyTorch's <c>RMSprop</c> divides by
 /// <c>√v + ε</c>, keeps η out of the momentum buffer (<c>b ← μb + g/(√v + ε); w −= η·b</c>) and defaults to lr 1e-2,
 /// α (ρ) = 0.99, ε = 1e-8; Keras defaults η = 1e-3, ρ = 0.9, ε = 1e-7.</summary>
-public sealed class RMSprop : Optimizer
+public sealed class RMSprop : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="rho">ρ in [0, 1), the decay of the squared-gradient average.</param>

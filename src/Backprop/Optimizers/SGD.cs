@@ -1,3 +1,4 @@
+using Backprop.Config;
 using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
@@ -7,7 +8,7 @@ namespace Backprop.Optimizers;
 /// <c>b ← μb + g</c> (b = g on the first step) and steps <c>w −= η·b</c> (Nesterov: <c>w −= η(g + μb)</c>): the same
 /// trajectory for a constant η, different under a schedule because PyTorch's buffer excludes η. Keras defaults:
 /// η = 0.01, μ = 0.</summary>
-public sealed class SGD : Optimizer
+public sealed class SGD : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 0.01) or a schedule.</param>
     /// <param name="momentum">μ in [0, 1].</param>

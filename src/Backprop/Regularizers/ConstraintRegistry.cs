@@ -1,28 +1,28 @@
+using Backprop.Config;
+
 namespace Backprop.Regularizers;
 
-/// <summary>Keras names → weight constraints with Keras's default arguments.</summary>
+/// <summary>Keras names → weight constraints: the built-in entries of <see cref="Constraint.Registry"/>, with Keras's
+/// default arguments when created by name alone.</summary>
 public static class ConstraintRegistry
 {
     /// <summary>Keras's <c>backend.epsilon()</c>, added to norms before dividing by them.</summary>
     public const double Epsilon = 1e-7;
 
-    private static readonly Dictionary<string, Func<Constraint>> s_factories = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["max_norm"] = () => new MaxNorm(),
-        ["non_neg"] = () => new NonNeg(),
-        ["unit_norm"] = () => new UnitNorm(),
-        ["min_max_norm"] = () => new MinMaxNorm(),
-    };
+    /// <summary>All registered names, sorted.</summary>
+    public static IReadOnlyList<string> Names => Constraint.Registry.Names;
 
-    public static IReadOnlyList<string> Names => s_factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>A new constraint for a Keras name with its default arguments; an unknown name throws
+    /// <see cref="ArgumentException"/> listing every registered one.</summary>
+    public static Constraint Create(string name) => Constraint.Registry.Create(name, new Dictionary<string, object?>());
 
-    /// <summary>A new constraint for a Keras name; an unknown name throws <see cref="ArgumentException"/> listing
-    /// every valid one.</summary>
-    public static Constraint Create(string name)
+    internal static ConfigRegistry<Constraint> CreateBuiltIns()
     {
-        ArgumentNullException.ThrowIfNull(name);
-        return s_factories.TryGetValue(name, out var factory)
-            ? factory()
-            : throw new ArgumentException($"Unknown constraint '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
+        var registry = new ConfigRegistry<Constraint>("constraint", ignoreCase: true);
+        registry.Register("max_norm", MaxNorm.FromConfig);
+        registry.Register("min_max_norm", MinMaxNorm.FromConfig);
+        registry.Register("non_neg", NonNeg.FromConfig);
+        registry.Register("unit_norm", UnitNorm.FromConfig);
+        return registry;
     }
 }

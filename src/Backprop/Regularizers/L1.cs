@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -43,4 +44,7 @@ public sealed class L1 : Regularizer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l1"] = Factor };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L1(l1={Factor})");
+
+    /// <summary>Recreates the regulariser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static L1 FromConfig(ConfigReader config) => new(config.Double("l1", 0.01));
 }

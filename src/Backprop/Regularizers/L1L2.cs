@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -50,4 +51,7 @@ public sealed class L1L2 : Regularizer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l1"] = L1Factor, ["l2"] = L2Factor };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L1L2(l1={L1Factor}, l2={L2Factor})");
+
+    /// <summary>Recreates the regulariser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static L1L2 FromConfig(ConfigReader config) => new(config.Double("l1", 0.01), config.Double("l2", 0.01));
 }

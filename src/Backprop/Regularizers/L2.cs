@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Backprop.Kernels;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -30,4 +31,7 @@ public sealed class L2 : Regularizer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l2"] = Factor };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L2(l2={Factor})");
+
+    /// <summary>Recreates the regulariser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static L2 FromConfig(ConfigReader config) => new(config.Double("l2", 0.01));
 }

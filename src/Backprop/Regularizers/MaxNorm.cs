@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -31,4 +32,7 @@ public sealed class MaxNorm : Constraint
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["max_value"] = MaxValue, ["axis"] = Axis };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MaxNorm(max_value={MaxValue}, axis={Axis})");
+
+    /// <summary>Recreates the constraint from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static MaxNorm FromConfig(ConfigReader config) => new(config.Double("max_value", 2), config.Int("axis", 0));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -53,4 +54,7 @@ public sealed class MinMaxNorm : Constraint
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MinMaxNorm(min_value={MinValue}, max_value={MaxValue}, rate={Rate}, axis={Axis})");
+
+    /// <summary>Recreates the constraint from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static MinMaxNorm FromConfig(ConfigReader config) => new(config.Double("min_value", 0.0), config.Double("max_value", 1.0), config.Double("rate", 1.0), config.Int("axis", 0));
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -19,4 +20,7 @@ public sealed class NonNeg : Constraint
             }
         }
     }
+
+    /// <summary>Recreates the constraint from <see cref="Constraint.GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static NonNeg FromConfig(ConfigReader config) => new();
 }

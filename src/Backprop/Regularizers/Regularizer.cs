@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -14,7 +15,16 @@ public abstract class Regularizer
     /// <summary>Adds ∂R/∂w to <paramref name="gradient"/>.</summary>
     public abstract void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>The constructor arguments with Keras key names; the registered factory reads them back.</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
+
+    /// <summary>The regulariser classes a config may name: the built-ins, and any a user registers
+    /// (<c>Regularizer.Registry.Register("my_regulariser", MyRegularizer.FromConfig)</c>).</summary>
+    public static ConfigRegistry<Regularizer> Registry { get; } = RegularizerRegistry.CreateBuiltIns();
+
+    /// <summary>Keras's description <c>{"class_name": name, "config": {…}}</c>, which <see cref="Registry"/> reads
+    /// back with <see cref="ConfigRegistry{T}.FromDescription"/>.</summary>
+    public Dictionary<string, object?> Describe() => ConfigRegistry<Regularizer>.Describe(Name, GetConfig());
 
     public static Regularizer Get(string name) => RegularizerRegistry.Create(name);
 

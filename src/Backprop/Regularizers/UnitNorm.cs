@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Backprop.Config;
 
 namespace Backprop.Regularizers;
 
@@ -22,4 +23,7 @@ public sealed class UnitNorm : Constraint
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["axis"] = Axis };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"UnitNorm(axis={Axis})");
+
+    /// <summary>Recreates the constraint from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>
+    internal static UnitNorm FromConfig(ConfigReader config) => new(config.Int("axis", 0));
 }

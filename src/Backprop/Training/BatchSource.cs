@@ -38,8 +38,8 @@ internal sealed class BatchSource<T>
         if (shuffle)
         {
             int rows = Math.Min(batchSize, n);
-            _xStorage = new Tensor<T>(RowWorkspace.WithBatch(rows, RowWorkspace.SampleOf(x.Shape)));
-            _yStorage = new Tensor<T>(RowWorkspace.WithBatch(rows, RowWorkspace.SampleOf(y.Shape)));
+            _xStorage = new Tensor<T>(BatchBuffer.WithBatch(rows, BatchBuffer.SampleOf(x.Shape)));
+            _yStorage = new Tensor<T>(BatchBuffer.WithBatch(rows, BatchBuffer.SampleOf(y.Shape)));
             _xView = _xStorage.SliceRows(0, rows);
             _yView = _yStorage.SliceRows(0, rows);
         }

@@ -20,8 +20,8 @@ public sealed record ParameterGradient(string LayerName, string ParameterName, T
     }
 }
 
-/// <summary>What <see cref="Sequential.ComputeGradients{T}"/> returns: the loss (with regularisation penalties)
-/// on a batch and ∂L/∂θ for every trainable parameter, in <see cref="Sequential.TrainableParameters"/> order,
+/// <summary>What <see cref="Trainer.ComputeGradients{T}"/> returns: the loss (with regularisation penalties)
+/// on a batch and ∂L/∂θ for every trainable parameter, in <see cref="Models.Sequential.TrainableParameters"/> order,
 /// without applying them (Keras: <c>tape.gradient(loss, model.trainable_weights)</c>).</summary>
 public sealed class Gradients
 {

@@ -83,11 +83,11 @@ public class InitializerTests
             Assert.NotEqual(Draw(initializer, 13, 7), Draw(Make(43), 13, 7));
         }
 
-        // unseeded draws continue one library-wide stream that SetGlobalSeed makes reproducible
-        InitializerRandom.SetGlobalSeed(7);
+        // unseeded draws continue one library-wide stream that RandomSeed.Set makes reproducible
+        Backprop.Random.RandomSeed.Set(7);
         double[] first = Draw(new GlorotUniform(), 5, 5);
         double[] second = Draw(new GlorotUniform(), 5, 5);
-        InitializerRandom.SetGlobalSeed(7);
+        Backprop.Random.RandomSeed.Set(7);
         Assert.Equal(first, Draw(new GlorotUniform(), 5, 5));
         Assert.NotEqual(first, second);
 

@@ -1,6 +1,7 @@
 using Backprop.Inspection;
 using Backprop.Layers;
 using Backprop.Losses;
+using Backprop.Models;
 using Backprop.Regularizers;
 using Backprop.Tests.Layers;
 using Backprop.Tests.TestSupport;

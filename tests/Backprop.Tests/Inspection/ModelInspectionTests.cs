@@ -1,5 +1,6 @@
 using Backprop.Inspection;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Tests.Layers;
 using Backprop.Tests.TestSupport;
 using Backprop.Training;

@@ -1,4 +1,5 @@
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Tests.TestSupport;
 
 namespace Backprop.Tests.Layers;
@@ -29,7 +30,7 @@ public sealed class DenseFusionTests
     {
         int seed = rows * 1000 + inputs * 10 + units;
         var layer = new Dense(units, activation: activation, inputShape: [inputs]);
-        var model = new Backprop.Training.Sequential(DType.Float64, layer);
+        var model = new Backprop.Models.Sequential(DType.Float64, layer);
         LayerTestKit.Randomize(layer, seed);
         var x = TestData.Tensor(seed + 1, rows, inputs);
         var dy = TestData.Tensor(seed + 2, rows, units);

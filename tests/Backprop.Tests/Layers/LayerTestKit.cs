@@ -1,4 +1,5 @@
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Tests.TestSupport;
 
 namespace Backprop.Tests.Layers;
@@ -17,7 +18,7 @@ internal static class LayerTestKit
         layer.SetWeights(weights);
     }
 
-    public static void Randomize(Backprop.Training.Sequential model, int seed, double low = -1, double high = 1)
+    public static void Randomize(Backprop.Models.Sequential model, int seed, double low = -1, double high = 1)
     {
         int i = 0;
         foreach (var layer in model.Layers)

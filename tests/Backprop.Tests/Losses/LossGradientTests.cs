@@ -130,10 +130,10 @@ public class LossGradientTests
 
                 foreach (var (loss, yTrue) in new (Loss, Tensor<double>)[] { (new CategoricalCrossentropy(), oneHot), (new SparseCategoricalCrossentropy(), labels) })
                 {
-                    var fusable = (ISoftmaxFusable)loss;
-                    Assert.True(fusable.FusesWithSoftmax);
+                    var fusable = (IFusesWithActivation)loss;
                     var fused = new Tensor<double>(shape);
-                    fusable.BackwardThroughSoftmax(yTrue, probabilities, fused);
+                    Assert.True(fusable.TryBackwardThroughActivation(softmax, yTrue, probabilities, fused));
+                    Assert.False(fusable.TryBackwardThroughActivation(new Sigmoid(), yTrue, probabilities, new Tensor<double>(shape)));
 
                     var dLossDProbabilities = new Tensor<double>(shape);
                     loss.Backward(yTrue, probabilities, dLossDProbabilities);

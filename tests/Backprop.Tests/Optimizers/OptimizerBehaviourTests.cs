@@ -192,7 +192,7 @@ public class OptimizerBehaviourTests
             () => OptimizerRegistry.FromConfig(name, new Dictionary<string, object?> { ["global_clipnorm"] = 0.5, ["learning_rate"] = new CosineDecay(0.1, 5, warmupTarget: 0.2, warmupSteps: 2).Serialize() }),
         })
         {
-            var optimizer = options();
+            var optimizer = (FirstOrderOptimizer)options();
             Parameter[] parameters =
             [
                 Create<float>("kernel", Enumerable.Range(0, 33).Select(i => Math.Sin(i)).ToArray()),
@@ -292,10 +292,21 @@ public class OptimizerBehaviourTests
     [Fact]
     public void LbfgsCannotTakeMiniBatchSteps()
     {
-        var p = Create<double>("kernel", [1.0]);
+        // L-BFGS is full-batch: it has no Apply (no mini-batch update exists to call), says so to Fit, and each Step
+        // is a whole iteration driven by its closure.
+        Assert.False(typeof(FirstOrderOptimizer).IsAssignableFrom(typeof(LBFGS)));
         var optimizer = new LBFGS();
-        var e = Assert.Throws<InvalidOperationException>(() => optimizer.Apply([p]));
-        Assert.Contains("Minimize", e.Message);
-        Assert.Equal([1.0], Values(p));
+        Assert.True(optimizer.RequiresFullBatch);
+        var p = Create<double>("kernel", [1.0]);
+        double Loss()
+        {
+            double w = p.ValueAs<double>()[0];
+            p.GradientAs<double>()[0] += 2 * (w - 3);
+            return (w - 3) * (w - 3);
+        }
+
+        double loss = optimizer.Step(Loss, [p]);
+        Assert.True(loss < 4, $"one iteration on (w − 3)² from w = 1 must lower the loss; got {loss}");
+        Assert.Equal(1, optimizer.Iterations);
     }
 }

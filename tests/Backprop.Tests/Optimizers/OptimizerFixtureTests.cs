@@ -60,7 +60,7 @@ public class OptimizerFixtureTests
     {
         var c = s_fixture.Value.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("label").GetString() == label);
         var config = c.GetProperty("config").EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
-        var optimizer = OptimizerRegistry.FromConfig(c.GetProperty("name").GetString()!, config);
+        var optimizer = (FirstOrderOptimizer)OptimizerRegistry.FromConfig(c.GetProperty("name").GetString()!, config);
         var parameters = InitialParameters<T>();
         int step = 0;
         foreach (var expected in c.GetProperty("weights").EnumerateArray())

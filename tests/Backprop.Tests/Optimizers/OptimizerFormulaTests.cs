@@ -62,7 +62,7 @@ public class OptimizerFormulaTests
 
     private static void Run<T>(string name, double[] afterStep1, double[] afterStep2, double relative) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Optimizer optimizer = name switch
+        FirstOrderOptimizer optimizer = name switch
         {
             "sgd_momentum" => new SGD(learningRate: 0.1, momentum: 0.9),
             "sgd_nesterov" => new SGD(learningRate: 0.1, momentum: 0.9, nesterov: true),

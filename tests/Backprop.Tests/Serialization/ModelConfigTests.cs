@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Regularizers;
 using Backprop.Tests.Layers;
 using Backprop.Tests.TestSupport;

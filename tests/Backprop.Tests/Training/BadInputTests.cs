@@ -1,4 +1,5 @@
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 

@@ -1,5 +1,6 @@
-using Backprop.Training;
+using Backprop.Models;
 using Backprop.Training.Callbacks;
+using Backprop.Training;
 
 namespace Backprop.Tests.Training;
 

@@ -1,9 +1,10 @@
 using Backprop.Kernels;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Tests.Layers;
-using Backprop.Training;
 using Backprop.Training.Callbacks;
+using Backprop.Training;
 
 namespace Backprop.Tests.Training;
 

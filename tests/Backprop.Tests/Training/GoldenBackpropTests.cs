@@ -1,6 +1,7 @@
 using System.Numerics;
 using Backprop.Layers;
 using Backprop.Losses;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 

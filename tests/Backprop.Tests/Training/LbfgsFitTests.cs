@@ -1,8 +1,9 @@
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Tests.TestSupport;
-using Backprop.Training;
 using Backprop.Training.Callbacks;
+using Backprop.Training;
 
 namespace Backprop.Tests.Training;
 

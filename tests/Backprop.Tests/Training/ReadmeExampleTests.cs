@@ -1,9 +1,10 @@
-using Backprop.Data;
 using Backprop.Data.Datasets;
+using Backprop.Data;
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Optimizers;
-using Backprop.Training;
 using Backprop.Training.Callbacks;
+using Backprop.Training;
 
 namespace Backprop.Tests.Training;
 

@@ -1,3 +1,5 @@
+using Backprop.Random;
+
 namespace Backprop.Data;
 
 /// <summary>The pipeline's own seeded generator: xoshiro256** (Blackman and Vigna) seeded through SplitMix64,
@@ -11,10 +13,10 @@ internal struct ShuffleRandom
     public ShuffleRandom(ulong seed)
     {
         ulong state = seed;
-        _s0 = SplitMix64(ref state);
-        _s1 = SplitMix64(ref state);
-        _s2 = SplitMix64(ref state);
-        _s3 = SplitMix64(ref state);
+        _s0 = SplitMix64.Next(ref state);
+        _s1 = SplitMix64.Next(ref state);
+        _s2 = SplitMix64.Next(ref state);
+        _s3 = SplitMix64.Next(ref state);
     }
 
     /// <summary>The next 64 random bits.</summary>
@@ -53,14 +55,6 @@ internal struct ShuffleRandom
     public static ulong DeriveSeed(ulong baseSeed, long epoch)
     {
         ulong state = baseSeed ^ ((ulong)epoch * 0xD1B54A32D192ED03UL);
-        return SplitMix64(ref state);
-    }
-
-    private static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        return SplitMix64.Next(ref state);
     }
 }

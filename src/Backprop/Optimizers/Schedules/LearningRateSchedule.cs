@@ -1,3 +1,5 @@
+using Backprop.Config;
+
 namespace Backprop.Optimizers.Schedules;
 
 /// <summary>A learning rate as a function of the optimiser step (Keras

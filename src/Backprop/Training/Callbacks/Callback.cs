@@ -1,8 +1,10 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Hooks into <c>Sequential.Fit</c>, as Keras's <c>keras.callbacks.Callback</c>: training,
 /// epoch and batch begin/end events with the logs ("loss", metrics, "val_…"). A callback may stop training by
-/// setting <see cref="Sequential.StopTraining"/>. State is reset in <see cref="OnTrainBegin"/>, so one instance can
+/// setting <see cref="Trainer.StopTraining"/> (<c>Model.StopTraining = true</c>). State is reset in <see cref="OnTrainBegin"/>, so one instance can
 /// serve several fits. Batch logs are one dictionary reused across batches (copy it to keep it).</summary>
 public abstract class Callback
 {

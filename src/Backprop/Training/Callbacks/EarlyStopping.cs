@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Stops training when a monitored quantity has stopped improving — Keras 3's

@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Sets the learning rate at the start of every epoch to <c>schedule(epoch, currentLr)</c> — Keras's

@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Keeps the weights of the best epoch in memory (Keras's <c>ModelCheckpoint(save_best_only=True,

@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>How "auto" mode decides whether a monitored quantity should go down or up, as Keras does from the

@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Multiplies the learning rate by <c>factor</c> when a monitored quantity has not improved for

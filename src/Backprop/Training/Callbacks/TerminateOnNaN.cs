@@ -1,3 +1,5 @@
+using Backprop.Models;
+
 namespace Backprop.Training.Callbacks;
 
 /// <summary>Stops training as soon as the loss becomes NaN or infinite, as Keras's <c>TerminateOnNaN</c>, and

@@ -1,21 +1,27 @@
 using Backprop.Layers;
+using Backprop.Models;
 using Backprop.Training;
 
-namespace Backprop.Tests.Layers;
+namespace Backprop.Tests.Parameters;
 
 public class ParameterTests
 {
     [Fact]
     public void PredictingAllocatesNoGradientsAndTrainingDoes()
     {
-        var model = new Sequential(new Dense(33, activation: "tanh", inputShape: [7]), new Dense(1));
-        var x = Tensor.From(Enumerable.Range(0, 5 * 7).Select(i => (float)Math.Sin(i)).ToArray(), 5, 7);
+        // A 700×1000 float kernel: its gradient alone would be 2.8 MB.
+        var model = new Sequential(new Dense(1000, activation: "tanh", inputShape: [700]), new Dense(1));
+        var x = Tensor.From(Enumerable.Range(0, 5 * 700).Select(i => (float)Math.Sin(i)).ToArray(), 5, 700);
         model.Predict(x);
-        Assert.All(model.Parameters, p => Assert.False(p.HasGradient));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        model.Predict(x);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 100_000, "Predict must not create gradient memory");
 
         model.Compile("sgd", "mse");
+        before = GC.GetAllocatedBytesForCurrentThread();
         model.TrainOnBatch(x, Tensor.From(new float[] { 1, 0, 1, 0, 1 }, 5, 1));
-        Assert.All(model.TrainableParameters, p => Assert.True(p.HasGradient));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before >= 700 * 1000 * sizeof(float), "training creates the gradients");
+        Assert.All(model.TrainableParameters, p => Assert.Equal(p.Shape, p.Gradient.Shape));
     }
 
     [Fact]

@@ -1,21 +1,23 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Backprop.Layers;
-using Backprop.Losses;
-using Backprop.Metrics;
-using Backprop.Optimizers;
 
-namespace Backprop.Training;
+namespace Backprop.Models;
 
-/// <summary>A stack of layers, each feeding the next: Keras's <c>keras.Sequential</c> with the same workflow —
-/// <see cref="Compile"/>, <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>,
-/// <see cref="TrainOnBatch{T}"/> — in float32 (default) or float64 (<c>new Sequential(dtype: DType.Float64, …)</c>).
-/// The model is built (parameters created) as soon as the first layer's input shape is known, from
-/// <c>inputShape:</c>, a leading <see cref="Input"/>, or the first batch.</summary>
-public sealed partial class Sequential
+/// <summary>A stack of layers, each feeding the next: Keras's <c>keras.Sequential</c>, in float32 (default) or
+/// float64 (<c>new Sequential(DType.Float64, …)</c>). The model is built (parameters created) as soon as the first
+/// layer's input shape is known, from <c>inputShape:</c>, a leading <see cref="Input"/>, or the first batch.
+/// <para>The model is the layer stack and nothing else: <see cref="Forward{T}"/>, <see cref="Backward{T}"/>,
+/// <see cref="ZeroGradients"/> and the parameters, which is all a PyTorch-style loop needs
+/// (<c>ZeroGradients → Forward → loss → Backward → optimizer.Apply</c>). Keras's workflow — <c>Compile</c>,
+/// <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, <c>TrainOnBatch</c> — comes from the namespace
+/// <c>Backprop.Training</c>, which trains a model through a <c>Trainer</c> whose step can be overridden.</para>
+/// <para>A model is not thread-safe: use one model from one thread at a time (separate models on separate threads
+/// are fine).</para></summary>
+public sealed class Sequential
 {
     private readonly List<Layer> _layers = [];
-    private readonly List<Parameter> _trainable = [];
     private Shape? _inputShape;
 
     /// <summary>A float32 model of <paramref name="layers"/> (a leading <see cref="Input"/> only declares the shape).</summary>
@@ -55,23 +57,6 @@ public sealed partial class Sequential
 
     /// <summary>True once every layer has its parameters.</summary>
     public bool IsBuilt => _inputShape is not null && _layers.All(l => l.IsBuilt);
-
-    /// <summary>Where Fit writes its progress (default <see cref="Console.Out"/>).</summary>
-    public TextWriter Output { get; set; } = Console.Out;
-
-    /// <summary>Seed for shuffling in <c>Fit</c> (and anything else random the model owns) when Fit is not
-    /// given one. The same seed on the same build gives bit-identical weights at any thread count.</summary>
-    public ulong? Seed { get; set; }
-
-    /// <summary>Set by a callback to end <c>Fit</c> after the current batch or epoch (Keras
-    /// <c>model.stop_training</c>).</summary>
-    public bool StopTraining { get; set; }
-
-    public Optimizer? Optimizer { get; private set; }
-
-    public Loss? Loss { get; private set; }
-
-    public IReadOnlyList<Metric> Metrics { get; private set; } = [];
 
     /// <summary>All parameters of all layers in order (Keras <c>model.weights</c>).</summary>
     public IReadOnlyList<Parameter> Parameters => _layers.SelectMany(l => l.Parameters).ToArray();
@@ -134,6 +119,142 @@ public sealed partial class Sequential
 
         _inputShape = inputShape;
         BuildLayers(inputShape);
+    }
+
+    /// <summary>The output of the whole stack for a batch <paramref name="x"/> (samples along axis 0): each layer's
+    /// forward pass in order. <paramref name="training"/> switches dropout on and batch normalisation to batch
+    /// statistics (Keras's <c>training=True</c>, PyTorch's <c>model.train()</c>). Builds the model on first use.
+    /// The result belongs to the last layer and is overwritten by the next call (copy it to keep it); a steady-state
+    /// call allocates nothing. PyTorch: <c>model(x)</c>.</summary>
+    public Tensor<T> Forward<T>(Tensor<T> x, bool training = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (DTypes.Of<T>() != DType)
+        {
+            throw new ArgumentException(
+                $"Model '{Name}' computes in {DType.Name()} but received {DTypes.Of<T>().Name()} data; convert it (Tensor.Cast) or create the model with DType.{DTypes.Of<T>()}.",
+                nameof(x));
+        }
+
+        if (x.Rank == 0)
+        {
+            throw new ShapeMismatchException($"Model '{Name}': inputs need a batch axis; got a scalar.");
+        }
+
+        EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
+        var output = x;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            output = _layers[i].Forward(output, training);
+        }
+
+        return output;
+    }
+
+    /// <summary>The backward pass of the last <see cref="Forward{T}"/>: given ∂L/∂output, runs every layer's
+    /// backward pass in reverse, ADDS ∂L/∂θ into every trainable parameter's <see cref="Parameter.Gradient"/> (call
+    /// <see cref="ZeroGradients"/> before a step) and returns ∂L/∂input (owned by the first layer). Activity
+    /// regularisers' gradients are included; the kernel and bias penalties' are added by
+    /// <see cref="AddRegularizationGradients"/>. PyTorch: <c>loss.backward()</c>.</summary>
+    public Tensor<T> Backward<T>(Tensor<T> outputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        if (_layers.Count == 0)
+        {
+            throw new InvalidOperationException($"Model '{Name}' has no layers.");
+        }
+
+        return BackwardThrough(_layers.Count - 1, outputGradient, needInputGradient: true)!;
+    }
+
+    /// <summary>Runs the backward passes of layers <paramref name="lastLayer"/> down to 0 from ∂L/∂(output of
+    /// <paramref name="lastLayer"/>); ∂L/∂input is computed only when <paramref name="needInputGradient"/> (the
+    /// trainer skips it, as nothing consumes it) and null otherwise.</summary>
+    internal Tensor<T>? BackwardThrough<T>(int lastLayer, Tensor<T>? gradient, bool needInputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = lastLayer; i >= 0; i--)
+        {
+            gradient = _layers[i].BackwardInternal(gradient!, needInputGradient: i > 0 || needInputGradient);
+        }
+
+        return gradient;
+    }
+
+    /// <summary>Clears every parameter's gradient (PyTorch <c>optimizer.zero_grad()</c>); backward passes then add
+    /// into zeros. O(number of parameters): the memory is cleared lazily.</summary>
+    public void ZeroGradients()
+    {
+        foreach (var layer in _layers)
+        {
+            var parameters = layer.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                parameters[i].ZeroGradient();
+            }
+        }
+    }
+
+    /// <summary>The sum of every layer's regularisation penalties (kernel, bias and activity regularisers, the
+    /// latter for the last forward pass): what Keras adds to the loss as <c>model.losses</c>.</summary>
+    public double RegularizationPenalty()
+    {
+        double total = 0;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            total += _layers[i].RegularizationPenalty();
+        }
+
+        return total;
+    }
+
+    /// <summary>Adds the kernel and bias penalties' gradients ∂R/∂θ into every trainable parameter's gradient: the
+    /// regularisation step of a training step, after <see cref="Backward{T}"/>.</summary>
+    public void AddRegularizationGradients()
+    {
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            _layers[i].AddRegularizationGradients();
+        }
+    }
+
+    /// <summary>Fills <paramref name="into"/> with the trainable parameters, in order, without allocating once it
+    /// is large enough (the trainer refreshes it every step, as layers may be frozen in between).</summary>
+    internal void CollectTrainableParameters(List<Parameter> into)
+    {
+        into.Clear();
+        foreach (var layer in _layers)
+        {
+            if (!layer.Trainable)
+            {
+                continue;
+            }
+
+            var parameters = layer.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Trainable)
+                {
+                    into.Add(parameters[i]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Builds the model for a per-sample input shape unless it is built already.</summary>
+    internal void EnsureBuilt(Shape sampleShape)
+    {
+        if (_layers.Count == 0)
+        {
+            throw new InvalidOperationException($"Model '{Name}' has no layers.");
+        }
+
+        if (_inputShape is null || !_layers[^1].IsBuilt)
+        {
+            Build(sampleShape);
+        }
     }
 
     /// <summary>Number of scalars in all parameters.</summary>
@@ -206,11 +327,13 @@ public sealed partial class Sequential
 
     /// <summary>The model's config (Keras <c>get_config()</c> with its class name) as indented JSON, printable like
     /// Keras's config dump; weights are not included.</summary>
-    public string GetConfig() => Serialization.ModelConfig.ToJson(this);
+    public string GetConfig() => SequentialConfig.ToJson(this);
 
     /// <summary>A new model, freshly initialised, from a config made by <see cref="GetConfig"/> (Keras
-    /// <c>Sequential.from_config</c>). Only Backprop's known layer types can be created.</summary>
-    public static Sequential FromConfig(string json) => Serialization.ModelConfig.FromJson(json);
+    /// <c>Sequential.from_config</c>). Only layer classes in <see cref="Layer.Registry"/> can be created (the
+    /// built-ins and those a user registered); anything else fails with a <see cref="FormatException"/> naming the
+    /// place and listing the registered classes.</summary>
+    public static Sequential FromConfig(string json) => SequentialConfig.FromJson(json);
 
     /// <summary>Keras's <c>readable_memory_size</c>: "3.88 KB", "0.00 B".</summary>
     internal static string MemorySize(long bytes)
@@ -235,29 +358,5 @@ public sealed partial class Sequential
             layer.Build(shape, DType);
             shape = layer.OutputShape;
         }
-    }
-
-    /// <summary>The trainable parameters, refreshed into a reused list (no allocation once sized).</summary>
-    private List<Parameter> CollectTrainable()
-    {
-        _trainable.Clear();
-        foreach (var layer in _layers)
-        {
-            if (!layer.Trainable)
-            {
-                continue;
-            }
-
-            var parameters = layer.Parameters;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                if (parameters[i].Trainable)
-                {
-                    _trainable.Add(parameters[i]);
-                }
-            }
-        }
-
-        return _trainable;
     }
 }

@@ -1,16 +1,27 @@
 using System.Numerics;
 
-namespace Backprop.Layers;
+namespace Backprop;
 
 /// <summary>A reusable batch-shaped buffer: storage sized for the largest batch seen so far and a view re-pointed
-/// at its first rows for the current batch, so a steady-state training step allocates nothing.</summary>
-internal sealed class RowWorkspace
+/// at its first rows for the current batch, so a steady-state training step allocates nothing. Layers keep one per
+/// tensor they produce (outputs, input gradients, saved activations); a custom layer does the same:
+/// <code>
+/// private readonly BatchBuffer _output = new();
+/// protected override Tensor&lt;T&gt; ForwardCore&lt;T&gt;(Tensor&lt;T&gt; input, bool training)
+/// {
+///     var y = _output.Rows&lt;T&gt;(input.Shape[0], OutputShape);   // (batch, …OutputShape), reused
+///     …
+/// }
+/// </code>
+/// The tensor it returns is overwritten by the next call for the same buffer; not thread-safe.</summary>
+public sealed class BatchBuffer
 {
     private Tensor? _storage;
     private Tensor? _view;
 
     /// <summary>A tensor of shape (<paramref name="rows"/>, …<paramref name="sampleShape"/>) whose contents are
-    /// whatever the previous step left (callers overwrite it).</summary>
+    /// whatever the previous step left (callers overwrite it). It is a view of storage that grows only when a batch
+    /// larger than any before arrives, or the sample shape or element type changes.</summary>
     public Tensor<T> Rows<T>(int rows, Shape sampleShape)
         where T : unmanaged, INumber<T>
     {

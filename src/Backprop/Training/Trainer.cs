@@ -1,0 +1,503 @@
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Metrics;
+using Backprop.Models;
+using Backprop.Optimizers;
+using Backprop.Training.Callbacks;
+
+namespace Backprop.Training;
+
+/// <summary>Trains a model the Keras way: the compile state (optimiser, loss, metrics), the fit loop with its
+/// callbacks, progress and <see cref="History"/>, and evaluation. <c>model.Compile(optimizer, loss, metrics)</c>
+/// creates one; <c>model.Compile(trainer)</c> attaches one of your own.
+/// <para>What one batch does is <see cref="TrainStep{T}"/> (and <see cref="TestStep{T}"/> for evaluation), Keras 3's
+/// <c>train_step</c>/<c>test_step</c>: subclass and override it — clip gradients per layer, add a second loss — and
+/// Fit keeps its loop, callbacks and progress. The building blocks a step needs are here:
+/// <see cref="ComputeLoss{T}"/>, <see cref="Backpropagate{T}"/>, <see cref="UpdateMetrics{T}"/>,
+/// <see cref="TrainableParameters"/> and <see cref="Optimizer"/>. <c>docs/extending.md</c> has a complete
+/// example.</para>
+/// <para>The default step is PyTorch's loop, run through the optimiser's <see cref="Optimizer.Step"/>:
+/// <c>ZeroGradients → Forward(training) → loss + penalties → backward (fusing softmax/sigmoid outputs with their
+/// cross-entropies) → regularisation gradients → update</c>. A step whose loss is not finite changes no weight.</para></summary>
+public class Trainer
+{
+    private readonly Metric[] _metrics;
+    private readonly List<Parameter> _trainable = [];
+    private readonly BatchBuffer _lossGradient = new();
+    private Sequential? _model;
+    private object? _closure;
+
+    /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
+    /// <c>model.compile</c>). Strings convert: <c>new Trainer("sgd", "mse", ["mae"])</c>.</summary>
+    /// <exception cref="ArgumentException">A metric is null, listed twice or named "loss".</exception>
+    public Trainer(Optimizer optimizer, Loss loss, IReadOnlyList<Metric>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var resolved = (metrics ?? [])
+            .Select(m => MetricRegistry.Resolve(m ?? throw new ArgumentException("Metrics must not contain null.", nameof(metrics)), loss))
+            .ToArray();
+        var duplicate = resolved.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Metric '{duplicate.Key}' is listed twice.", nameof(metrics));
+        }
+
+        if (resolved.Any(m => m.Name == "loss"))
+        {
+            throw new ArgumentException("A metric cannot be named 'loss' (the loss is always reported).", nameof(metrics));
+        }
+
+        Optimizer = optimizer;
+        Loss = loss;
+        _metrics = resolved;
+    }
+
+    /// <summary>The model this trainer trains (set by <c>model.Compile</c>).</summary>
+    /// <exception cref="InvalidOperationException">The trainer is not attached to a model yet.</exception>
+    public Sequential Model => _model ?? throw new InvalidOperationException($"This {GetType().Name} is not attached to a model: pass it to model.Compile(trainer).");
+
+    /// <summary>The optimiser that applies each step.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The loss minimised (regularisation penalties are added to it).</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The metrics reported besides the loss, resolved from their names ("accuracy" becomes the accuracy
+    /// that fits the loss).</summary>
+    public IReadOnlyList<Metric> Metrics => _metrics;
+
+    /// <summary>The History of the last Fit.</summary>
+    public History? History { get; private set; }
+
+    /// <summary>The keys the running Fit logs at each epoch end ("loss", metrics, "val_…"), known from its start
+    /// so callbacks can reject an unknown monitor before training; null outside Fit.</summary>
+    public IReadOnlyList<string>? LogKeys { get; private set; }
+
+    /// <summary>Set by a callback to end Fit after the current batch or epoch (Keras <c>model.stop_training</c>).</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>The parameters the optimiser updates this step, in model order; refreshed by each step (layers may
+    /// be frozen between steps) into a list reused without allocating.</summary>
+    protected IReadOnlyList<Parameter> TrainableParameters
+    {
+        get
+        {
+            Model.CollectTrainableParameters(_trainable);
+            return _trainable;
+        }
+    }
+
+    /// <summary>One training step on one batch, Keras's <c>train_step</c>: by default
+    /// <c>Optimizer.Step(closure)</c> with the closure <see cref="LossAndGradients{T}"/>, then
+    /// <see cref="UpdateMetrics{T}"/> on the output. Returns the batch's loss (with penalties), which Fit averages
+    /// over the epoch. Override it to change what a step does.</summary>
+    protected virtual double TrainStep<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var closure = Closure<T>();
+        closure.Bind(x, y);
+        double loss = Optimizer.Step(closure.Evaluate, TrainableParameters);
+        UpdateMetrics(y, closure.Output!);
+        closure.Bind(null, null);
+        return loss;
+    }
+
+    /// <summary>One evaluation step on one batch, Keras's <c>test_step</c>: forward in inference mode, loss with
+    /// penalties, metrics. Returns the batch's loss.</summary>
+    protected virtual double TestStep<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var output = Model.Forward(x, training: false);
+        double loss = ComputeLoss(y, output);
+        UpdateMetrics(y, output);
+        return loss;
+    }
+
+    /// <summary>The loss to minimise for a batch's output: the compiled loss plus every regularisation penalty of
+    /// the model (Keras adds <c>model.losses</c>).</summary>
+    protected double ComputeLoss<T>(Tensor<T> y, Tensor<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Loss.Forward(y, output) + Model.RegularizationPenalty();
+
+    /// <summary>∂(loss + penalties)/∂θ into every trainable parameter's gradient (adding, so zero them first), for
+    /// the output of the last training-mode forward pass. When the last layer's activation and the loss agree
+    /// (softmax or sigmoid with cross-entropy: <see cref="IActivationOutput"/> and
+    /// <see cref="IFusesWithActivation"/>) the loss gives ∂L/∂z directly and the activation's Jacobian is skipped.</summary>
+    protected void Backpropagate<T>(Tensor<T> y, Tensor<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model;
+        var layers = model.Layers;
+        var last = layers[^1];
+        var gradient = _lossGradient.Rows<T>(output.Shape[0], last.OutputShape);
+        if (last.ActivityRegularizer is null && last is IActivationOutput head && Loss is IFusesWithActivation fused
+            && fused.TryBackwardThroughActivation(head.OutputActivation, y, output, gradient))
+        {
+            var below = head.BackwardFromPreActivation(gradient, needInputGradient: layers.Count > 1);
+            model.BackwardThrough(layers.Count - 2, below, needInputGradient: false);
+        }
+        else
+        {
+            Loss.Backward(y, output, gradient);
+            model.BackwardThrough(layers.Count - 1, gradient, needInputGradient: false);
+        }
+
+        model.AddRegularizationGradients();
+    }
+
+    /// <summary>The whole of a training step but the update, the closure an optimiser's <see cref="Optimizer.Step"/>
+    /// evaluates: zero the gradients, forward in training mode, loss with penalties, <see cref="Backpropagate{T}"/>.
+    /// Returns the loss; <paramref name="output"/> is the model's output (owned by its last layer).</summary>
+    protected double LossAndGradients<T>(Tensor<T> x, Tensor<T> y, out Tensor<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model;
+        model.ZeroGradients();
+        output = model.Forward(x, training: true);
+        double loss = ComputeLoss(y, output);
+        Backpropagate(y, output);
+        return loss;
+    }
+
+    /// <summary>Adds a batch to every metric's running value.</summary>
+    protected void UpdateMetrics<T>(Tensor<T> y, Tensor<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var metric in _metrics)
+        {
+            metric.Update(y, output);
+        }
+    }
+
+    /// <summary>One optimisation step on one batch (Keras <c>train_on_batch</c>): <see cref="TrainStep{T}"/> with
+    /// fresh metrics. Returns the loss before the step. Allocates nothing once warm.</summary>
+    public double TrainOnBatch<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckData(x, y, nameof(x));
+        ResetMetrics();
+        return TrainStep(x, y);
+    }
+
+    /// <summary>The loss (with penalties) on one batch in inference mode, without updating anything (Keras
+    /// <c>test_on_batch</c>).</summary>
+    public double TestOnBatch<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckData(x, y, nameof(x));
+        ResetMetrics();
+        return TestStep(x, y);
+    }
+
+    /// <summary>∂L/∂θ of every trainable parameter for one batch, without applying them (the forward pass runs in
+    /// training mode, so batch-norm moving statistics are updated as in a training step).</summary>
+    public Gradients ComputeGradients<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckData(x, y, nameof(x));
+        double loss = LossAndGradients(x, y, out _);
+        var items = new List<ParameterGradient>();
+        foreach (var layer in Model.Layers)
+        {
+            foreach (var p in layer.TrainableParameters)
+            {
+                items.Add(new ParameterGradient(layer.Name, p.Name, p.GradientAs<T>().Clone()));
+            }
+        }
+
+        return new Gradients(loss, items);
+    }
+
+    /// <summary>The compiled loss plus penalties on (x, y), nothing updated except batch-norm moving statistics
+    /// when <paramref name="training"/> (used by gradient checks).</summary>
+    internal double LossOn<T>(Tensor<T> x, Tensor<T> y, bool training)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ComputeLoss(y, Model.Forward(x, training));
+
+    /// <summary>Loss and metrics over (x, y) in inference mode, computed in batches and averaged by sample count
+    /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckData(x, y, nameof(x));
+        CheckBatchSize(batchSize);
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
+        EvaluateInto(new TensorBatches<T>(x, y, batchSize, shuffle: false, seed: 0), logs, prefix: "");
+        return logs;
+    }
+
+    /// <summary>Loss and metrics over one pass of a batched (x, y) dataset in inference mode, averaged by sample
+    /// count (Keras <c>model.evaluate(dataset, return_dict=True)</c>).</summary>
+    /// <exception cref="ArgumentException">The dataset is not batched, has no targets, or has another dtype.</exception>
+    public IReadOnlyDictionary<string, double> Evaluate<T>(Dataset<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        DatasetChecks.Check(Model, data, nameof(data), "Evaluate", needTargets: true);
+        Model.EnsureBuilt(data.XRowShape);
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
+        EvaluateInto(new DatasetBatches<T>(data), logs, prefix: "");
+        return logs;
+    }
+
+    /// <summary>Trains for <paramref name="epochs"/> epochs (Keras <c>fit</c>): each epoch shuffles the training rows
+    /// (seeded by <paramref name="seed"/> or the model's <c>Seed</c>), runs <see cref="TrainStep{T}"/> on each batch,
+    /// then evaluates the validation data. The reported "loss" is the mean over the epoch's batches weighted by batch
+    /// size, including regularisation penalties; metrics likewise. <paramref name="validationSplit"/> holds out the
+    /// LAST fraction of the rows before shuffling, as Keras. A batch whose loss is not finite is not applied (add
+    /// <see cref="TerminateOnNaN"/> to stop there). With a full-batch optimiser (<see cref="LBFGS"/>) each epoch is
+    /// one step on all the training rows, and training ends early when the optimiser stops.</summary>
+    /// <param name="x">Inputs, samples along axis 0, in the model's dtype.</param>
+    /// <param name="y">Targets, samples along axis 0.</param>
+    /// <param name="epochs">Index of the last epoch + 1 (Keras counts from <paramref name="initialEpoch"/>).</param>
+    /// <param name="batchSize">Rows per step (the last batch may be smaller).</param>
+    /// <param name="validationData">Held-out (x, y) evaluated after each epoch ("val_loss", "val_mae"…).</param>
+    /// <param name="validationSplit">Fraction in [0, 1) of the rows, taken from the end, used as validation data.</param>
+    /// <param name="shuffle">Shuffle the training rows every epoch.</param>
+    /// <param name="callbacks">Keras-style callbacks.</param>
+    /// <param name="verbose">0 silent, 1 a progress line per epoch, 2 one line per epoch (Keras).</param>
+    /// <param name="initialEpoch">Epoch to start at (to resume a previous run).</param>
+    /// <param name="seed">Shuffling seed for this call; default the model's <c>Seed</c>, else a fresh one.</param>
+    public History Fit<T>(Tensor<T> x, Tensor<T> y, int epochs = 1, int batchSize = 32,
+        (Tensor<T> X, Tensor<T> Y)? validationData = null, double validationSplit = 0, bool shuffle = true,
+        IReadOnlyList<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0, ulong? seed = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckData(x, y, nameof(x));
+        CheckBatchSize(batchSize);
+        CheckEpochs(epochs, initialEpoch, verbose);
+        if (!(validationSplit is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validationSplit must be in [0, 1).");
+        }
+
+        var (xTrain, yTrain) = (x, y);
+        Tensor<T>? xVal = null, yVal = null;
+        if (validationData is { } given)
+        {
+            CheckData(given.X, given.Y, nameof(validationData));
+            (xVal, yVal) = (given.X, given.Y);
+        }
+        else if (validationSplit > 0)
+        {
+            // Keras: split_at = floor(n · (1 − split)); train = [:split_at], validation = [split_at:].
+            int splitAt = (int)Math.Floor(x.Shape[0] * (1.0 - validationSplit));
+            if (splitAt == 0 || splitAt == x.Shape[0])
+            {
+                throw new ArgumentException($"validationSplit {validationSplit} of {x.Shape[0]} rows leaves an empty training or validation set.", nameof(validationSplit));
+            }
+
+            xTrain = x.SliceRows(0, splitAt);
+            yTrain = y.SliceRows(0, splitAt);
+            xVal = x.SliceRows(splitAt, x.Shape[0] - splitAt);
+            yVal = y.SliceRows(splitAt, y.Shape[0] - splitAt);
+        }
+
+        Model.EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
+        ulong shuffleSeed = seed ?? Model.Seed ?? Backprop.Random.RandomSeed.NextSeed();
+
+        // A full-batch optimiser sees every training row in each step, in order.
+        var train = Optimizer.RequiresFullBatch
+            ? new TensorBatches<T>(xTrain, yTrain, xTrain.Shape[0], shuffle: false, shuffleSeed)
+            : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed);
+        var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
+        return new FitLoop<T>(this, train, validation, callbacks, verbose).Run(epochs, initialEpoch);
+    }
+
+    /// <summary>Trains for <paramref name="epochs"/> epochs over a batched dataset of (x, y) (Keras
+    /// <c>model.fit(dataset, epochs=…, validation_data=…)</c>). Each epoch enumerates <paramref name="data"/>
+    /// once — a <c>Shuffle</c> stage in it reorders every epoch — and runs one training step per batch, exactly as
+    /// the tensor overload does per batch: <c>Fit(Dataset.FromTensorSlices((x, y)).Batch(32))</c> gives the same
+    /// weights as <c>Fit(x, y, batchSize: 32, shuffle: false)</c>. After the first epoch a step allocates nothing.</summary>
+    /// <param name="data">A batched dataset with targets, in the model's dtype.</param>
+    /// <param name="epochs">Index of the last epoch + 1 (Keras counts from <paramref name="initialEpoch"/>).</param>
+    /// <param name="validationData">A batched dataset with targets evaluated after each epoch ("val_loss", …).</param>
+    /// <param name="callbacks">Keras-style callbacks.</param>
+    /// <param name="verbose">0 silent, 1 a progress line per epoch, 2 one line per epoch (Keras).</param>
+    /// <param name="initialEpoch">Epoch to start at (to resume a previous run).</param>
+    /// <exception cref="ArgumentException">The dataset is not batched, has no targets, is empty or endless, or has
+    /// another dtype than the model; or the optimiser is full-batch (L-BFGS), which needs one fixed objective that
+    /// a pipeline's batches are not.</exception>
+    public History Fit<T>(Dataset<T> data, int epochs = 1, Dataset<T>? validationData = null,
+        IReadOnlyList<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        DatasetChecks.Check(Model, data, nameof(data), "Fit", needTargets: true);
+        if (validationData is not null)
+        {
+            DatasetChecks.Check(Model, validationData, nameof(validationData), "Fit", needTargets: true);
+        }
+
+        CheckEpochs(epochs, initialEpoch, verbose);
+        if (Optimizer.RequiresFullBatch)
+        {
+            throw new ArgumentException(
+                $"{Optimizer.Name} is a full-batch optimiser: its line search compares losses of one fixed objective, which a pipeline's batches are not. Call Fit(x, y) with tensors instead of passing a dataset.",
+                nameof(data));
+        }
+
+        Model.EnsureBuilt(data.XRowShape);
+        var validation = validationData is null ? null : new DatasetBatches<T>(validationData);
+        return new FitLoop<T>(this, new DatasetBatches<T>(data), validation, callbacks, verbose).Run(epochs, initialEpoch);
+    }
+
+    /// <summary>Attaches the trainer to <paramref name="model"/> (<c>model.Compile(trainer)</c> does it); a trainer
+    /// serves one model.</summary>
+    internal void Attach(Sequential model)
+    {
+        if (_model is not null && !ReferenceEquals(_model, model))
+        {
+            throw new InvalidOperationException($"This {GetType().Name} already trains model '{_model.Name}'; create one trainer per model.");
+        }
+
+        _model = model;
+    }
+
+    internal void BeginFit(History history, IReadOnlyList<string> logKeys)
+    {
+        History = history;
+        LogKeys = logKeys;
+        StopTraining = false;
+    }
+
+    internal void EndFit() => LogKeys = null;
+
+    /// <summary>The fit loop's entry to <see cref="TrainStep{T}"/>.</summary>
+    internal double RunTrainStep<T>(Tensor<T> x, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => TrainStep(x, y);
+
+    internal void ResetMetrics()
+    {
+        foreach (var metric in _metrics)
+        {
+            metric.Reset();
+        }
+    }
+
+    /// <summary>Loss and metrics over one epoch of <paramref name="batches"/> in inference mode, averaged by sample
+    /// count, into logs[prefix + name].</summary>
+    internal void EvaluateInto<T>(IBatchFeed<T> batches, Dictionary<string, double> logs, string prefix)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ResetMetrics();
+        double lossSum = 0;
+        long n = 0;
+        batches.BeginEpoch(0);
+        try
+        {
+            while (batches.Next(out var xb, out var yb))
+            {
+                int count = xb.Shape[0];
+                lossSum += TestStep(xb, yb!) * count;
+                n += count;
+            }
+        }
+        finally
+        {
+            batches.EndEpoch();
+        }
+
+        logs[prefix + "loss"] = n == 0 ? double.NaN : lossSum / n;
+        foreach (var metric in _metrics)
+        {
+            logs[prefix + metric.Name] = metric.Result();
+        }
+    }
+
+    private StepClosure<T> Closure<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (_closure is not StepClosure<T> closure)
+        {
+            closure = new StepClosure<T>(this);
+            _closure = closure;
+        }
+
+        return closure;
+    }
+
+    private void CheckData<T>(Tensor<T> x, Tensor<T>? y, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        var model = Model;
+        if (DTypes.Of<T>() != model.DType)
+        {
+            throw new ArgumentException(
+                $"Model '{model.Name}' computes in {model.DType.Name()} but received {DTypes.Of<T>().Name()} data; convert it (Tensor.Cast) or create the model with dtype: DType.{DTypes.Of<T>()}.",
+                name);
+        }
+
+        if (x.Rank == 0)
+        {
+            throw new ShapeMismatchException($"Model '{model.Name}': inputs need a batch axis; got a scalar.");
+        }
+
+        if (y is not null && (y.Rank == 0 || y.Shape[0] != x.Shape[0]))
+        {
+            throw new ShapeMismatchException($"Model '{model.Name}': x has {x.Shape[0]} rows (shape {x.Shape}) but y has shape {y.Shape}.");
+        }
+    }
+
+    internal static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be ≥ 1.");
+        }
+    }
+
+    private static void CheckEpochs(int epochs, int initialEpoch, int verbose)
+    {
+        if (epochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be ≥ 0.");
+        }
+
+        if (initialEpoch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "initialEpoch must be ≥ 0.");
+        }
+
+        if (verbose is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose is 0 (silent), 1 (progress) or 2 (one line per epoch).");
+        }
+    }
+
+    /// <summary>The default step's closure, reused for every batch so a step allocates nothing: it evaluates
+    /// <see cref="LossAndGradients{T}"/> on the bound batch and keeps the output for the metrics.</summary>
+    private sealed class StepClosure<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Trainer _trainer;
+        private Tensor<T>? _x;
+        private Tensor<T>? _y;
+
+        public StepClosure(Trainer trainer)
+        {
+            _trainer = trainer;
+            Evaluate = Run;
+        }
+
+        public Func<double> Evaluate { get; }
+
+        public Tensor<T>? Output { get; private set; }
+
+        public void Bind(Tensor<T>? x, Tensor<T>? y)
+        {
+            _x = x;
+            _y = y;
+            Output = null;
+        }
+
+        private double Run()
+        {
+            double loss = _trainer.LossAndGradients(_x!, _y!, out var output);
+            Output = output;
+            return loss;
+        }
+    }
+}
