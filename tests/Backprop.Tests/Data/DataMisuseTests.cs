@@ -187,6 +187,10 @@ public class DataMisuseTests
         byte[] method = (byte[])gz.Clone();
         method[2] = 7;
         Assert.Contains("compression method 7", Assert.Throws<DataFormatException>(() => IdxFile.Read(new MemoryStream(method), "method.gz")).Message, StringComparison.Ordinal);
+        var garbage = Assert.Throws<DataFormatException>(() => IdxFile.Read(new MemoryStream([.. gz, 1, 2, 3]), "garbage.gz"));
+        Assert.Contains("3 bytes after the last gzip member", garbage.Message, StringComparison.Ordinal);
+        var cut = Assert.Throws<DataFormatException>(() => IdxFile.Read(new MemoryStream(gz[..^8]), "cut.gz"));
+        Assert.Contains("cut.gz", cut.Message, StringComparison.Ordinal);
         for (int at = 12; at < gz.Length - 8; at += 37)
         {
             byte[] body = (byte[])gz.Clone();

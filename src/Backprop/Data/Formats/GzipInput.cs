@@ -113,19 +113,28 @@ internal sealed class GzipInput : Stream
         }
     }
 
-    internal static string DiagnoseMembers(Stream source, long start)
+    internal static string DiagnoseMembers(Stream source, long start) => WalkMembers(source, start, long.MaxValue).Problem ?? "corrupt gzip data";
+
+    /// <summary>Walks the members of a gzip file on a seekable stream, inflating each (nothing kept) and checking
+    /// its CRC-32 and length trailer; the last trailer must end the file. Returns what is wrong, or null, and the
+    /// decompressed size (the walk stops once it passes <paramref name="maxSize"/>).</summary>
+    internal static (string? Problem, long Size) WalkMembers(Stream source, long start, long maxSize)
     {
         long end = source.Length;
         long at = start;
+        long total = 0;
         Span<byte> trailer = stackalloc byte[8];
         Span<byte> last = stackalloc byte[8];
+        byte[] chunk = new byte[1 << 14];
         for (int member = 1; ; member++)
         {
             source.Position = at;
             string? headerProblem = SkipHeader(source, end);
             if (headerProblem is not null)
             {
-                return $"{headerProblem} in member {member} at byte {at - start}";
+                return (member > 1
+                    ? $"{end - at} bytes after the last gzip member, at byte {at - start}, that are not a gzip member ({headerProblem})"
+                    : $"{headerProblem} in member {member} at byte {at - start}", total);
             }
 
             long body = source.Position;
@@ -134,18 +143,23 @@ internal sealed class GzipInput : Stream
             try
             {
                 using var deflate = new DeflateStream(source, CompressionMode.Decompress, leaveOpen: true);
-                byte[] chunk = new byte[1 << 16];
                 int n;
                 while ((n = deflate.Read(chunk)) > 0)
                 {
                     crc = Crc32.Update(crc, chunk.AsSpan(0, n));
                     size += n;
+                    if (total + size > maxSize)
+                    {
+                        return (null, total + size);
+                    }
                 }
             }
             catch (InvalidDataException)
             {
-                return $"corrupt deflate data in member {member} after {size} decompressed bytes";
+                return ($"corrupt deflate data in member {member} after {size} decompressed bytes", total + size);
             }
+
+            total += size;
 
             // The deflate stream's end is not reported, so find this member's trailer by its expected value.
             BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
@@ -155,24 +169,24 @@ internal sealed class GzipInput : Stream
             {
                 if (end - body < 8)
                 {
-                    return $"a missing CRC-32 and length trailer in member {member}";
+                    return ($"a missing CRC-32 and length trailer in member {member}", total);
                 }
 
                 source.Position = end - 8;
                 source.ReadExactly(last);
                 uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(last);
                 uint storedSize = BinaryPrimitives.ReadUInt32LittleEndian(last[4..]);
-                return storedSize == unchecked((uint)size)
+                return (storedSize == unchecked((uint)size)
                     ? $"a CRC-32 mismatch in member {member}: the trailer says 0x{storedCrc:x8}, the decompressed data gives 0x{crc:x8} (the data is corrupt)"
                     : storedCrc == crc
                         ? $"a length mismatch in member {member}: the trailer says {storedSize} bytes (mod 2^32), the data has {size}"
-                        : $"a CRC-32 and length trailer that does not match member {member} (data CRC-32 0x{crc:x8}, {size} bytes; trailer 0x{storedCrc:x8}, {storedSize} bytes): the data is corrupt";
+                        : $"a CRC-32 and length trailer that does not match member {member} (data CRC-32 0x{crc:x8}, {size} bytes; trailer 0x{storedCrc:x8}, {storedSize} bytes), or none: the data is corrupt or cut short", total);
             }
 
             at = found + 8;
-            if (at >= end)
+            if (at == end)
             {
-                return "corrupt gzip data";
+                return (null, total);
             }
         }
     }

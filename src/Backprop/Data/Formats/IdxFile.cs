@@ -126,8 +126,9 @@ public static class IdxFile
         long bound = Math.Min(Math.Min(limits.MaxBytes + 4 + 16, limits.MaxInputBytes), deflateBound);
         string reason = bound == deflateBound ? "what deflate can produce from the compressed file" : "DataLimits";
 
-        // Only the last member's length is in the trailer, so a multi-member file disagrees with it: then the
-        // decompressed length is counted (streamed, nothing kept) before the declared size is trusted.
+        // Only the last member's length is in the trailer, so a multi-member file disagrees with it: then every
+        // member is walked (inflated, nothing kept; CRC-32 and length checked; the last trailer must end the file)
+        // and the declared size is trusted only if the members hold exactly that much.
         string? CheckTotal(long total)
         {
             if ((uint)total == isize)
@@ -136,20 +137,9 @@ public static class IdxFile
             }
 
             long resume = stream.Position;
-            stream.Seek(start, SeekOrigin.Begin);
-            long actual = 0;
-            using (var counter = new GzipInput(stream, name, total, "the size the IDX header declares"))
-            {
-                byte[] chunk = new byte[1 << 14];
-                int n;
-                while ((n = counter.Read(chunk)) > 0)
-                {
-                    actual += n;
-                }
-            }
-
+            (string? problem, long actual) = GzipInput.WalkMembers(stream, start, total);
             stream.Seek(resume, SeekOrigin.Begin);
-            return actual == total ? null : $"a gzip stream of {actual} decompressed bytes (trailer size {isize} mod 2^32)";
+            return problem ?? (actual == total ? null : $"{(actual > total ? "more than " : string.Empty)}{actual} decompressed bytes in the gzip stream (trailer size {isize} mod 2^32)");
         }
 
         using var gzip = new GzipInput(stream, name, bound, reason);
