@@ -76,7 +76,7 @@ public sealed class CsvTable
 /// against <see cref="DataLimits.MaxCsvValues"/> before each chunk is allocated.</para></summary>
 public static class CsvFile
 {
-    /// <summary>Values per chunk while a table is read: 512 KiB of float64.</summary>
+    /// <summary>Largest chunk of values while a table is read: 512 KiB of float64 (chunks grow from 1,024 values).</summary>
     private const int ChunkValues = 1 << 16;
 
     /// <summary>Reads a CSV file.</summary>
