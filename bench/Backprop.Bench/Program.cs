@@ -7,6 +7,12 @@ using Backprop.Kernels;
 // {"suite":"backprop","workload":…,"threads":…,"value":…,"unit":…,"higher_is_better":…}
 // that bench/peers/compare.py joins with the peers' lines into one table of ratios.
 // Usage: Backprop.Bench [--threads 1,2] [--filter text] [--quick] [--list]
+//        Backprop.Bench data-memory make DIR | read FORMAT FILE | fuzz FORMAT   (see bench/data-memory.sh)
+if (args.Length > 0 && args[0] == "data-memory")
+{
+    return DataMemory.Run(args[1..]);
+}
+
 var threads = new List<int> { 1, 2 };
 string? filter = null;
 bool quick = false, list = false;

@@ -66,6 +66,20 @@ public static class TrainTestSplit
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rows);
+        if (source.Rank == 0)
+        {
+            throw new ArgumentException("Take needs a tensor with rows (rank at least 1); got a scalar.", nameof(source));
+        }
+
+        int available = source.Shape[0];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if ((uint)rows[i] >= (uint)available)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows[i], $"rows[{i}] is {rows[i]}; the tensor has {available} rows (0 to {available - 1}).");
+            }
+        }
+
         var result = new Tensor<T>(source.Shape.WithDimension(0, rows.Length));
         int stride = source.RowStride;
         ReadOnlySpan<T> from = source.AsSpan();
@@ -82,6 +96,11 @@ public static class TrainTestSplit
     public static (int Train, int Test) Sizes(int n, double testSize, double? trainSize = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (n == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, "There are no rows to split (n_samples = 0); at least 2 are needed, as in scikit-learn.");
+        }
+
         bool testIsFraction = testSize < 1;
         if (testSize <= 0 || (!testIsFraction && (testSize != Math.Floor(testSize) || testSize >= n)))
         {

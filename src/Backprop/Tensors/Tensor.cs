@@ -34,5 +34,6 @@ public abstract partial class Tensor
     public abstract float[] ToSingleArray();
 
     /// <summary>Element <paramref name="flatIndex"/> (row-major) as a double.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="flatIndex"/> is negative or not below <see cref="Length"/>.</exception>
     public abstract double GetDouble(int flatIndex);
 }

@@ -220,7 +220,20 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
     }
 
     /// <inheritdoc/>
-    public override double GetDouble(int flatIndex) => double.CreateTruncating(AsSpan()[flatIndex]);
+    public override double GetDouble(int flatIndex)
+    {
+        var span = AsSpan();
+        if ((uint)flatIndex >= (uint)span.Length)
+        {
+            ThrowFlatIndex(flatIndex, span.Length);
+        }
+
+        return double.CreateTruncating(span[flatIndex]);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowFlatIndex(int flatIndex, int length)
+        => throw new ArgumentOutOfRangeException(nameof(flatIndex), flatIndex, $"The tensor has {length} elements (flat indices 0 to {length - 1}).");
 
     /// <summary>Gives a pooled buffer back; views and ordinary tensors ignore this. Do not use the tensor
     /// afterwards.</summary>

@@ -5,18 +5,7 @@ namespace Backprop.Tests.Data;
 
 public class Cifar10BatchTests
 {
-    internal static byte[] Batch(int records, int seed)
-    {
-        var random = new System.Random(seed);
-        byte[] bytes = new byte[records * Cifar10Batch.RecordBytes];
-        random.NextBytes(bytes);
-        for (int i = 0; i < records; i++)
-        {
-            bytes[i * Cifar10Batch.RecordBytes] = (byte)random.Next(10);
-        }
-
-        return bytes;
-    }
+    internal static byte[] Batch(int records, int seed) => FormatFuzzer.CifarBatch(records, seed);
 
     [Fact]
     public void Records_become_channels_last_images_and_labels()

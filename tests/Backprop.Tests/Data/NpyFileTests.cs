@@ -180,7 +180,7 @@ public class NpyFileTests
         }
 
         stream.Position = 0;
-        var e = Assert.Throws<DataFormatException>(() => NpzFile.Read(stream, "bomb.npz", maxBytes: 10_000_000));
+        var e = Assert.Throws<DataFormatException>(() => NpzFile.Read(stream, "bomb.npz", new DataLimits { MaxBytes = 10_000_000 }));
         Assert.Contains("bomb.npz[x.npy]", e.Message, StringComparison.Ordinal);
         Assert.Contains("cap", e.Message, StringComparison.Ordinal);
     }

@@ -36,6 +36,6 @@ public static class BostonHousing
     public static TabularDataset LoadAll()
     {
         var table = EmbeddedData.ReadCsv("boston_house_prices.csv", new Formats.CsvOptions { SkipLines = 1 });
-        return EmbeddedData.SplitTarget(table.Values, FeatureNames, []);
+        return EmbeddedData.SplitTarget(table.Values, FeatureNames, [], "embedded:boston_house_prices.csv");
     }
 }

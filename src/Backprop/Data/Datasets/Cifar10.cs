@@ -19,11 +19,13 @@ public static class Cifar10
         "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd");
 
     private const string Folder = "cifar-10-batches-bin";
+    private const int RecordsPerBatch = 10_000;
     private static readonly string[] s_batches =
         ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"];
 
     /// <summary>50,000 training and 10,000 test images (n, 32, 32, 3) channels-last with labels (n, 1), uint8, as
-    /// Keras. Uses <c>cifar-10-batches-bin/*.bin</c> in the cache, else downloads and unpacks the archive.</summary>
+    /// Keras. Uses <c>cifar-10-batches-bin/*.bin</c> in the cache, else downloads and unpacks the archive. Each batch
+    /// must hold exactly 10,000 records with labels 0–9, or a <see cref="DataFormatException"/> names it.</summary>
     public static DataSplit<byte, byte> Load(DataCache? cache = null)
     {
         cache ??= DataCache.Default;
@@ -32,10 +34,23 @@ public static class Cifar10
             Extract(cache, cache.GetFile(Archive));
         }
 
-        var train = s_batches[..5].Select(b => Cifar10Batch.Read(cache.PathOf($"{Folder}/{b}"))).ToList();
-        var test = Cifar10Batch.Read(cache.PathOf($"{Folder}/test_batch.bin"));
+        var train = s_batches[..5].Select(b => ReadBatch(cache, b)).ToList();
+        var test = ReadBatch(cache, "test_batch.bin");
         return new DataSplit<byte, byte>(
             Concatenate(train.Select(t => t.Images).ToList()), Concatenate(train.Select(t => t.Labels).ToList()), test.Images, test.Labels);
+    }
+
+    /// <summary>A batch of the data set holds exactly 10,000 records (labels 0–9 are checked by the reader).</summary>
+    private static (Tensor<byte> Images, Tensor<byte> Labels) ReadBatch(DataCache cache, string batch)
+    {
+        string path = cache.PathOf($"{Folder}/{batch}");
+        var read = Cifar10Batch.Read(path);
+        if (read.Images.Shape[0] != RecordsPerBatch)
+        {
+            throw DataFormatException.AtOffset(path, (long)read.Images.Shape[0] * Cifar10Batch.RecordBytes, $"{RecordsPerBatch} records ({RecordsPerBatch * (long)Cifar10Batch.RecordBytes} bytes)", $"{read.Images.Shape[0]} records");
+        }
+
+        return read;
     }
 
     private static void Extract(DataCache cache, string archivePath)

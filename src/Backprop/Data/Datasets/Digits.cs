@@ -10,6 +10,6 @@ public static class Digits
     {
         var table = EmbeddedData.ReadCsv("digits.csv.gz", new Formats.CsvOptions { HasHeader = false });
         string[] names = [.. Enumerable.Range(0, 64).Select(i => $"pixel_{i / 8}_{i % 8}")];
-        return EmbeddedData.SplitTarget(table.Values, names, [.. Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return EmbeddedData.SplitTarget(table.Values, names, [.. Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], "embedded:digits.csv.gz");
     }
 }

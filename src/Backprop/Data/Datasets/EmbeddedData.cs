@@ -37,13 +37,29 @@ internal static class EmbeddedData
 
         string[] classNames = first.Skip(2).ToArray();
         var table = ReadCsv(fileName, new CsvOptions { HasHeader = false, SkipLines = 1 });
-        return SplitTarget(table.Values, featureNames, classNames);
+        return SplitTarget(table.Values, featureNames, classNames, "embedded:" + fileName);
     }
 
-    public static TabularDataset SplitTarget(Tensor<double> table, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames)
+    /// <summary>Features are every column but the last, the target is the last. The table must have a row and one
+    /// column per feature plus the target, and with class names every target is a class index.</summary>
+    public static TabularDataset SplitTarget(Tensor<double> table, IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames, string file)
     {
         int rows = table.Shape[0];
         int features = table.Shape[1] - 1;
+        if (rows == 0 || features != featureNames.Count)
+        {
+            throw DataFormatException.AtCell(file, 1, null, $"at least one row of {featureNames.Count} features and a target", $"a table of shape {table.Shape}");
+        }
+
+        for (int r = 0; r < rows && classNames.Count > 0; r++)
+        {
+            double t = table[r, features];
+            if (t != Math.Floor(t) || t < 0 || t >= classNames.Count)
+            {
+                throw DataFormatException.AtCell(file, r + 1, features + 1, $"a class index from 0 to {classNames.Count - 1}", t.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
         var data = new Tensor<double>(rows, features);
         var target = new Tensor<double>(rows);
         for (int r = 0; r < rows; r++)

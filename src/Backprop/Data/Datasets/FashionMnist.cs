@@ -20,7 +20,8 @@ public static class FashionMnist
     ];
 
     /// <summary>60,000 training and 10,000 test images (n, 28, 28) with labels (n,), uint8, downloading the files
-    /// into the cache when missing.</summary>
+    /// into the cache when missing. Validated like <see cref="Mnist.Load"/>: images (n, 28, 28), one label per image,
+    /// labels 0–9, or a <see cref="DataFormatException"/> naming the file.</summary>
     public static DataSplit<byte, byte> Load(DataCache? cache = null)
     {
         cache ??= DataCache.Default;

@@ -16,7 +16,9 @@ public static class Mnist
 
     /// <summary>All 60,000 training and 10,000 test digits: images (n, 28, 28) and labels (n,), uint8, like
     /// Keras. Uses <c>mnist/*-ubyte.gz</c> IDX files in the cache folder if present, else <c>mnist.npz</c>
-    /// (downloaded from Keras's mirror, SHA-256 checked, when missing).</summary>
+    /// (downloaded from Keras's mirror, SHA-256 checked, when missing). The files are validated: images (n, 28, 28)
+    /// with n ≥ 1, one label per image, labels 0–9; anything else is a <see cref="DataFormatException"/> naming the
+    /// file.</summary>
     public static DataSplit<byte, byte> Load(DataCache? cache = null)
     {
         cache ??= DataCache.Default;
@@ -27,8 +29,11 @@ public static class Mnist
 
         string path = cache.GetFile(KerasFile);
         var arrays = NpzFile.Read(path);
-        return new DataSplit<byte, byte>(
+        var split = new DataSplit<byte, byte>(
             Member(arrays, "x_train", path), Member(arrays, "y_train", path), Member(arrays, "x_test", path), Member(arrays, "y_test", path));
+        IdxSet.Validate(split.XTrain, split.YTrain, $"{path}[x_train.npy]", $"{path}[y_train.npy]");
+        IdxSet.Validate(split.XTest, split.YTest, $"{path}[x_test.npy]", $"{path}[y_test.npy]");
+        return split;
     }
 
     /// <summary>10,000 real MNIST digits shipped inside the assembly (no download), interleaved round-robin by class:
@@ -50,6 +55,7 @@ public static class Mnist
     {
         var images = EmbeddedData.ReadIdx("mnist-10k-images-idx3-ubyte.gz").As<byte>();
         var labels = EmbeddedData.ReadIdx("mnist-10k-labels-idx1-ubyte.gz").As<byte>();
+        IdxSet.Validate(images, labels, "embedded:mnist-10k-images-idx3-ubyte.gz", "embedded:mnist-10k-labels-idx1-ubyte.gz");
         return (images, labels);
     }
 

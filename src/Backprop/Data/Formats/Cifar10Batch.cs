@@ -8,24 +8,28 @@ public static class Cifar10Batch
     public const int RecordBytes = 1 + (3 * 32 * 32);
 
     /// <summary>Reads a batch file. Images come back channels-last, shape (n, 32, 32, 3), as Keras's
-    /// <c>cifar10.load_data()</c> returns them; labels have shape (n, 1) like Keras's <c>y_train</c>.</summary>
-    /// <exception cref="DataFormatException">The length is not a multiple of 3,073 bytes or a label exceeds 9.</exception>
-    public static (Tensor<byte> Images, Tensor<byte> Labels) Read(string path, long maxBytes = DataLimits.DefaultMaxBytes)
+    /// <c>cifar10.load_data()</c> returns them; labels have shape (n, 1) like Keras's <c>y_train</c>. The size is
+    /// checked against <see cref="DataLimits.MaxBytes"/> before allocating; records are read in blocks straight into
+    /// the result, so memory is the result plus a constant.</summary>
+    /// <exception cref="DataFormatException">The length is not a multiple of 3,073 bytes, exceeds the cap, or a label
+    /// exceeds 9.</exception>
+    public static (Tensor<byte> Images, Tensor<byte> Labels) Read(string path, DataLimits? limits = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, maxBytes);
+        return Read(stream, path, limits);
     }
 
     /// <summary>Reads a batch from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static (Tensor<byte> Images, Tensor<byte> Labels) Read(Stream stream, string name, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static (Tensor<byte> Images, Tensor<byte> Labels) Read(Stream stream, string name, DataLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        stream = SeekableSource.Ensure(stream, maxBytes, name);
+        limits ??= DataLimits.Default;
+        stream = SeekableSource.Ensure(stream, limits.MaxBytes + DataLimits.HeaderAllowanceBytes, name);
         long length = stream.Length - stream.Position;
-        if (length > maxBytes)
+        if (length > limits.MaxBytes)
         {
-            throw DataFormatException.AtOffset(name, 0, $"at most {maxBytes} bytes (the read cap)", $"{length} bytes");
+            throw DataFormatException.AtOffset(name, 0, $"at most {limits.MaxBytes} bytes (DataLimits.MaxBytes)", $"{length} bytes");
         }
 
         if (length % RecordBytes != 0)
@@ -34,29 +38,36 @@ public static class Cifar10Batch
         }
 
         int n = (int)(length / RecordBytes);
-        byte[] raw = new byte[length];
-        ElementBytes.ReadExactly(stream, raw, name, 0, "CIFAR-10 records");
         var images = new Tensor<byte>(n, 32, 32, 3);
         var labels = new Tensor<byte>(n, 1);
         Span<byte> pixels = images.AsSpan();
         Span<byte> labelSpan = labels.AsSpan();
-        for (int i = 0; i < n; i++)
+        const int BlockRecords = 256;
+        byte[] block = new byte[Math.Min(n, BlockRecords) * RecordBytes];
+        for (int first = 0; first < n; first += BlockRecords)
         {
-            int record = i * RecordBytes;
-            byte label = raw[record];
-            if (label > 9)
+            int count = Math.Min(BlockRecords, n - first);
+            Span<byte> raw = block.AsSpan(0, count * RecordBytes);
+            ElementBytes.ReadExactly(stream, raw, name, (long)first * RecordBytes, "CIFAR-10 records");
+            for (int k = 0; k < count; k++)
             {
-                throw DataFormatException.AtOffset(name, record, "a label from 0 to 9", $"label {label} in record {i}");
-            }
-
-            labelSpan[i] = label;
-            Span<byte> image = pixels.Slice(i * 3072, 3072);
-            for (int channel = 0; channel < 3; channel++)
-            {
-                ReadOnlySpan<byte> plane = raw.AsSpan(record + 1 + (channel * 1024), 1024);
-                for (int p = 0; p < 1024; p++)
+                int i = first + k;
+                int record = k * RecordBytes;
+                byte label = raw[record];
+                if (label > 9)
                 {
-                    image[(p * 3) + channel] = plane[p];
+                    throw DataFormatException.AtOffset(name, (long)i * RecordBytes, "a label from 0 to 9", $"label {label} in record {i}");
+                }
+
+                labelSpan[i] = label;
+                Span<byte> image = pixels.Slice(i * 3072, 3072);
+                for (int channel = 0; channel < 3; channel++)
+                {
+                    ReadOnlySpan<byte> plane = raw.Slice(record + 1 + (channel * 1024), 1024);
+                    for (int p = 0; p < 1024; p++)
+                    {
+                        image[(p * 3) + channel] = plane[p];
+                    }
                 }
             }
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using CsvHelper;
 
@@ -25,8 +24,9 @@ public sealed record CsvOptions
     /// is set.</summary>
     public IReadOnlyList<int>? ColumnIndices { get; init; }
 
-    /// <summary>Largest input read, in bytes (after gzip decompression).</summary>
-    public long MaxBytes { get; init; } = DataLimits.DefaultMaxBytes;
+    /// <summary>Caps on the input (after decompression), the line length and the values kept; null uses
+    /// <see cref="DataLimits.Default"/>.</summary>
+    public DataLimits? Limits { get; init; }
 }
 
 /// <summary>A numeric table read from CSV: the selected column names and a (rows, columns) float64 tensor.</summary>
@@ -45,8 +45,14 @@ public sealed class CsvTable
     public Tensor<double> Values { get; }
 
     /// <summary>Column <paramref name="index"/> of <see cref="Values"/> as a new rank-1 tensor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a column of the table.</exception>
     public Tensor<double> Column(int index)
     {
+        if ((uint)index >= (uint)Values.Shape[1])
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The table has {Values.Shape[1]} columns (0 to {Values.Shape[1] - 1}).");
+        }
+
         int rows = Values.Shape[0];
         var column = new Tensor<double>(rows);
         for (int r = 0; r < rows; r++)
@@ -59,91 +65,94 @@ public sealed class CsvTable
 }
 
 /// <summary>Reads numeric CSV tables with CsvHelper (RFC 4180 quoting, UTF-8 with or without a byte order mark,
-/// optionally gzip-compressed). Every cell of the selected columns must parse as a number (invariant culture);
-/// a bad cell, a ragged row, an unterminated quote or invalid UTF-8 throws a <see cref="DataFormatException"/>
-/// naming the file, the line and the column. Like <c>np.loadtxt(..., delimiter=",")</c> or
-/// <c>pandas.read_csv(...).to_numpy(float)</c>.</summary>
+/// optionally gzip-compressed, one gzip member or several). Every cell of the selected columns must parse as a number
+/// (invariant culture); a bad cell, a ragged row, an unterminated quote or invalid UTF-8 throws a
+/// <see cref="DataFormatException"/> naming the file, the line and the column. Like
+/// <c>np.loadtxt(..., delimiter=",")</c> or <c>pandas.read_csv(...).to_numpy(float)</c>.
+/// <para>The text is streamed, never held whole: values are parsed as records arrive and kept in fixed-size chunks,
+/// then copied once into the result, so memory peaks at twice the result plus a constant (the reader's buffer, at
+/// most about twice <see cref="DataLimits.MaxRecordBytes"/>). The decompressed input is checked against
+/// <see cref="DataLimits.MaxInputBytes"/> as it is read (a plain file's length before reading), and the value count
+/// against <see cref="DataLimits.MaxCsvValues"/> before each chunk is allocated.</para></summary>
 public static class CsvFile
 {
+    /// <summary>Largest chunk of values while a table is read: 512 KiB of float64 (chunks grow from 1,024 values).</summary>
+    private const int ChunkValues = 1 << 16;
+
     /// <summary>Reads a CSV file.</summary>
-    /// <exception cref="DataFormatException">The file is not a well-formed numeric table.</exception>
+    /// <exception cref="DataFormatException">The file is not a well-formed numeric table, or exceeds the limits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (a negative column index or line count).</exception>
     public static CsvTable Read(string path, CsvOptions? options = null)
     {
         using var stream = File.OpenRead(path);
         return Read(stream, path, options);
     }
 
-    /// <summary>Reads CSV from a stream; <paramref name="name"/> names it in errors.</summary>
+    /// <summary>Reads CSV from a stream (it need not seek); <paramref name="name"/> names it in errors.</summary>
     public static CsvTable Read(Stream stream, string name, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
         options ??= new CsvOptions();
-        byte[] bytes = ReadAllBytes(stream, name, options.MaxBytes);
-        return Parse(bytes, name, options);
+        Validate(options);
+        var limits = options.Limits ?? DataLimits.Default;
+        long? available = stream.CanSeek ? stream.Length - stream.Position : null;
+        (byte[] head, Stream source) = Peek(stream, 2);
+        Stream text;
+        if (GzipInput.HasMagic(head))
+        {
+            long bound = Math.Min(limits.MaxInputBytes, available is long compressed ? DataLimits.DeflateBound(compressed) : long.MaxValue);
+            string reason = bound == limits.MaxInputBytes ? "DataLimits.MaxInputBytes" : "what deflate can produce from the compressed file";
+            text = new GzipInput(source, name, bound, reason);
+        }
+        else
+        {
+            if (available > limits.MaxInputBytes)
+            {
+                throw DataFormatException.AtOffset(name, 0, $"at most {limits.MaxInputBytes} bytes of text (DataLimits.MaxInputBytes)", $"{available} bytes");
+            }
+
+            text = new CountingStream(source, name, limits.MaxInputBytes);
+        }
+
+        using (text)
+        {
+            return Parse(text, name, options, limits);
+        }
     }
 
-    private static byte[] ReadAllBytes(Stream stream, string name, long maxBytes)
+    private static void Validate(CsvOptions options)
     {
-        var seekable = SeekableSource.Ensure(stream, maxBytes, name);
-        long length = seekable.Length - seekable.Position;
-        Span<byte> magic = stackalloc byte[2];
-        int got = seekable.Read(magic);
-        seekable.Seek(-got, SeekOrigin.Current);
-        if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        if (options.ColumnIndices is { } indices)
         {
-            long bound = Math.Min(maxBytes, DataLimits.DeflateBound(length));
-            try
+            for (int i = 0; i < indices.Count; i++)
             {
-                using var gzip = new GZipStream(seekable, CompressionMode.Decompress, leaveOpen: true);
-                var copy = new MemoryStream();
-                byte[] chunk = new byte[81920];
-                int n;
-                while ((n = gzip.Read(chunk)) > 0)
+                if (indices[i] < 0)
                 {
-                    if (copy.Length + n > bound)
-                    {
-                        throw DataFormatException.AtOffset(name, copy.Length, $"at most {bound} decompressed bytes", "more");
-                    }
-
-                    copy.Write(chunk, 0, n);
+                    throw new ArgumentOutOfRangeException(nameof(options), indices[i], $"CsvOptions.ColumnIndices[{i}] is {indices[i]}; column indices are 0-based and never negative.");
                 }
-
-                return copy.ToArray();
-            }
-            catch (InvalidDataException e)
-            {
-                throw DataFormatException.AtOffset(name, 0, "a valid gzip stream", e.Message, e);
             }
         }
 
-        if (length > maxBytes)
+        if (options.SkipLines < 0)
         {
-            throw DataFormatException.AtOffset(name, 0, $"at most {maxBytes} bytes (the read cap)", $"{length} bytes");
+            throw new ArgumentOutOfRangeException(nameof(options), options.SkipLines, "CsvOptions.SkipLines must not be negative.");
         }
 
-        byte[] bytes = new byte[length];
-        ElementBytes.ReadExactly(seekable, bytes, name, 0, "CSV text");
-        return bytes;
+        if (options.Separator is '"' or '\r' or '\n' or > (char)127)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Separator, $"CsvOptions.Separator must be an ASCII character other than a quote or a line break; got U+{(int)options.Separator:X4}.");
+        }
     }
 
-    private static CsvTable Parse(byte[] bytes, string name, CsvOptions options)
+    private static CsvTable Parse(Stream text, string name, CsvOptions options, DataLimits limits)
     {
-        int start = 0;
-        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
-        {
-            start = 3;
-        }
+        // A UTF-8 byte order mark, then the lines to skip, are consumed here; the reader gets the rest.
+        byte[] head = new byte[3];
+        int got = text.ReadAtLeast(head, 3, throwOnEndOfStream: false);
+        Stream rest = head.AsSpan(0, got).SequenceEqual("\uFEFF"u8) ? text : new PrefixStream(head[..got], text);
 
-        CheckUtf8(bytes, start, name);
-        int skippedLines = 0;
-        while (skippedLines < options.SkipLines && start < bytes.Length)
-        {
-            int newline = Array.IndexOf(bytes, (byte)'\n', start);
-            start = newline < 0 ? bytes.Length : newline + 1;
-            skippedLines++;
-        }
-
+        (int skippedLines, rest) = SkipLines(rest, options.SkipLines);
         var csvOptions = CsvReaderOptions.Default with
         {
             HasHeader = options.HasHeader,
@@ -154,13 +163,21 @@ public static class CsvFile
             SkipEmptyLines = true,
             DetectSeparatorHint = false,
             FormatProvider = CultureInfo.InvariantCulture,
+            MaxRecordSize = limits.MaxRecordBytes,
+            Encoding = Encoding.UTF8,
         };
 
+        long maxValues = Math.Min(limits.MaxCsvValues, Array.MaxLength);
+        using var reader = CsvReader.Create(rest, csvOptions, leaveOpen: true);
         try
         {
-            using var reader = CsvReader.Create(new ReadOnlyMemory<byte>(bytes, start, bytes.Length - start), csvOptions);
             string[] headers = options.HasHeader ? [.. reader.Headers] : [];
             int headerLine = skippedLines + 1;
+            if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                throw DataFormatException.AtCell(name, headerLine, null, "UTF-8 text", "an invalid UTF-8 byte in the header");
+            }
+
             int[]? selected = null;
             string[]? names = null;
             if (options.ColumnNames is { } wanted)
@@ -187,17 +204,18 @@ public static class CsvFile
                 selected = [.. indices];
             }
 
-            var values = new List<double>();
+            var values = new ChunkedValues(maxValues, name);
             int columns = -1;
             long rows = 0;
             while (reader.Read())
             {
                 long line = reader.LineNumber + skippedLines;
-                if (selected is null)
+                if (!System.Text.Unicode.Utf8.IsValid(reader.RawRecord))
                 {
-                    selected = Enumerable.Range(0, reader.FieldCount).ToArray();
+                    throw DataFormatException.AtCell(name, line, null, "UTF-8 text", "an invalid UTF-8 byte");
                 }
 
+                selected ??= Enumerable.Range(0, reader.FieldCount).ToArray();
                 if (columns < 0)
                 {
                     columns = selected.Length;
@@ -206,7 +224,7 @@ public static class CsvFile
 
                 foreach (int column in selected)
                 {
-                    if (column < 0 || column >= reader.FieldCount)
+                    if (column >= reader.FieldCount)
                     {
                         throw DataFormatException.AtCell(name, line, column + 1, $"at least {column + 1} fields", $"{reader.FieldCount} fields");
                     }
@@ -217,7 +235,7 @@ public static class CsvFile
                         throw DataFormatException.AtCell(name, line, column + 1, "a number", cell.IsEmpty ? "an empty cell" : $"'{Printable(cell)}'");
                     }
 
-                    values.Add(value);
+                    values.Add(value, line, column + 1);
                 }
 
                 rows++;
@@ -230,52 +248,65 @@ public static class CsvFile
                 return new CsvTable(names, new Tensor<double>(0, width));
             }
 
-            return new CsvTable(names!, Tensor<double>.Wrap([.. values], new Shape(checked((int)rows), columns)));
+            return new CsvTable(names!, Tensor<double>.Wrap(values.ToArray(), new Shape(checked((int)rows), columns)));
         }
         catch (CsvFormatException e)
         {
-            long line = e.LineNumber > 0 ? e.LineNumber + skippedLines : LineOf(bytes, start + e.ByteOffset);
-            throw DataFormatException.AtCell(name, line, null, "well-formed CSV (closed quotes, the same number of fields on every row)", e.Message.Split('\n')[0], e);
+            long line = (e.LineNumber > 0 ? e.LineNumber : reader.LineNumber) + skippedLines;
+            throw DataFormatException.AtCell(name, line, null, "well-formed CSV (closed quotes, the same number of fields on every row, lines within DataLimits.MaxRecordBytes)", e.Message.Split('\n')[0], e);
         }
     }
 
-    private static void CheckUtf8(byte[] bytes, int start, string name)
+    /// <summary>Reads up to <paramref name="count"/> bytes and returns them with a stream that yields the whole input
+    /// again (rewound when it can seek, else the bytes put in front).</summary>
+    private static (byte[] Head, Stream Stream) Peek(Stream stream, int count)
     {
-        var span = bytes.AsSpan(start);
-        if (System.Text.Unicode.Utf8.IsValid(span))
+        byte[] head = new byte[count];
+        int got = stream.ReadAtLeast(head, count, throwOnEndOfStream: false);
+        head = head[..got];
+        if (stream.CanSeek)
         {
-            return;
+            stream.Seek(-got, SeekOrigin.Current);
+            return (head, stream);
         }
 
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        int bad;
-        try
-        {
-            decoder.GetCharCount(span);
-            bad = 0;
-        }
-        catch (DecoderFallbackException e)
-        {
-            bad = Math.Max(0, e.Index);
-        }
-
-        long line = LineOf(bytes, start + bad);
-        throw DataFormatException.AtCell(name, line, null, "UTF-8 text", $"an invalid UTF-8 byte at byte offset {start + bad}");
+        return (head, new PrefixStream(head, stream));
     }
 
-    private static long LineOf(byte[] bytes, long offset)
+    /// <summary>Consumes <paramref name="lines"/> lines; returns how many there were and the rest of the input.</summary>
+    private static (int Skipped, Stream Remainder) SkipLines(Stream stream, int lines)
     {
-        long line = 1;
-        long end = Math.Min(offset, bytes.Length);
-        for (long i = 0; i < end; i++)
+        if (lines == 0)
         {
-            if (bytes[i] == (byte)'\n')
+            return (0, stream);
+        }
+
+        byte[] buffer = new byte[1 << 16];
+        int skipped = 0;
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            int at = 0;
+            while (skipped < lines)
             {
-                line++;
+                int newline = buffer.AsSpan(at, n - at).IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                at += newline + 1;
+                skipped++;
+            }
+
+            if (skipped == lines)
+            {
+                return (skipped, new PrefixStream(buffer[at..n], stream));
             }
         }
 
-        return line;
+        // Fewer lines than asked: the last one, if it had no line break, was skipped too.
+        return (skipped, Stream.Null);
     }
 
     private static string Printable(ReadOnlySpan<byte> cell)
@@ -288,5 +319,119 @@ public static class CsvFile
         }
 
         return cell.Length > 40 ? sb.Append('…').ToString() : sb.ToString();
+    }
+
+    /// <summary>The parsed values, in chunks of at most <see cref="ChunkValues"/> so nothing is ever reallocated; the
+    /// count is checked against the cap before each chunk is allocated.</summary>
+    private sealed class ChunkedValues(long maxValues, string name)
+    {
+        private readonly List<double[]> _chunks = [];
+        private double[] _current = [];
+        private int _used;
+        private long _count;
+
+        public void Add(double value, long line, int column)
+        {
+            if (_used == _current.Length)
+            {
+                if (_count >= maxValues)
+                {
+                    throw DataFormatException.AtCell(name, line, column, $"at most {maxValues} values (DataLimits.MaxBytes / 8; raise DataLimits.MaxBytes to read more)", "more");
+                }
+
+                // Chunks double from 1,024 values up to ChunkValues, so a small table allocates little.
+                long size = Math.Clamp(_count, 1024, ChunkValues);
+                _current = new double[(int)Math.Min(size, maxValues - _count)];
+                _chunks.Add(_current);
+                _used = 0;
+            }
+
+            _current[_used++] = value;
+            _count++;
+        }
+
+        public double[] ToArray()
+        {
+            double[] result = GC.AllocateUninitializedArray<double>(checked((int)_count));
+            long at = 0;
+            foreach (double[] chunk in _chunks)
+            {
+                int n = (int)Math.Min(chunk.Length, _count - at);
+                chunk.AsSpan(0, n).CopyTo(result.AsSpan((int)at));
+                at += n;
+            }
+
+            _chunks.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Bytes put back in front of a stream.</summary>
+    private sealed class PrefixStream(byte[] prefix, Stream inner) : ForwardStream
+    {
+        private int _at;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_at < prefix.Length)
+            {
+                int n = Math.Min(buffer.Length, prefix.Length - _at);
+                prefix.AsSpan(_at, n).CopyTo(buffer);
+                _at += n;
+                return n;
+            }
+
+            return inner.Read(buffer);
+        }
+    }
+
+    /// <summary>Counts a plain stream's bytes and stops at the input cap (a stream whose length is unknown).</summary>
+    private sealed class CountingStream(Stream inner, string name, long bound) : ForwardStream
+    {
+        private long _read;
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _read += n;
+            if (_read > bound)
+            {
+                throw DataFormatException.AtOffset(name, bound, $"at most {bound} bytes of text (DataLimits.MaxInputBytes)", "more");
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>A read-only, forward-only stream: subclasses give <see cref="Read(Span{byte})"/>.</summary>
+    private abstract class ForwardStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public abstract override int Read(Span<byte> buffer);
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -80,36 +80,50 @@ internal static class ElementBytes
     }
 
     /// <summary>Number of bytes of the elements of <paramref name="dimensions"/>, each of <paramref name="elementSize"/> bytes, or a
-    /// <see cref="DataFormatException"/> when the product overflows or exceeds <paramref name="maxBytes"/>.</summary>
-    public static long CheckedDataBytes(ReadOnlySpan<long> dimensions, int elementSize, long maxBytes, string file, long offset)
+    /// <see cref="DataFormatException"/> when a dimension does not fit a tensor (2³¹ − 1; checked one by one, so a zero
+    /// next to a huge dimension is refused too), the product overflows, or the array exceeds
+    /// <see cref="DataLimits.MaxBytes"/>.</summary>
+    public static long CheckedDataBytes(ReadOnlySpan<long> dimensions, int elementSize, DataLimits limits, string file, long offset)
     {
-        long elements = 1;
+        string shape = $"shape ({string.Join(", ", dimensions.ToArray())})";
         foreach (long d in dimensions)
         {
             if (d < 0)
             {
                 throw DataFormatException.AtOffset(file, offset, "non-negative dimensions", $"dimension {d}");
             }
+        }
 
+        long elements = 1;
+        foreach (long d in dimensions)
+        {
             try
             {
                 elements = checked(elements * d);
             }
             catch (OverflowException)
             {
-                throw DataFormatException.AtOffset(file, offset, "dimensions whose product fits in 64 bits", $"shape ({string.Join(", ", dimensions.ToArray())})");
+                throw DataFormatException.AtOffset(file, offset, "dimensions whose product fits in 64 bits", shape);
             }
         }
 
-        if (elements > Array.MaxLength || elements > int.MaxValue)
+        foreach (long d in dimensions)
         {
-            throw DataFormatException.AtOffset(file, offset, $"at most {int.MaxValue} elements", $"{elements} elements");
+            if (d > int.MaxValue)
+            {
+                throw DataFormatException.AtOffset(file, offset, $"dimensions of at most {int.MaxValue} (the tensor limit)", $"dimension {d} in {shape}");
+            }
+        }
+
+        if (elements > Array.MaxLength)
+        {
+            throw DataFormatException.AtOffset(file, offset, $"at most {Array.MaxLength} elements", $"{elements} elements");
         }
 
         long bytes = elements * elementSize;
-        if (bytes > maxBytes)
+        if (bytes > limits.MaxBytes)
         {
-            throw DataFormatException.AtOffset(file, offset, $"at most {maxBytes} bytes of data (the read cap)", $"{bytes} bytes declared");
+            throw DataFormatException.AtOffset(file, offset, $"at most {limits.MaxBytes} bytes of data (DataLimits.MaxBytes)", $"{bytes} bytes declared by {shape}");
         }
 
         return bytes;

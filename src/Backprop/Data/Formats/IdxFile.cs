@@ -7,38 +7,41 @@ namespace Backprop.Data.Formats;
 /// <summary>Reads and writes IDX files, the format of MNIST and Fashion-MNIST (<c>train-images-idx3-ubyte</c>):
 /// two zero bytes, a type code (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), the
 /// rank, one big-endian uint32 per dimension, then the big-endian elements. Files may be gzip-compressed (detected by
-/// the bytes 1f 8b). Ranks 1 to 4 are accepted (the tensor limit). Every declared size is checked against the file
-/// length, the gzip trailer and a cap before anything is allocated; the data must end exactly where declared.</summary>
+/// the bytes 1f 8b; one gzip member or several). Ranks 1 to 4 are accepted (the tensor limit). Every declared size is
+/// checked against the file length, the gzip trailer (or, when the trailer disagrees, as in a multi-member file, the
+/// decompressed length counted in a first pass) and <see cref="DataLimits"/> before anything is allocated; the data
+/// must end exactly where declared. Memory: the result plus a constant.</summary>
 public static class IdxFile
 {
     /// <summary>Reads an IDX file (raw or gzip) into a tensor of its own element type.</summary>
     /// <exception cref="DataFormatException">The file is not a well-formed IDX file.</exception>
-    public static DataArray Read(string path, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static DataArray Read(string path, DataLimits? limits = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, maxBytes);
+        return Read(stream, path, limits);
     }
 
     /// <summary>Reads an IDX file and converts it to <typeparamref name="T"/> if its type differs.</summary>
-    public static Tensor<T> ReadAs<T>(string path, long maxBytes = DataLimits.DefaultMaxBytes)
-        where T : unmanaged, INumber<T> => Read(path, maxBytes).As<T>();
+    public static Tensor<T> ReadAs<T>(string path, DataLimits? limits = null)
+        where T : unmanaged, INumber<T> => Read(path, limits).As<T>();
 
     /// <summary>Reads IDX data (raw or gzip) from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static DataArray Read(Stream stream, string name, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static DataArray Read(Stream stream, string name, DataLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        stream = SeekableSource.Ensure(stream, maxBytes, name);
+        limits ??= DataLimits.Default;
+        stream = SeekableSource.Ensure(stream, limits.MaxBytes + DataLimits.HeaderAllowanceBytes, name);
         long length = stream.Length - stream.Position;
         Span<byte> magic = stackalloc byte[2];
         int got = stream.Read(magic);
         stream.Seek(-got, SeekOrigin.Current);
         if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
-            return ReadGzip(stream, name, length, maxBytes);
+            return ReadGzip(stream, name, length, limits);
         }
 
-        return ReadBody(stream, name, length, maxBytes);
+        return ReadBody(stream, name, length, limits);
     }
 
     /// <summary>Writes a tensor as an IDX file (big-endian), gzip-compressed when <paramref name="gzip"/> is set.
@@ -103,38 +106,47 @@ public static class IdxFile
         }
     }
 
-    private static DataArray ReadGzip(Stream stream, string name, long compressedLength, long maxBytes)
+    private static DataArray ReadGzip(Stream stream, string name, long compressedLength, DataLimits limits)
     {
         // The gzip trailer's ISIZE is the decompressed length mod 2^32: a cheap cross-check of the declared shape.
         long start = stream.Position;
-        uint isize = 0;
-        if (compressedLength >= 18)
-        {
-            Span<byte> trailer = stackalloc byte[4];
-            stream.Seek(start + compressedLength - 4, SeekOrigin.Begin);
-            ElementBytes.ReadExactly(stream, trailer, name, compressedLength - 4, "gzip trailer");
-            isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-            stream.Seek(start, SeekOrigin.Begin);
-        }
-        else
+        if (compressedLength < 18)
         {
             throw DataFormatException.AtOffset(name, compressedLength, "a gzip stream of at least 18 bytes", $"{compressedLength} bytes");
         }
 
+        Span<byte> trailer = stackalloc byte[4];
+        stream.Seek(start + compressedLength - 4, SeekOrigin.Begin);
+        ElementBytes.ReadExactly(stream, trailer, name, compressedLength - 4, "gzip trailer");
+        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        stream.Seek(start, SeekOrigin.Begin);
+
         string inner = name + " (decompressed)";
-        long bound = Math.Min(maxBytes + 4 + 16, DataLimits.DeflateBound(compressedLength));
-        try
+        long deflateBound = DataLimits.DeflateBound(compressedLength);
+        long bound = Math.Min(Math.Min(limits.MaxBytes + 4 + 16, limits.MaxInputBytes), deflateBound);
+        string reason = bound == deflateBound ? "what deflate can produce from the compressed file" : "DataLimits";
+
+        // Only the last member's length is in the trailer, so a multi-member file disagrees with it: then every
+        // member is walked (inflated, nothing kept; CRC-32 and length checked; the last trailer must end the file)
+        // and the declared size is trusted only if the members hold exactly that much.
+        string? CheckTotal(long total)
         {
-            using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-            return ReadBody(gzip, inner, null, maxBytes, bound, isize);
+            if ((uint)total == isize)
+            {
+                return null;
+            }
+
+            long resume = stream.Position;
+            (string? problem, long actual) = GzipInput.WalkMembers(stream, start, total);
+            stream.Seek(resume, SeekOrigin.Begin);
+            return problem ?? (actual == total ? null : $"{(actual > total ? "more than " : string.Empty)}{actual} decompressed bytes in the gzip stream (trailer size {isize} mod 2^32)");
         }
-        catch (InvalidDataException e)
-        {
-            throw DataFormatException.AtOffset(name, 0, "a valid gzip stream", e.Message, e);
-        }
+
+        using var gzip = new GzipInput(stream, name, bound, reason);
+        return ReadBody(gzip, inner, null, limits, bound, CheckTotal);
     }
 
-    private static DataArray ReadBody(Stream stream, string name, long? length, long maxBytes, long decompressedBound = long.MaxValue, uint? isize = null)
+    private static DataArray ReadBody(Stream stream, string name, long? length, DataLimits limits, long decompressedBound = long.MaxValue, Func<long, string?>? checkTotal = null)
     {
         Span<byte> head = stackalloc byte[4];
         ElementBytes.ReadExactly(stream, head, name, 0, "IDX magic number");
@@ -170,7 +182,7 @@ public static class IdxFile
 
         long headerBytes = 4 + (4 * rank);
         int size = dtype.SizeOf();
-        long dataBytes = ElementBytes.CheckedDataBytes(dimensions, size, maxBytes, name, 4);
+        long dataBytes = ElementBytes.CheckedDataBytes(dimensions, size, limits, name, 4);
         long total = headerBytes + dataBytes;
         if (length is long available && total != available)
         {
@@ -182,9 +194,9 @@ public static class IdxFile
             throw DataFormatException.AtOffset(name, 4, $"a declared size deflate can produce from the compressed file (at most {decompressedBound} bytes)", $"{total} bytes");
         }
 
-        if (isize is uint trailerSize && (uint)total != trailerSize)
+        if (checkTotal?.Invoke(total) is { } mismatch)
         {
-            throw DataFormatException.AtOffset(name, 4, $"the gzip trailer's size ({trailerSize} mod 2^32) to match the declared {total} bytes", $"{(uint)total}");
+            throw DataFormatException.AtOffset(name, 4, $"{total} bytes for shape ({string.Join(", ", dimensions.ToArray())}) of {dtype.Name()}", mismatch);
         }
 
         int[] shape = new int[rank];

@@ -8,38 +8,41 @@ namespace Backprop.Data.Formats;
 /// <c>np.save</c> with <c>allow_pickle=False</c>. Element types: <c>&lt;f4 &lt;f8 &lt;i4 &lt;i8 &lt;i2 |i1 |u1
 /// |b1</c> (and their big-endian forms); C and Fortran order (Fortran data is reordered to row-major); rank 0 to 4.
 /// The header is at most 10,000 bytes (numpy's cap) and is parsed as a strict Python literal, never evaluated;
-/// object arrays, pickles and structured dtypes are refused. The data must fill the rest of the file exactly.</summary>
+/// object arrays, pickles and structured dtypes are refused. The data must fill the rest of the file exactly; its
+/// declared size is checked against the file length and <see cref="DataLimits"/> before anything is allocated.
+/// Memory: the result plus a constant (twice the result for Fortran-order files, which are reordered).</summary>
 public static class NpyFile
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads a <c>.npy</c> file into a tensor of its own element type.</summary>
     /// <exception cref="DataFormatException">The file is not a well-formed, supported <c>.npy</c> file.</exception>
-    public static DataArray Read(string path, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static DataArray Read(string path, DataLimits? limits = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, maxBytes);
+        return Read(stream, path, limits);
     }
 
     /// <summary>Reads a <c>.npy</c> file and converts it to <typeparamref name="T"/> if its type differs.</summary>
-    public static Tensor<T> ReadAs<T>(string path, long maxBytes = DataLimits.DefaultMaxBytes)
-        where T : unmanaged, INumber<T> => Read(path, maxBytes).As<T>();
+    public static Tensor<T> ReadAs<T>(string path, DataLimits? limits = null)
+        where T : unmanaged, INumber<T> => Read(path, limits).As<T>();
 
     /// <summary>Reads <c>.npy</c> data from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static DataArray Read(Stream stream, string name, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static DataArray Read(Stream stream, string name, DataLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        stream = SeekableSource.Ensure(stream, maxBytes, name);
-        return Read(stream, name, stream.Length - stream.Position, maxBytes);
+        limits ??= DataLimits.Default;
+        stream = SeekableSource.Ensure(stream, limits.MaxBytes + DataLimits.HeaderAllowanceBytes, name);
+        return Read(stream, name, stream.Length - stream.Position, limits);
     }
 
     /// <summary>Reads exactly <paramref name="available"/> bytes of <c>.npy</c> data from a stream that need not
     /// seek (a zip member): the header is checked against that length before the data is allocated.</summary>
-    internal static DataArray Read(Stream stream, string name, long available, long maxBytes)
+    internal static DataArray Read(Stream stream, string name, long available, DataLimits limits)
     {
         var header = ReadHeader(stream, name);
-        long dataBytes = ElementBytes.CheckedDataBytes(header.Dimensions, header.DType.SizeOf(), maxBytes, name, header.DataOffset);
+        long dataBytes = ElementBytes.CheckedDataBytes(header.Dimensions, header.DType.SizeOf(), limits, name, header.DataOffset);
         long total = header.DataOffset + dataBytes;
         if (total != available)
         {

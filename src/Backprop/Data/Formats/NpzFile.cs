@@ -6,24 +6,26 @@ namespace Backprop.Data.Formats;
 /// <c>np.savez_compressed</c> write them; <c>np.load(..., allow_pickle=False)</c>). Members may be stored or
 /// deflated. A member name holding a path (<c>/</c>, <c>\</c>, <c>..</c>) is refused, as is a member whose
 /// declared size disagrees with its data, exceeds what deflate can produce from its compressed size (a zip bomb),
-/// or disagrees with the size its own NPY header declares.</summary>
+/// or disagrees with the size its own NPY header declares; the members together may hold at most
+/// <see cref="DataLimits.MaxBytes"/>. Memory: the result plus a constant.</summary>
 public static class NpzFile
 {
     /// <summary>Reads every array of a <c>.npz</c> archive, keyed by member name without <c>.npy</c>, in archive
     /// order.</summary>
     /// <exception cref="DataFormatException">The archive or one of its members is malformed.</exception>
-    public static IReadOnlyDictionary<string, DataArray> Read(string path, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static IReadOnlyDictionary<string, DataArray> Read(string path, DataLimits? limits = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, maxBytes);
+        return Read(stream, path, limits);
     }
 
     /// <summary>Reads a <c>.npz</c> archive from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static IReadOnlyDictionary<string, DataArray> Read(Stream stream, string name, long maxBytes = DataLimits.DefaultMaxBytes)
+    public static IReadOnlyDictionary<string, DataArray> Read(Stream stream, string name, DataLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        stream = SeekableSource.Ensure(stream, maxBytes, name);
+        limits ??= DataLimits.Default;
+        stream = SeekableSource.Ensure(stream, limits.MaxBytes + DataLimits.HeaderAllowanceBytes, name);
         ZipArchive archive;
         try
         {
@@ -36,7 +38,7 @@ public static class NpzFile
 
         try
         {
-            return ReadEntries(archive, name, maxBytes);
+            return ReadEntries(archive, name, limits);
         }
         catch (InvalidDataException e)
         {
@@ -48,7 +50,7 @@ public static class NpzFile
         }
     }
 
-    private static OrderedDictionary<string, DataArray> ReadEntries(ZipArchive archive, string name, long maxBytes)
+    private static OrderedDictionary<string, DataArray> ReadEntries(ZipArchive archive, string name, DataLimits limits)
     {
         var result = new OrderedDictionary<string, DataArray>(StringComparer.Ordinal);
         long total = 0;
@@ -70,9 +72,9 @@ public static class NpzFile
             }
 
             total += declared;
-            if (total > maxBytes)
+            if (total > limits.MaxBytes)
             {
-                throw DataFormatException.AtOffset(where, 0, $"at most {maxBytes} bytes in all members (the read cap)", $"{total} bytes");
+                throw DataFormatException.AtOffset(where, 0, $"at most {limits.MaxBytes} bytes in all members (DataLimits.MaxBytes, the read cap)", $"{total} bytes");
             }
 
             string key = member.EndsWith(".npy", StringComparison.Ordinal) ? member[..^4] : member;
@@ -80,7 +82,7 @@ public static class NpzFile
             try
             {
                 using var content = entry.Open();
-                array = NpyFile.Read(content, where, declared, maxBytes);
+                array = NpyFile.Read(content, where, declared, limits);
             }
             catch (InvalidDataException e)
             {
