@@ -1,3 +1,8 @@
+using Backprop.Labs.ActivationStatistics;
+using Backprop.Labs.BackpropStep;
+using Backprop.Labs.BostonHousing;
+using Backprop.Labs.MnistGradients;
+
 namespace Backprop.Labs;
 
 /// <summary>Every lab, in the order <c>backprop lab list</c> shows them. A closed list: a lab joins by being

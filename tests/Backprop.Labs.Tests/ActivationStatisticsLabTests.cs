@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Backprop.Labs.Support;
+using Backprop.Labs.ActivationStatistics;
 using Backprop.Layers;
-using Backprop.Plots;
 using Backprop.Random;
 
 namespace Backprop.Labs.Tests;
@@ -210,7 +209,7 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
                 Assert.Equal(h[i], outputs[l][i], 1e-4 * Math.Max(1, Math.Abs(h[i])));
             }
 
-            var stats = ActivationStatistics.Of(outputs[l], units, rule);
+            var stats = LayerStatistics.Of(outputs[l], units, rule);
             double mean = h.Average();
             double std = Math.Sqrt(h.Sum(v => (v - mean) * (v - mean)) / h.Length);
             // Thresholds in float32, as numpy compares a float32 array with 0.99.
@@ -232,7 +231,7 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
         }
 
         // The recount must have had something to count, and not everything.
-        var all = outputs.Select((o, l) => ActivationStatistics.Of(o, widths[l + 1], rule)).ToList();
+        var all = outputs.Select((o, l) => LayerStatistics.Of(o, widths[l + 1], rule)).ToList();
         if (rule == SaturationRule.None)
         {
             Assert.Contains(all, st => st.DeadUnitFraction > 0);
@@ -249,16 +248,16 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
     public void StatisticsCountSaturationAtTheThresholdsOnHandMadeValues()
     {
         float[] tanh = [0.99f, -0.991f, 0.5f, 1f, -1f, 0f];
-        var t = ActivationStatistics.Of(tanh, 3, SaturationRule.Tanh);
+        var t = LayerStatistics.Of(tanh, 3, SaturationRule.Tanh);
         Assert.Equal(3.0 / 6, t.SaturatedFraction, 12);
         Assert.Equal(1.0 / 6, t.ZeroFraction, 12);
         Assert.Equal(0.0, t.DeadUnitFraction);
 
         float[] sigmoid = [0.005f, 0.5f, 0.995f, 0.01f];
-        Assert.Equal(2.0 / 4, ActivationStatistics.Of(sigmoid, 2, SaturationRule.Sigmoid).SaturatedFraction, 12);
+        Assert.Equal(2.0 / 4, LayerStatistics.Of(sigmoid, 2, SaturationRule.Sigmoid).SaturatedFraction, 12);
 
         float[] relu = [0f, 2f, 0f, 0f, 3f, 0f];
-        var r = ActivationStatistics.Of(relu, 3, SaturationRule.None);
+        var r = LayerStatistics.Of(relu, 3, SaturationRule.None);
         Assert.Equal(2.0 / 3, r.DeadUnitFraction, 12);
         Assert.Equal(0.0, r.SaturatedFraction);
         Assert.Equal(5.0 / 6, r.Mean, 12);
@@ -267,9 +266,9 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
     [Fact]
     public void StatisticsRejectPartialRows()
     {
-        var error = Assert.Throws<ArgumentException>(() => ActivationStatistics.Of(new float[7], 3, SaturationRule.Tanh));
+        var error = Assert.Throws<ArgumentException>(() => LayerStatistics.Of(new float[7], 3, SaturationRule.Tanh));
         Assert.Contains("7", error.Message);
-        Assert.Throws<ArgumentException>(() => ActivationStatistics.Of([], 3, SaturationRule.Tanh));
+        Assert.Throws<ArgumentException>(() => LayerStatistics.Of([], 3, SaturationRule.Tanh));
     }
 
     [Fact]

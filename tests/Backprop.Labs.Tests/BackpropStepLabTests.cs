@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Backprop.Labs.Support;
-using Backprop.Plots;
+using Backprop.Labs.BackpropStep;
 
 namespace Backprop.Labs.Tests;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Backprop.Data.Datasets;
-using Backprop.Labs.Support;
-using Backprop.Plots;
+using BostonHousingDataset = Backprop.Data.Datasets.BostonHousing;
+using Backprop.Labs.BostonHousing;
 
 namespace Backprop.Labs.Tests;
 
@@ -143,7 +142,7 @@ public class BostonHousingLabTests : IClassFixture<BostonHousingQuickRun>
     public void RowsFollowKerasAndScikitLearnOrder()
     {
         // keras.datasets.boston_housing.load_data(): first training targets.
-        var keras = BostonHousing.Load();
+        var keras = BostonHousingDataset.Load();
         Assert.Equal([15.2, 42.3, 50.0, 21.1, 17.7], keras.YTrain.ToArray()[..5]);
 
         // train_test_split(np.arange(404), test_size=0.25, random_state=42), by /usr/bin/python3 with scikit-learn.

@@ -1,3 +1,4 @@
+using Backprop.Labs.MnistGradients;
 using Backprop.Layers;
 using Backprop.Losses;
 using Backprop.Optimizers;

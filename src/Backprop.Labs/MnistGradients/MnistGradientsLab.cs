@@ -8,7 +8,7 @@ using Backprop.Optimizers;
 using Backprop.Plots;
 using Backprop.Training;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.MnistGradients;
 
 /// <summary>Issue item 3: backpropagation written by hand with tensor operations for the last two layers of a
 /// sigmoid MLP on MNIST, compared with the engine's own gradients.</summary>

@@ -1,4 +1,4 @@
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.BackpropStep;
 
 /// <summary>Everything the library computed for one SGD step of the backprop-step exercise, in the course's
 /// layout: arrays indexed [sample][unit]; weight matrices as the course writes them, row j holding the weights INTO

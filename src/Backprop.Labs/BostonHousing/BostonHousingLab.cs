@@ -1,10 +1,10 @@
 using System.Globalization;
 using Backprop.Data;
 using Backprop.Data.Datasets;
-using Backprop.Labs.Support;
 using Backprop.Plots;
+using BostonHousingDataset = Backprop.Data.Datasets.BostonHousing;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.BostonHousing;
 
 /// <summary>Issue item 1: regression of Boston house prices with a small swish network. (a) prepares the data as
 /// the exercise says, (b) trains on standardised features with early stopping, (c) trains on raw features,
@@ -88,7 +88,7 @@ public sealed class BostonHousingLab : ILab
         var mean = data.Scaler.Mean!;
         var scale = data.Scaler.Scale!;
         context.Table("Training statistics used for standardisation", ["feature", "mean", "std"],
-            BostonHousing.FeatureNames.Select((name, j) => (IReadOnlyList<object?>)[name, mean[j], scale[j]]));
+            BostonHousingDataset.FeatureNames.Select((name, j) => (IReadOnlyList<object?>)[name, mean[j], scale[j]]));
         context.Record("data.feature_mean", mean.ToArray());
         context.Record("data.feature_std", scale.ToArray());
 
@@ -364,7 +364,7 @@ public sealed class BostonHousingLab : ILab
         var mean = data.Scaler.Mean!.ToArray();
         int largest = Array.IndexOf(mean, mean.Max());
         int smallest = Array.IndexOf(mean, mean.Min());
-        context.Finding($"Without standardisation (c) {rawOutcome}. The raw feature means range from {F(mean[smallest])} ({BostonHousing.FeatureNames[smallest]}) to {F(mean[largest])} ({BostonHousing.FeatureNames[largest]}), so one learning rate cannot suit every weight of the first layer.");
+        context.Finding($"Without standardisation (c) {rawOutcome}. The raw feature means range from {F(mean[smallest])} ({BostonHousingDataset.FeatureNames[smallest]}) to {F(mean[largest])} ({BostonHousingDataset.FeatureNames[largest]}), so one learning rate cannot suit every weight of the first layer.");
 
         foreach (var variant in s_variants)
         {

@@ -4,13 +4,12 @@ using Backprop.Data;
 using Backprop.Data.Datasets;
 using Backprop.Initializers;
 using Backprop.Inspection;
-using Backprop.Labs.Support;
 using Backprop.Layers;
 using Backprop.Plots;
 using Backprop.Random;
 using Backprop.Training;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.ActivationStatistics;
 
 /// <summary>Issue item 4: how the initial weights shape the activations of deep networks. Part 1 pushes one input
 /// through a wide 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), Glorot normal and Glorot uniform
@@ -142,7 +141,7 @@ public sealed class ActivationStatisticsLab : ILab
         context.Record("part1.weights", weights);
         context.Record("part1.input_norm", inputNorm);
 
-        var statistics = new Dictionary<string, ActivationStatistics[]>();
+        var statistics = new Dictionary<string, LayerStatistics[]>();
         var panels = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<double>>>();
         using (var progress = context.Progress("initialise and forward", WideSchemes.Count))
         {
@@ -163,11 +162,11 @@ public sealed class ActivationStatisticsLab : ILab
                 context.Record($"timing.part1.{scheme.Key}.initialize_seconds", initSeconds);
                 context.Record($"timing.part1.{scheme.Key}.forward_seconds", forwardSeconds);
 
-                var layerStats = new ActivationStatistics[outputs.Length];
+                var layerStats = new LayerStatistics[outputs.Length];
                 var series = new Dictionary<string, IReadOnlyList<double>>();
                 for (int l = 0; l < outputs.Length; l++)
                 {
-                    layerStats[l] = ActivationStatistics.Of(outputs[l], widths[l + 1], SaturationRule.Tanh);
+                    layerStats[l] = LayerStatistics.Of(outputs[l], widths[l + 1], SaturationRule.Tanh);
                     double[] values = Array.ConvertAll(outputs[l], v => (double)v);
                     series[$"layer {l + 1}"] = values;
                     var histogram = Density.Histogram(values, HistogramBins, (-1, 1));
@@ -210,7 +209,7 @@ public sealed class ActivationStatisticsLab : ILab
         WideFindings(context, widths, statistics, inputNorm);
     }
 
-    private static void WideFindings(LabContext context, int[] widths, Dictionary<string, ActivationStatistics[]> statistics, double inputNorm)
+    private static void WideFindings(LabContext context, int[] widths, Dictionary<string, LayerStatistics[]> statistics, double inputNorm)
     {
         var normal = statistics["normal"];
         var glorotNormal = statistics["glorot_normal"];
@@ -254,7 +253,7 @@ public sealed class ActivationStatisticsLab : ILab
             "h < 0.01 or h > 0.99 for sigmoid. Dead units: units whose ReLU output is 0 for every image. Every network uses the same per-layer seeds.");
 
         int[] widths = [784, .. Enumerable.Repeat(units, depth)];
-        var results = new Dictionary<MnistConfig, ActivationStatistics[]>();
+        var results = new Dictionary<MnistConfig, LayerStatistics[]>();
         var violins = new Dictionary<MnistConfig, Chart>();
         using (var progress = context.Progress("MNIST networks", MnistConfigs.Count))
         {
@@ -263,11 +262,11 @@ public sealed class ActivationStatisticsLab : ILab
                 var config = MnistConfigs[c];
                 var model = BuildNetwork(widths, config.Activation, config.Scheme, context.Seed, part);
                 float[][] outputs = LayerOutputs(model, images);
-                var layerStats = new ActivationStatistics[depth];
+                var layerStats = new LayerStatistics[depth];
                 var groups = new Dictionary<string, IReadOnlyList<double>>();
                 for (int l = 0; l < depth; l++)
                 {
-                    layerStats[l] = ActivationStatistics.Of(outputs[l], units, config.Rule);
+                    layerStats[l] = LayerStatistics.Of(outputs[l], units, config.Rule);
                     groups[$"layer {l + 1}"] = Array.ConvertAll(outputs[l], v => (double)v);
                     string key = $"part2.{config.Activation}.{config.Scheme.Key}.layer{l + 1}";
                     context.Record($"{key}.mean", layerStats[l].Mean);
@@ -316,7 +315,7 @@ public sealed class ActivationStatisticsLab : ILab
         }
     }
 
-    private static void MnistFindings(LabContext context, string activation, List<MnistConfig> configs, Dictionary<MnistConfig, ActivationStatistics[]> results)
+    private static void MnistFindings(LabContext context, string activation, List<MnistConfig> configs, Dictionary<MnistConfig, LayerStatistics[]> results)
     {
         // How much of the layer-1 spread survives to layer 5: 1 is a signal that neither fades nor explodes.
         string Trend(MnistConfig c) =>
@@ -375,9 +374,9 @@ public sealed class ActivationStatisticsLab : ILab
         [first, "quantity", .. units.Select((u, l) => $"layer {l + 1} ({u})")];
 
     /// <summary>Table rows for one scheme: its statistics with one column per layer.</summary>
-    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, ActivationStatistics[] layers, SaturationRule rule)
+    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, LayerStatistics[] layers, SaturationRule rule)
     {
-        IReadOnlyList<object?> Row(string quantity, Func<ActivationStatistics, double> select) =>
+        IReadOnlyList<object?> Row(string quantity, Func<LayerStatistics, double> select) =>
             [label, quantity, .. layers.Select(st => (object?)select(st))];
 
         yield return Row("mean", st => st.Mean);
@@ -398,7 +397,7 @@ public sealed class ActivationStatisticsLab : ILab
 
     private static string Pct(double fraction) => (100 * fraction).ToString(fraction < 0.001 && fraction > 0 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
-    private static string Range(IEnumerable<ActivationStatistics> layers, Func<ActivationStatistics, double> select)
+    private static string Range(IEnumerable<LayerStatistics> layers, Func<LayerStatistics, double> select)
     {
         var values = layers.Select(select).ToList();
         return $"{values.Min():F3}–{values.Max():F3}";

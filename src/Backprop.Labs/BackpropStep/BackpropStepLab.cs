@@ -1,10 +1,9 @@
 using System.Globalization;
-using Backprop.Labs.Support;
 using Backprop.Layers;
 using Backprop.Optimizers;
 using Backprop.Training;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.BackpropStep;
 
 /// <summary>Issue item 2: one step of backpropagation on the course's 2-4-1 network, computed by the library's own
 /// layers, loss and optimiser — pre-activations, activations and outputs per sample, output and hidden deltas, the
