@@ -1,6 +1,7 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
+using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.MnistGradients;
 
 namespace Backprop.Labs;
@@ -11,6 +12,7 @@ public static class LabCatalog
 {
     public static IReadOnlyList<ILab> All { get; } =
     [
+        new GradientDerivationsLab(),
         new BostonHousingLab(),
         new BackpropStepLab(),
         new MnistGradientsLab(),
