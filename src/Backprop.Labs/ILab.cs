@@ -14,8 +14,8 @@ public interface ILab
     /// <summary>Every figure the course published that this lab compares with (numbers, or the course's words
     /// with a measurable range). <see cref="Run"/> compares each at least once through
     /// <see cref="LabContext.Compare(PublishedFigure, Measurement, string?, Tolerance?, string?)"/> or says why it
-    /// cannot (<see cref="LabContext.NotMeasured"/>), also in a --quick run; the runner refuses a run that leaves
-    /// one out or compares a figure not declared here.</summary>
+    /// cannot (<see cref="LabContext.NotMeasured"/>), also in a --quick run; the runner refuses a lab that declares none,
+    /// and a run that leaves one out or compares a figure not declared here.</summary>
     IReadOnlyList<PublishedFigure> Published { get; }
 
     /// <summary>Runs the experiment. <see cref="LabContext.Quick"/> asks for a reduced but honest version

@@ -8,11 +8,18 @@ internal static class PublishedSection
 
     /// <summary>Checks that the run compared every figure <paramref name="lab"/> declares, and only those, then
     /// writes the section.</summary>
-    /// <exception cref="InvalidOperationException">A declared figure was never compared (nor declared
-    /// unmeasurable), or a compared figure was not declared.</exception>
+    /// <exception cref="InvalidOperationException">The lab declares no figure, a declared figure was never compared
+    /// (nor declared unmeasurable), or a compared figure was not declared.</exception>
     public static void Write(ILab lab, LabContext context)
     {
         var declared = lab.Published;
+        if (declared.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Lab '{lab.Name}' declares no published figure. Every lab compares itself with the course: declare the figures in ILab.Published " +
+                "(a claim the course made in words counts, judged by a range on what the run measures).");
+        }
+
         var compared = context.Comparisons;
         var missing = declared.Where(figure => !compared.Any(c => c.Figure == figure)).Select(f => f.Quantity).ToList();
         if (missing.Count > 0)
@@ -26,11 +33,6 @@ internal static class PublishedSection
         {
             throw new InvalidOperationException(
                 $"Lab '{lab.Name}' compared figures it does not declare in ILab.Published: {string.Join("; ", undeclared)}.");
-        }
-
-        if (compared.Count == 0)
-        {
-            return;
         }
 
         context.Section(Heading);

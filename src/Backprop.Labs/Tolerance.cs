@@ -185,12 +185,12 @@ public sealed record Tolerance
 
     private string DescribeSpread(Measurement measured)
     {
-        string matches = Matches is null ? "" : $"matches: {Matches.Describe(measured)}; ";
+        string matches = Matches is null ? "" : $"{Matches.Describe(measured)}; ";
         string of = SpreadOf ?? (measured.Count > 1 ? $"std of this run's {measured.Count} repetitions" : "std of this run's repetitions");
         string factor = Factor.ToString("R", CultureInfo.InvariantCulture);
         return SpreadFor(measured) is { } spread
-            ? $"{matches}within spread: |published − this run| ≤ {factor} × {F(spread)} ({of})"
-            : $"{matches}within spread: |published − this run| ≤ {factor} × the {of}";
+            ? $"{matches}within spread: ±{factor} × {F(spread)} ({of})"
+            : $"{matches}within spread: ±{factor} × the {of}";
     }
 
     private double? SpreadFor(Measurement measured) => Spread ?? (measured.Count > 1 ? measured.Std : null);

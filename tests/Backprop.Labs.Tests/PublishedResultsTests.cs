@@ -70,7 +70,7 @@ public class PublishedResultsTests
         Assert.Equal("this run ≥ 0.9 (nearly all)", Tolerance.AtLeast(0.9, "nearly all").Describe(Measurement.Of(1)));
         Assert.Equal("this run between 1 and 2", Tolerance.Between(1, 2).Describe(Measurement.Of(1)));
         Assert.Equal(
-            "matches: ±5e-5 (the 4 printed decimals); within spread: |published − this run| ≤ 2 × 0.1 (std of this run's 3 repetitions)",
+            "±5e-5 (the 4 printed decimals); within spread: ±2 × 0.1 (std of this run's 3 repetitions)",
             s_mae.Tolerance.Describe(Measurement.OfRepetitions([2.2, 2.3, 2.4])));
     }
 
@@ -127,6 +127,19 @@ public class PublishedResultsTests
         Assert.Contains("unseeded entries", error.Message);
         var undeclared = Assert.Throws<InvalidOperationException>(() => Run(new FakeLab(compareAll: true, extra: true)));
         Assert.Contains("does not declare", undeclared.Message);
+        var none = Assert.Throws<InvalidOperationException>(() => Run(new SilentLab()));
+        Assert.Contains("declares no published figure", none.Message);
+    }
+
+    private sealed class SilentLab : ILab
+    {
+        public string Name => "silent";
+
+        public string Summary => "A lab that compares nothing.";
+
+        public IReadOnlyList<PublishedFigure> Published => [];
+
+        public void Run(LabContext context) => context.Paragraph("Nothing to compare.");
     }
 
     private static (JsonObject Root, string Html) Run(ILab lab)

@@ -48,8 +48,7 @@ public sealed class ActivationStatisticsLab : ILab
     public string Name => "activation-statistics";
 
     public string Summary =>
-        "See how weight initialisation shapes hidden activations: one input through a 1024→8192→…→4096 tanh network under N(0, 1) and Glorot weights, " +
-        "then all 10,000 MNIST test digits through 5×100 tanh, sigmoid and ReLU layers, with the courses' claims checked against the measured statistics.";
+        "How weight initialisation shapes the activations of deep tanh, sigmoid and ReLU networks, on one input and on MNIST, against the courses' claims.";
 
     public IReadOnlyList<PublishedFigure> Published => ActivationStatisticsPublished.All;
 

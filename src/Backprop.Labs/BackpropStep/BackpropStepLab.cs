@@ -19,8 +19,7 @@ public sealed class BackpropStepLab : ILab
     public string Name => "backprop-step";
 
     public string Summary =>
-        "Work through one SGD step of a 2-4-1 ReLU network: the forward table, deltas, gradients and updated weights the library computes, " +
-        "checked number by number against the course's solution (including a slip in its working).";
+        "One SGD step of a 2-4-1 ReLU network worked through by the library, checked number by number against the course's solution.";
 
     public IReadOnlyList<PublishedFigure> Published => BackpropStepPublished.All;
 

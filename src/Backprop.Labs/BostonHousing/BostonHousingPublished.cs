@@ -9,12 +9,12 @@ public static class BostonHousingPublished
 
     /// <summary>The best validation MAE: 2.1990 at epoch 12 ("Validation MAE: 2.199040651321411" on the restored weights).</summary>
     public static PublishedFigure BestValidationMae { get; } = new(
-        "(b) best validation MAE", 2.1990, Log + ", epoch 12; evaluate on the restored weights: 2.199040651321411",
+        "(b) best validation MAE", 2.1990, Log + ", epoch 12 (evaluate: 2.199040651321411)",
         Tolerance.WithinSpread(2, matches: Tolerance.PublishedDecimals(4)));
 
     /// <summary>The validation MSE at that epoch: 9.1605 ("Validation MSE: 9.16053581237793").</summary>
     public static PublishedFigure ValidationMse { get; } = new(
-        "(b) validation MSE of the restored weights", 9.1605, Log + ", epoch 12; evaluate on the restored weights: 9.16053581237793",
+        "(b) validation MSE of the restored weights", 9.1605, Log + ", epoch 12 (evaluate: 9.16053581237793)",
         Tolerance.WithinSpread(2, matches: Tolerance.PublishedDecimals(4)));
 
     /// <summary>The epoch whose weights early stopping restored: 12.</summary>

@@ -15,8 +15,7 @@ public sealed class GradientDerivationsLab : ILab
     public string Name => "gradient-derivations";
 
     public string Summary =>
-        "Check the gradient formulas the courses ask for — a linear–activation–linear block, PReLU, a one-hidden-layer computational graph and δ = ŷ − y — " +
-        "against the engine's backward pass and float64 central differences, and see the course's sign slip fail.";
+        "Gradient formulas from the courses (a linear–activation–linear block, PReLU, a computational graph, δ = ŷ − y) checked against the engine and central differences.";
 
     public IReadOnlyList<PublishedFigure> Published => GradientDerivationsPublished.All;
 
