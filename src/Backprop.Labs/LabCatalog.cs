@@ -1,3 +1,9 @@
+using Backprop.Labs.ActivationStatistics;
+using Backprop.Labs.BackpropStep;
+using Backprop.Labs.BostonHousing;
+using Backprop.Labs.GradientDerivations;
+using Backprop.Labs.MnistGradients;
+
 namespace Backprop.Labs;
 
 /// <summary>Every lab, in the order <c>backprop lab list</c> shows them. A closed list: a lab joins by being
@@ -6,6 +12,7 @@ public static class LabCatalog
 {
     public static IReadOnlyList<ILab> All { get; } =
     [
+        new GradientDerivationsLab(),
         new BostonHousingLab(),
         new BackpropStepLab(),
         new MnistGradientsLab(),

@@ -9,6 +9,7 @@ public sealed class LabContext
 {
     private readonly SortedDictionary<string, object?> _results = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, object?> _config = new(StringComparer.Ordinal);
+    private readonly List<PublishedComparison> _comparisons = [];
     private int _figureCount;
 
     public LabContext(string labName, string outputDirectory, int seed, bool quick, string? dataDirectory, ILabConsole console)
@@ -97,6 +98,32 @@ public sealed class LabContext
 
     /// <summary>Records a setting for results.json's "config".</summary>
     public void Setting(string key, object? value) => _config[key] = value;
+
+    /// <summary>Every comparison with a published figure so far, in the order the lab made them.</summary>
+    public IReadOnlyList<PublishedComparison> Comparisons => _comparisons;
+
+    /// <summary>Compares a published figure with what this run measured. The runner puts every comparison into the
+    /// report's "Against the published results" table and results.json's <c>published</c> array; the verdict is
+    /// computed by the tolerance. Returns the row, so the lab can build findings on its verdict.</summary>
+    /// <param name="figure">One of the lab's <see cref="ILab.Published"/> figures.</param>
+    /// <param name="measured">This run's value, or mean ± std over repetitions.</param>
+    /// <param name="qualifier">Appended to the quantity when the figure is compared several times ("seed 43").</param>
+    /// <param name="tolerance">Replaces the figure's tolerance for this row.</param>
+    /// <param name="note">Why the two differ, or what the row means (shown under the table).</param>
+    public PublishedComparison Compare(PublishedFigure figure, Measurement measured, string? qualifier = null, Tolerance? tolerance = null, string? note = null)
+    {
+        var comparison = PublishedComparison.Evaluate(figure, measured, qualifier, tolerance, note);
+        _comparisons.Add(comparison);
+        return comparison;
+    }
+
+    /// <summary>Compares a published figure with one measured value.</summary>
+    public PublishedComparison Compare(PublishedFigure figure, double measured, string? qualifier = null, Tolerance? tolerance = null, string? note = null) =>
+        Compare(figure, Measurement.Of(measured), qualifier, tolerance, note);
+
+    /// <summary>Records that this run cannot measure a published figure, and why.</summary>
+    public PublishedComparison NotMeasured(PublishedFigure figure, string reason, string? qualifier = null) =>
+        Compare(figure, Measurement.NotMeasured(reason), qualifier);
 
     /// <summary>Live progress of a long task.</summary>
     public ILabProgress Progress(string description, int total) => Console.StartProgress(description, total);

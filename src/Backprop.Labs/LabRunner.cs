@@ -37,12 +37,13 @@ public static class LabRunner
         context.Report.Paragraph(lab.Summary);
         if (options.Quick)
         {
-            context.Report.Finding("This is a --quick run: a reduced version of the lab (fewer epochs or repetitions) for smoke tests. Its numbers are not the lab's published figures.");
+            context.Report.Finding("This is a --quick run: a reduced version of the lab (fewer epochs or repetitions) for smoke tests. Its numbers are not the full lab's.");
         }
 
         var clock = Stopwatch.StartNew();
         lab.Run(context);
         clock.Stop();
+        PublishedSection.Write(lab, context);
 
         var versions = ResultsFile.Versions();
         context.Report.FooterItem("lab", lab.Name);
@@ -62,6 +63,7 @@ public static class LabRunner
             ["threads"] = threads,
             ["elapsed_seconds"] = clock.Elapsed.TotalSeconds,
             ["config"] = context.Config,
+            ["published"] = context.Comparisons.Select(c => c.ToRecord()).ToList(),
             ["results"] = context.Results,
             ["versions"] = versions,
             ["machine"] = MachineInfo.Current,

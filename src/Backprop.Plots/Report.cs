@@ -129,7 +129,7 @@ public sealed class Report
         return this;
     }
 
-    /// <summary>Adds several footer items, e.g. <c>.FooterItems(ResultsFile.Versions())</c>.</summary>
+    /// <summary>Adds several footer items, e.g. the library versions a lab run records.</summary>
     public Report FooterItems(IEnumerable<KeyValuePair<string, string>> items)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Backprop.Labs.Support;
+using Backprop.Labs.ActivationStatistics;
+using Backprop.Initializers;
 using Backprop.Layers;
-using Backprop.Plots;
 using Backprop.Random;
 
 namespace Backprop.Labs.Tests;
@@ -13,10 +13,13 @@ public sealed class ActivationStatisticsQuickRun : IDisposable
     {
         Folder = Path.Combine(Path.GetTempPath(), "backprop-acts-" + Guid.NewGuid().ToString("N"));
         Result = LabRunner.Run(new ActivationStatisticsLab(), new LabRunOptions(Seed: 7, Quick: true, OutputDirectory: Folder), new PlainLabConsole(TextWriter.Null));
-        Results = ResultsFile.Read(Result.ResultsPath)!["results"]!.AsObject();
+        Root = ResultsFile.Read(Result.ResultsPath)!.AsObject();
+        Results = Root["results"]!.AsObject();
     }
 
     public string Folder { get; }
+
+    public JsonObject Root { get; }
 
     public LabRunResult Result { get; }
 
@@ -49,7 +52,8 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
                     Assert.True(results.ContainsKey($"part1.{scheme}.layer{layer}.{stat}"), $"missing part1.{scheme}.layer{layer}.{stat}");
                 }
 
-                Assert.Equal(ActivationStatisticsLab.HistogramBins, results[$"part1.{scheme}.layer{layer}.histogram_density"]!.AsArray().Count);
+                // The course's bins: 20 for N(0, 1) (Q2(b)), 50 for Glorot (Q2(c)).
+                Assert.Equal(scheme == "normal" ? 20 : 50, results[$"part1.{scheme}.layer{layer}.histogram_density"]!.AsArray().Count);
             }
         }
 
@@ -104,24 +108,87 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
             Assert.True((double)results[$"part1.glorot_uniform.layer{layer}.saturated_fraction"]! < 0.01);
         }
 
-        // ReLU is positively homogeneous and the biases are zero: He and Glorot (same seeds) differ by a scale per
-        // layer only, so exactly the same outputs are zero.
+        // ReLU is positively homogeneous and the biases are zero: He and Glorot (same seed) differ by a scale per
+        // layer only, so the same outputs are zero, up to float32 rounding of pre-activations next to 0 (a few of a million).
         for (int layer = 1; layer <= 5; layer++)
         {
-            Assert.Equal((double)results[$"part2.relu.glorot_normal.layer{layer}.zero_fraction"]!, (double)results[$"part2.relu.he_normal.layer{layer}.zero_fraction"]!);
+            Assert.Equal((double)results[$"part2.relu.glorot_normal.layer{layer}.zero_fraction"]!, (double)results[$"part2.relu.he_normal.layer{layer}.zero_fraction"]!, 1e-5);
         }
+    }
+
+    [Fact]
+    public void PublishedClaimsArePinned()
+    {
+        // Neither course published a number (notes §3.4): each claim is the course's words with a range fixed in advance.
+        var all = ActivationStatisticsPublished.All;
+        Assert.Equal(8, all.Count);
+        Assert.All(all, f => Assert.False(f.Value.IsNumber));
+        Assert.Equal("layers 4 and 5 are concentrated at a very small value (<0.5)", ActivationStatisticsPublished.ReluGlorotConcentrated.Value.Text);
+        Assert.Equal(0.9, ActivationStatisticsPublished.ReluGlorotConcentrated.Tolerance.Low);
+        Assert.Equal(0.9, ActivationStatisticsPublished.ReluHeSpread.Tolerance.High);
+        Assert.Equal(0.5, ActivationStatisticsPublished.NormalSaturates.Tolerance.Low);
+        Assert.StartsWith("course 003", ActivationStatisticsPublished.ReluHeSpread.Source, StringComparison.Ordinal);
+        Assert.StartsWith("course 000", ActivationStatisticsPublished.GlorotCentred.Source, StringComparison.Ordinal);
+
+        // A passing and a failing case of the ReLU claim.
+        var figure = ActivationStatisticsPublished.ReluGlorotConcentrated;
+        Assert.Equal(Verdict.Matches, figure.Tolerance.Judge(figure.Value, Measurement.Of(0.97)));
+        Assert.Equal(Verdict.Differs, figure.Tolerance.Judge(figure.Value, Measurement.Of(0.6)));
+    }
+
+    [Fact]
+    public void QuickRunComparesEveryClaim()
+    {
+        var published = _run.Root["published"]!.AsArray();
+        Assert.Equal(12, published.Count);
+        Assert.All(published, row => Assert.Contains(row!["verdict"]!.GetValue<string>(), new[] { "matches", "within spread", "differs" }));
+        Assert.All(published, row => Assert.True(double.IsFinite(row!["measured"]!.GetValue<double>())));
+        Assert.Contains(published, row => row!["quantity"]!.GetValue<string>().StartsWith("part 2, ReLU, He normal", StringComparison.Ordinal));
+        Assert.True((bool)_run.Results["part2.identical_hidden_kernels"]!);
+        string html = File.ReadAllText(_run.Result.ReportPath);
+        Assert.Contains("Against the published results", html);
+    }
+
+    [Fact]
+    public void CourseMlpIsTheCoursesModelWithOneSeededInitialiser()
+    {
+        var model = ActivationStatisticsLab.BuildCourseMlp("relu", new HeNormal(ActivationStatisticsLab.CourseSeed));
+        var dense = model.Layers.OfType<Dense>().ToArray();
+        Assert.Equal(7, dense.Length);
+        Assert.Equal(new Shape(784, 100), dense[0].Kernel.Shape);
+        Assert.Equal("linear", dense[0].Activation.Name);
+        Assert.All(dense[1..6], d => Assert.Equal("relu", d.Activation.Name));
+        Assert.Equal("softmax", dense[6].Activation.Name);
+        Assert.Equal(new Shape(100, 10), dense[6].Kernel.Shape);
+        Assert.All(dense, d => Assert.All(d.Bias!.ValueAs<float>().ToArray(), b => Assert.Equal(0f, b)));
+
+        // One seeded initialiser repeats its draw: the five 100 × 100 kernels are identical, and He's scale √(2/100).
+        float[] first = dense[1].Kernel.ValueAs<float>().ToArray();
+        Assert.All(dense[2..6], d => Assert.Equal(first, d.Kernel.ValueAs<float>().ToArray()));
+        double std = Math.Sqrt(first.Average(v => (double)v * v));
+        Assert.InRange(std, 0.12, 0.15);
+    }
+
+    [Fact]
+    public void EveryNthValueIsNumpysStride()
+    {
+        float[] values = Enumerable.Range(0, 200).Select(i => (float)i).ToArray();
+        Assert.Equal([0.0, 20, 40, 60, 80, 100, 120, 140, 160, 180], ActivationStatisticsLab.EveryNth(values, 20));
+        Assert.Equal([0.0, 7, 14], ActivationStatisticsLab.EveryNth(values.AsSpan(0, 15).ToArray(), 7));
+        Assert.Equal(50_000, ActivationStatisticsLab.EveryNth(new float[10_000 * 100], ActivationStatisticsLab.PlotStride).Length);
     }
 
     [Fact]
     public void HistogramsAreNormalisedToAreaOne()
     {
         var results = _run.Results;
-        double[] edges = results["part1.histogram_edges"]!.AsArray().Select(v => (double)v!).ToArray();
-        Assert.Equal(ActivationStatisticsLab.HistogramBins + 1, edges.Length);
-        Assert.Equal(-1, edges[0]);
-        Assert.Equal(1, edges[^1]);
         foreach (string scheme in s_wideSchemes)
         {
+            int bins = scheme == "normal" ? ActivationStatisticsLab.NormalHistogramBins : ActivationStatisticsLab.GlorotHistogramBins;
+            double[] edges = results[$"part1.histogram_edges_{bins}_bins"]!.AsArray().Select(v => (double)v!).ToArray();
+            Assert.Equal(bins + 1, edges.Length);
+            Assert.Equal(-1, edges[0]);
+            Assert.Equal(1, edges[^1]);
             for (int layer = 1; layer <= 5; layer++)
             {
                 double[] density = results[$"part1.{scheme}.layer{layer}.histogram_density"]!.AsArray().Select(v => (double)v!).ToArray();
@@ -210,7 +277,7 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
                 Assert.Equal(h[i], outputs[l][i], 1e-4 * Math.Max(1, Math.Abs(h[i])));
             }
 
-            var stats = ActivationStatistics.Of(outputs[l], units, rule);
+            var stats = LayerStatistics.Of(outputs[l], units, rule);
             double mean = h.Average();
             double std = Math.Sqrt(h.Sum(v => (v - mean) * (v - mean)) / h.Length);
             // Thresholds in float32, as numpy compares a float32 array with 0.99.
@@ -232,7 +299,7 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
         }
 
         // The recount must have had something to count, and not everything.
-        var all = outputs.Select((o, l) => ActivationStatistics.Of(o, widths[l + 1], rule)).ToList();
+        var all = outputs.Select((o, l) => LayerStatistics.Of(o, widths[l + 1], rule)).ToList();
         if (rule == SaturationRule.None)
         {
             Assert.Contains(all, st => st.DeadUnitFraction > 0);
@@ -249,16 +316,16 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
     public void StatisticsCountSaturationAtTheThresholdsOnHandMadeValues()
     {
         float[] tanh = [0.99f, -0.991f, 0.5f, 1f, -1f, 0f];
-        var t = ActivationStatistics.Of(tanh, 3, SaturationRule.Tanh);
+        var t = LayerStatistics.Of(tanh, 3, SaturationRule.Tanh);
         Assert.Equal(3.0 / 6, t.SaturatedFraction, 12);
         Assert.Equal(1.0 / 6, t.ZeroFraction, 12);
         Assert.Equal(0.0, t.DeadUnitFraction);
 
         float[] sigmoid = [0.005f, 0.5f, 0.995f, 0.01f];
-        Assert.Equal(2.0 / 4, ActivationStatistics.Of(sigmoid, 2, SaturationRule.Sigmoid).SaturatedFraction, 12);
+        Assert.Equal(2.0 / 4, LayerStatistics.Of(sigmoid, 2, SaturationRule.Sigmoid).SaturatedFraction, 12);
 
         float[] relu = [0f, 2f, 0f, 0f, 3f, 0f];
-        var r = ActivationStatistics.Of(relu, 3, SaturationRule.None);
+        var r = LayerStatistics.Of(relu, 3, SaturationRule.None);
         Assert.Equal(2.0 / 3, r.DeadUnitFraction, 12);
         Assert.Equal(0.0, r.SaturatedFraction);
         Assert.Equal(5.0 / 6, r.Mean, 12);
@@ -267,9 +334,9 @@ public class ActivationStatisticsLabTests : IClassFixture<ActivationStatisticsQu
     [Fact]
     public void StatisticsRejectPartialRows()
     {
-        var error = Assert.Throws<ArgumentException>(() => ActivationStatistics.Of(new float[7], 3, SaturationRule.Tanh));
+        var error = Assert.Throws<ArgumentException>(() => LayerStatistics.Of(new float[7], 3, SaturationRule.Tanh));
         Assert.Contains("7", error.Message);
-        Assert.Throws<ArgumentException>(() => ActivationStatistics.Of([], 3, SaturationRule.Tanh));
+        Assert.Throws<ArgumentException>(() => LayerStatistics.Of([], 3, SaturationRule.Tanh));
     }
 
     [Fact]

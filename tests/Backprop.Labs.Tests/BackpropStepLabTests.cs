@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Backprop.Labs.Support;
-using Backprop.Plots;
+using Backprop.Labs.BackpropStep;
 
 namespace Backprop.Labs.Tests;
 
@@ -173,6 +172,45 @@ public class BackpropStepLabTests
         Assert.Equal([-2.0, -2.5], results["updated.W1"]![2]!.AsArray().Select(v => v!.GetValue<double>()));
     }
 
+    [Fact]
+    public void PublishedTableIsTheCoursesSolution()
+    {
+        // Course 001, Ex. 2a solution (notes §3.2), every entry.
+        static double[] Values(IEnumerable<PublishedFigure> figures) => figures.Select(f => f.Value.Number!.Value).ToArray();
+        Assert.Equal([-1.0, 1, -2, 2], Values(BackpropStepPublished.PreActivations[0]));
+        Assert.Equal([-2.0, 3, 1, -8], Values(BackpropStepPublished.PreActivations[1]));
+        Assert.Equal([0.0, 1, 0, 2], Values(BackpropStepPublished.Activations[0]));
+        Assert.Equal([0.0, 3, 1, 0], Values(BackpropStepPublished.Activations[1]));
+        Assert.Equal([2.0, -3], Values(BackpropStepPublished.Outputs));
+        Assert.Equal([1.0, -2], Values(BackpropStepPublished.OutputDeltas));
+        Assert.Equal([0.0, 1, 0, 1], Values(BackpropStepPublished.ReluDerivatives[0]));
+        Assert.Equal([0.0, 1, 1, 0], Values(BackpropStepPublished.ReluDerivatives[1]));
+        Assert.Equal([0.0, 0, 0, 2], Values(BackpropStepPublished.HiddenDeltas[0]));
+        Assert.Equal([0.0, 0, 2, 0], Values(BackpropStepPublished.HiddenDeltas[1]));
+        Assert.Equal([1.0, 2, 0, -1, -2, -2.5, -1.5, 1.5], Values(BackpropStepPublished.UpdatedW1.SelectMany(r => r)));
+        Assert.Equal([-2.0, 2, -0.5, -2.5], Values(BackpropStepPublished.UpdatedB1));
+        Assert.Equal([1.0, 1.25, -0.5, 1.5], Values(BackpropStepPublished.UpdatedW2));
+        Assert.Equal(-1.75, BackpropStepPublished.UpdatedB2.Value.Number);
+        Assert.Equal(0.0, BackpropStepPublished.WorkingB1Third.Value.Number);
+        Assert.Equal(54, BackpropStepPublished.All.Count);
+        Assert.All(BackpropStepPublished.All, f => Assert.Equal(Backprop.Labs.Tolerance.Exact, f.Tolerance));
+    }
+
+    [Fact]
+    public void QuickRunMatchesTheSolutionAndFlagsTheSlipInItsWorking()
+    {
+        var published = GradientLabRunner.QuickRoot(new BackpropStepLab())["published"]!.AsArray();
+        Assert.Equal(54, published.Count);
+        var slip = published.Single(r => r!["quantity"]!.GetValue<string>().Contains("intermediate working", StringComparison.Ordinal))!;
+        Assert.Equal("differs", slip["verdict"]!.GetValue<string>());
+        Assert.Equal(0.0, slip["published"]!.GetValue<double>());
+        Assert.Equal(-0.5, slip["measured"]!.GetValue<double>());
+        Assert.All(published.Where(r => r != slip), r => Assert.Equal("matches", r!["verdict"]!.GetValue<string>()));
+        // The per-sample deltas are n·δ of the engine: Δ² = (1, −2), not (0.5, −1).
+        Assert.Equal(-2.0, published.Single(r => r!["quantity"]!.GetValue<string>() == "Δ² = ŷ − y, sample 2")!["measured"]!.GetValue<double>());
+        Assert.Equal([0.0, 1, 0, 1], s_step.ReluDerivatives[0]);
+    }
+
     private static void AssertRows(double[][] expected, double[][] actual, double tolerance = 0)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -197,7 +235,11 @@ public class BackpropStepLabTests
 /// <summary>Runs a lab with --quick into a temporary folder and returns its results.json "results" object.</summary>
 internal static class GradientLabRunner
 {
-    public static JsonObject Quick(ILab lab)
+    public static JsonObject Quick(ILab lab) => QuickRoot(lab)["results"]!.AsObject();
+
+    /// <summary>Runs a lab with --quick and returns the whole results.json; checks its published block has exactly the
+    /// fields the framework promises.</summary>
+    public static JsonObject QuickRoot(ILab lab)
     {
         string folder = Path.Combine(Path.GetTempPath(), $"backprop-{lab.Name}-{Guid.NewGuid():N}");
         try
@@ -206,7 +248,10 @@ internal static class GradientLabRunner
             Assert.True(File.Exists(run.ReportPath));
             var root = ResultsFile.Read(run.ResultsPath)!.AsObject();
             Assert.Equal(lab.Name, root["lab"]!.GetValue<string>());
-            return root["results"]!.AsObject();
+            var published = root["published"]!.AsArray();
+            Assert.NotEmpty(published);
+            Assert.All(published, row => Assert.Equal(["quantity", "source", "published", "measured", "measured_std", "tolerance", "verdict"], row!.AsObject().Select(kv => kv.Key)));
+            return root;
         }
         finally
         {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Backprop.Data.Datasets;
-using Backprop.Labs.Support;
-using Backprop.Plots;
+using BostonHousingDataset = Backprop.Data.Datasets.BostonHousing;
+using Backprop.Labs.BostonHousing;
 
 namespace Backprop.Labs.Tests;
 
@@ -12,10 +11,13 @@ public sealed class BostonHousingQuickRun : IDisposable
     {
         Directory = Path.Combine(Path.GetTempPath(), "backprop-boston-" + Guid.NewGuid().ToString("N"));
         Result = BostonHousingLabTests.RunQuick(Directory, seed: 7);
-        Results = ResultsFile.Read(Result.ResultsPath)!["results"]!.AsObject();
+        Root = ResultsFile.Read(Result.ResultsPath)!.AsObject();
+        Results = Root["results"]!.AsObject();
     }
 
     public string Directory { get; }
+
+    public JsonObject Root { get; }
 
     public LabRunResult Result { get; }
 
@@ -124,6 +126,50 @@ public class BostonHousingLabTests : IClassFixture<BostonHousingQuickRun>
     }
 
     [Fact]
+    public void PublishedTableIsTheCoursesLog()
+    {
+        // Course 000, Q1(b), notes §3.1 and Appendix B: best val MAE 2.1990 (val MSE 9.1605) at epoch 12, stopped after 42.
+        Assert.Equal(2.1990, BostonHousingPublished.BestValidationMae.Value.Number);
+        Assert.Equal(9.1605, BostonHousingPublished.ValidationMse.Value.Number);
+        Assert.Equal(12.0, BostonHousingPublished.BestEpoch.Value.Number);
+        Assert.Equal(42.0, BostonHousingPublished.EpochsTrained.Value.Number);
+        Assert.Equal(500.8671, BostonHousingPublished.FirstEpochLoss.Value.Number);
+        Assert.Equal(20.0420, BostonHousingPublished.FirstEpochMae.Value.Number);
+        Assert.Equal(235.7174, BostonHousingPublished.FirstEpochValidationMse.Value.Number);
+        Assert.Equal(12.5556, BostonHousingPublished.FirstEpochValidationMae.Value.Number);
+        Assert.False(BostonHousingPublished.RawFeaturesWorse.Value.IsNumber);
+        Assert.Equal(9, new BostonHousingLab().Published.Count);
+
+        // Passing and failing: within the printed digits it matches; one seed is judged by the seeds' spread.
+        var mae = BostonHousingPublished.BestValidationMae;
+        Assert.Equal(Verdict.Matches, mae.Tolerance.Judge(mae.Value, Measurement.OfRepetitions([2.19, 2.20808])));
+        Assert.Equal(Verdict.WithinSpread, mae.Tolerance.Judge(mae.Value, Measurement.OfRepetitions([2.1, 2.4, 2.3])));
+        Assert.Equal(Verdict.Differs, mae.Tolerance.Judge(mae.Value, Measurement.OfRepetitions([2.8, 2.9, 2.85])));
+        var stop = BostonHousingPublished.EpochsTrained;
+        Assert.Equal(Verdict.Matches, stop.Tolerance.Judge(stop.Value, Measurement.OfRepetitions([40, 44])));
+        Assert.Equal(Verdict.Differs, stop.Tolerance.Judge(stop.Value, Measurement.OfRepetitions([30, 30])));
+    }
+
+    [Fact]
+    public void QuickRunComparesEverySeedAndTheMean()
+    {
+        // 4 figures × (2 seeds + mean) + 4 epoch-1 means + the (c) claim.
+        var published = _run.Root["published"]!.AsArray();
+        Assert.Equal(17, published.Count);
+        Assert.Equal("(b) best validation MAE, seed 7", published[0]!["quantity"]!.GetValue<string>());
+        Assert.Equal("(b) best validation MAE, mean ± std over 2 seeds", published[2]!["quantity"]!.GetValue<string>());
+        Assert.Equal(2.199, published[2]!["published"]!.GetValue<double>());
+        double mean = _run.Results["seeds.b.mean"]!.GetValue<double>();
+        Assert.Equal(mean, published[2]!["measured"]!.GetValue<double>(), 12);
+        Assert.Equal(_run.Results["seeds.b.std"]!.GetValue<double>(), published[2]!["measured_std"]!.GetValue<double>(), 12);
+        Assert.Null(published[0]!["measured_std"]);
+        // The quick run trains 30 epochs, so early stopping (patience 30) cannot fire: 30 epochs ≠ 42.
+        Assert.Equal(30, published[11]!["measured"]!.GetValue<double>());
+        Assert.Equal("differs", published[11]!["verdict"]!.GetValue<string>());
+        Assert.Contains("Against the published results", File.ReadAllText(_run.Result.ReportPath));
+    }
+
+    [Fact]
     public void SplitsHaveTheExerciseSizes()
     {
         var data = BostonHousingData.Load();
@@ -143,7 +189,7 @@ public class BostonHousingLabTests : IClassFixture<BostonHousingQuickRun>
     public void RowsFollowKerasAndScikitLearnOrder()
     {
         // keras.datasets.boston_housing.load_data(): first training targets.
-        var keras = BostonHousing.Load();
+        var keras = BostonHousingDataset.Load();
         Assert.Equal([15.2, 42.3, 50.0, 21.1, 17.7], keras.YTrain.ToArray()[..5]);
 
         // train_test_split(np.arange(404), test_size=0.25, random_state=42), by /usr/bin/python3 with scikit-learn.

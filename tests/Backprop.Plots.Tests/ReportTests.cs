@@ -90,13 +90,13 @@ public sealed partial class ReportTests
     public void Footer_ShowsGenerationTimeAndVersions()
     {
         var report = new Report("T") { GeneratedAt = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero) };
-        report.FooterItem("Backprop", "1.2.3").FooterItems(ResultsFile.Versions());
+        report.FooterItem("Backprop", "1.2.3").FooterItems([new("ScottPlot", "5.1.59"), new(".NET", "10.0.0")]);
 
         string html = report.ToHtml();
 
         Assert.Contains("Generated 2025-03-04 05:06:07 +00:00", html, StringComparison.Ordinal);
         Assert.Contains("Backprop 1.2.3", html, StringComparison.Ordinal);
-        Assert.Contains("ScottPlot 5.1.59", html, StringComparison.Ordinal);
+        Assert.Contains("Backprop 1.2.3 · ScottPlot 5.1.59 · .NET 10.0.0", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.ActivationStatistics;
 
 /// <summary>How a saturating activation's output counts as saturated, i.e. sitting where its derivative is
 /// nearly zero.</summary>
@@ -22,7 +22,7 @@ internal enum SaturationRule
 /// <param name="ZeroFraction">Fraction of values exactly 0 (a ReLU unit that is off for that sample).</param>
 /// <param name="DeadUnitFraction">Fraction of units that are 0 for every sample in the batch (a dead ReLU unit
 /// passes no gradient for any of these inputs).</param>
-internal sealed record ActivationStatistics(long Count, double Mean, double StandardDeviation, double SaturatedFraction, double ZeroFraction, double DeadUnitFraction)
+internal sealed record LayerStatistics(long Count, double Mean, double StandardDeviation, double SaturatedFraction, double ZeroFraction, double DeadUnitFraction)
 {
     /// <summary>The threshold of "saturated": 0.99 on the activation's output scale, compared in float32 as numpy
     /// compares a float32 array with <c>0.99</c> (so 0.99f itself, 0.99000001, is not saturated).</summary>
@@ -30,7 +30,7 @@ internal sealed record ActivationStatistics(long Count, double Mean, double Stan
 
     /// <summary>Statistics of <paramref name="activations"/>, a row-major (rows × <paramref name="units"/>) block.</summary>
     /// <exception cref="ArgumentException">The length is not a positive multiple of <paramref name="units"/>.</exception>
-    public static ActivationStatistics Of(ReadOnlySpan<float> activations, int units, SaturationRule rule)
+    public static LayerStatistics Of(ReadOnlySpan<float> activations, int units, SaturationRule rule)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
         if (activations.Length == 0 || activations.Length % units != 0)
@@ -76,7 +76,7 @@ internal sealed record ActivationStatistics(long Count, double Mean, double Stan
 
         double n = activations.Length;
         int dead = unitAlive.Count(alive => !alive);
-        return new ActivationStatistics(activations.Length, mean, Math.Sqrt(squares / n), saturated / n, zeros / n, (double)dead / units);
+        return new LayerStatistics(activations.Length, mean, Math.Sqrt(squares / n), saturated / n, zeros / n, (double)dead / units);
     }
 
     /// <summary>Whether one output value counts as saturated under <paramref name="rule"/>.</summary>

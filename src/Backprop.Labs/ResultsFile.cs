@@ -3,8 +3,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Backprop.Plots;
 
-namespace Backprop.Plots;
+namespace Backprop.Labs;
 
 /// <summary>
 /// Writes a lab's numbers to <c>results.json</c> (indented UTF-8) next to its figures. Any object tree that
@@ -65,7 +66,7 @@ public static class ResultsFile
     }
 
     /// <summary>
-    /// Versions worth recording: Backprop, Backprop.Plots, ScottPlot, SkiaSharp and the .NET runtime, as
+    /// Versions worth recording: Backprop, Backprop.Plots, Backprop.Labs, ScottPlot, SkiaSharp and the .NET runtime, as
     /// informational versions without build metadata.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Versions()
@@ -73,7 +74,8 @@ public static class ResultsFile
         return new Dictionary<string, string>
         {
             ["Backprop"] = VersionOf(typeof(Tensor).Assembly),
-            ["Backprop.Plots"] = VersionOf(typeof(ResultsFile).Assembly),
+            ["Backprop.Plots"] = VersionOf(typeof(Chart).Assembly),
+            ["Backprop.Labs"] = VersionOf(typeof(ResultsFile).Assembly),
             ["ScottPlot"] = VersionOf(typeof(ScottPlot.Plot).Assembly),
             ["SkiaSharp"] = VersionOf(typeof(SkiaSharp.SKCanvas).Assembly),
             [".NET"] = Environment.Version.ToString(),

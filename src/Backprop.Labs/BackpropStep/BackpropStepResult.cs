@@ -1,4 +1,4 @@
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.BackpropStep;
 
 /// <summary>Everything the library computed for one SGD step of the backprop-step exercise, in the course's
 /// layout: arrays indexed [sample][unit]; weight matrices as the course writes them, row j holding the weights INTO
@@ -10,6 +10,7 @@ namespace Backprop.Labs.Support;
 /// <param name="OutputDeltas">δ² = ∂L/∂z² per sample as backpropagation carries it, (ŷᵢ − yᵢ)/n (the loss's gradient).</param>
 /// <param name="HiddenActivationGradients">∂L/∂a¹ = W²ᵀδ² per sample (the output layer's input gradient).</param>
 /// <param name="HiddenDeltas">δ¹ = ∂L/∂z¹ = ∂L/∂a¹ ⊙ relu′(z¹) per sample (the ReLU layer's input gradient).</param>
+/// <param name="ReluDerivatives">relu′(z¹) per sample (the ReLU layer's Backward of an upstream gradient of ones).</param>
 /// <param name="HiddenKernelGradient">∂L/∂W¹, 4 × 2.</param>
 /// <param name="HiddenBiasGradient">∂L/∂b¹.</param>
 /// <param name="OutputKernelGradient">∂L/∂W², one weight per hidden unit.</param>
@@ -33,6 +34,7 @@ public sealed record BackpropStepResult(
     double[] OutputDeltas,
     double[][] HiddenActivationGradients,
     double[][] HiddenDeltas,
+    double[][] ReluDerivatives,
     double[][] HiddenKernelGradient,
     double[] HiddenBiasGradient,
     double[] OutputKernelGradient,

@@ -7,7 +7,7 @@ using Backprop.Optimizers;
 using Backprop.Training.Callbacks;
 using Backprop.Training;
 
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.BostonHousing;
 
 /// <summary>The three ways the boston-housing lab feeds the features to the same network.</summary>
 internal enum BostonHousingVariant

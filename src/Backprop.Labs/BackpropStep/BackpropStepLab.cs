@@ -1,15 +1,15 @@
 using System.Globalization;
-using Backprop.Labs.Support;
 using Backprop.Layers;
 using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Training;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.BackpropStep;
 
-/// <summary>Issue item 2: one step of backpropagation on the course's 2-4-1 network, computed by the library's own
-/// layers, loss and optimiser — pre-activations, activations and outputs per sample, output and hidden deltas, the
-/// gradients and the weights after one plain SGD step with η = 0.5.</summary>
+/// <summary>Course 001, Exercise 2a: one step of backpropagation on the course's 2-4-1 ReLU network, computed by the
+/// library's own layers, loss and optimiser — pre-activations, activations and outputs per sample, output and hidden
+/// deltas, the gradients and the weights after one plain SGD step with η = 0.5 — and every number set against the
+/// course's solution.</summary>
 public sealed class BackpropStepLab : ILab
 {
     /// <summary>The exercise's η.</summary>
@@ -19,7 +19,10 @@ public sealed class BackpropStepLab : ILab
 
     public string Name => "backprop-step";
 
-    public string Summary => "One SGD step on the 2-4-1 ReLU network of the exercise: activations, deltas, gradients and updated weights from the library's own layers.";
+    public string Summary =>
+        "One SGD step of a 2-4-1 ReLU network worked through by the library, checked number by number against the course's solution.";
+
+    public IReadOnlyList<PublishedFigure> Published => BackpropStepPublished.All;
 
     /// <summary>W¹ as the course writes it: row j holds the weights into hidden unit j.</summary>
     public static double[][] InitialW1() => [[1, 2], [0, -1], [-1, -3], [-2, 2]];
@@ -131,6 +134,85 @@ public sealed class BackpropStepLab : ILab
 
         context.Section("Did the step help?");
         ReportLossChange(context, step);
+        ComparePublished(context, step);
+    }
+
+    /// <summary>Every entry of the course's solution against this run. The course's deltas are per sample (the
+    /// gradient of ℓᵢ = ½(ŷᵢ − yᵢ)², no 1/m), so the rows compare n·δ of the engine, whose L averages over the batch.</summary>
+    private static void ComparePublished(LabContext context, BackpropStepResult step)
+    {
+        int n = step.Outputs.Length;
+        for (int s = 0; s < n; s++)
+        {
+            for (int j = 0; j < Hidden; j++)
+            {
+                context.Compare(BackpropStepPublished.PreActivations[s][j], step.PreActivations[s][j]);
+            }
+
+            for (int j = 0; j < Hidden; j++)
+            {
+                context.Compare(BackpropStepPublished.Activations[s][j], step.Activations[s][j]);
+            }
+
+            context.Compare(BackpropStepPublished.Outputs[s], step.Outputs[s]);
+        }
+
+        const string PerSample = "the engine's δ carries 1/n = ½ because its L averages over the batch; the row compares n·δ with the course's per-sample Δ";
+        for (int s = 0; s < n; s++)
+        {
+            context.Compare(BackpropStepPublished.OutputDeltas[s], n * step.OutputDeltas[s], note: s == 0 ? PerSample : null);
+        }
+
+        for (int s = 0; s < n; s++)
+        {
+            for (int j = 0; j < Hidden; j++)
+            {
+                context.Compare(BackpropStepPublished.ReluDerivatives[s][j], step.ReluDerivatives[s][j],
+                    note: s == 0 && j == 0 ? "relu′(z¹) as the ReLU layer's Backward returns it for an upstream gradient of ones" : null);
+            }
+        }
+
+        for (int s = 0; s < n; s++)
+        {
+            for (int j = 0; j < Hidden; j++)
+            {
+                context.Compare(BackpropStepPublished.HiddenDeltas[s][j], n * step.HiddenDeltas[s][j], note: s == 0 && j == 0 ? PerSample : null);
+            }
+        }
+
+        for (int j = 0; j < Hidden; j++)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                context.Compare(BackpropStepPublished.UpdatedW1[j][i], step.UpdatedW1[j][i]);
+            }
+        }
+
+        for (int j = 0; j < Hidden; j++)
+        {
+            context.Compare(BackpropStepPublished.UpdatedB1[j], step.UpdatedB1[j]);
+        }
+
+        for (int j = 0; j < Hidden; j++)
+        {
+            context.Compare(BackpropStepPublished.UpdatedW2[j], step.UpdatedW2[j]);
+        }
+
+        context.Compare(BackpropStepPublished.UpdatedB2, step.UpdatedB2);
+
+        // The working's b¹₃ = 0 drops sample 2's contribution: b¹₃ − (η/m)·(Δ¹₃⁽¹⁾ + Δ¹₃⁽²⁾) = 0 − ¼·(0 + 2).
+        double sampleTwo = n * step.HiddenDeltas[1][2];
+        var working = context.Compare(BackpropStepPublished.WorkingB1Third, step.UpdatedB1[2],
+            note: $"b¹[3] = {Exact(InitialB1()[2])} − (η/m)·(Δ¹[3] of sample 1 + Δ¹[3] of sample 2) = {Exact(InitialB1()[2])} − ¼·({Exact(n * step.HiddenDeltas[0][2])} + {Exact(sampleTwo)}) = {Exact(step.UpdatedB1[2])}. " +
+                "The working's 0 leaves out sample 2's Δ¹[3]; the course's own result table has the right −0.5.");
+        var table = context.Comparisons.Where(c => c.Figure != BackpropStepPublished.WorkingB1Third).ToList();
+        int matching = table.Count(c => c.Verdict == Verdict.Matches);
+        context.Finding(
+            $"{matching} of the {table.Count} numbers of the course's forward table, delta table and result table equal this run's exactly" +
+            (matching == table.Count ? "." : $"; {table.Count - matching} differ: {string.Join(", ", table.Where(c => c.Verdict != Verdict.Matches).Select(c => c.Quantity))}.") +
+            (working.Verdict == Verdict.Differs
+                ? $" The course's intermediate working for b¹ ends in (−2, 2, 0, −2.5): its third entry {working.Figure.Value} {working.Verdict.ToText()} from this run's {Exact(step.UpdatedB1[2])}, which its own result table confirms: a slip in the working (sample 2's Δ¹[3] = {Exact(sampleTwo)} left out), not in the result."
+                : $" The course's intermediate working for b¹ gives {working.Figure.Value} for the third entry, as this run does."));
     }
 
     /// <summary>Runs the exercise through the library: the forward and backward pass layer by layer, the model's
@@ -157,6 +239,11 @@ public sealed class BackpropStepLab : ILab
         model.Loss!.Backward(y, yHat, outputDelta);
         var hiddenActivationGradient = output.Backward(outputDelta).Clone();
         var hiddenDelta = relu.Backward(hiddenActivationGradient).Clone();
+
+        // relu′(z¹): the ReLU layer's Backward of an upstream gradient of ones.
+        var ones = new Tensor<double>(z1.Shape);
+        ones.AsSpan().Fill(1);
+        var reluDerivative = relu.Backward(ones).Clone();
 
         var before = model.GetWeights();
         var gradients = model.ComputeGradients(x, y);
@@ -199,6 +286,7 @@ public sealed class BackpropStepLab : ILab
             OutputDeltas: outputDelta.ToArray(),
             HiddenActivationGradients: Rows(hiddenActivationGradient),
             HiddenDeltas: Rows(hiddenDelta),
+            ReluDerivatives: Rows(reluDerivative),
             HiddenKernelGradient: Transposed(gradients["hidden/kernel"]),
             HiddenBiasGradient: gradients["hidden/bias"].ToDoubleArray(),
             OutputKernelGradient: gradients["output/kernel"].ToDoubleArray(),

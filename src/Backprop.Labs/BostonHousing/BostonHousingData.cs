@@ -1,7 +1,7 @@
 using Backprop.Data;
-using Backprop.Data.Datasets;
+using BostonHousingDataset = Backprop.Data.Datasets.BostonHousing;
 
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.BostonHousing;
 
 /// <summary>The data of the boston-housing lab, prepared as the exercise prescribes: Keras's split (404 training and
 /// 102 test rows), the 404 split 75/25 into training and validation rows by scikit-learn's
@@ -69,7 +69,7 @@ internal sealed class BostonHousingData
     public static BostonHousingData Load()
     {
         // keras.datasets.boston_housing.load_data(): 404 training and 102 test rows.
-        var (xKeras, yKeras, xTestKeras, yTestKeras) = BostonHousing.Load();
+        var (xKeras, yKeras, xTestKeras, yTestKeras) = BostonHousingDataset.Load();
 
         // train_test_split(x, y, test_size=0.25, random_state=42) on the 404 rows.
         var (trainRows, validationRows) = TrainTestSplit.Indices(xKeras.Shape[0], ValidationFraction, SplitRandomState);

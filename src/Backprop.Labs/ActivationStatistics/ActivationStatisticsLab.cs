@@ -4,23 +4,42 @@ using Backprop.Data.Datasets;
 using Backprop.Data;
 using Backprop.Initializers;
 using Backprop.Inspection;
-using Backprop.Labs.Support;
 using Backprop.Layers;
 using Backprop.Models;
 using Backprop.Plots;
 using Backprop.Random;
 using Backprop.Training;
 
-namespace Backprop.Labs;
+namespace Backprop.Labs.ActivationStatistics;
 
-/// <summary>Issue item 4: how the initial weights shape the activations of deep networks. Part 1 pushes one input
-/// through a wide 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), Glorot normal and Glorot uniform
-/// weights; part 2 runs 1,000 MNIST digits through five hidden layers of 100 units under tanh, sigmoid and ReLU
-/// with several initialisers.</summary>
+/// <summary>How the initial weights shape the activations of deep networks, as two courses ran it. Part 1
+/// (course 000, Q2) pushes one input through a wide 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), Glorot
+/// normal and Glorot uniform weights; part 2 (course 003, Problem 2.1) runs all 10,000 MNIST test digits through a
+/// linear Dense(100) and five activated Dense(100) layers under tanh, sigmoid and ReLU with one seeded initialiser,
+/// and plots every 20th activation value. Neither course published numbers, so its claims are checked against
+/// statistics this run measures.</summary>
 public sealed class ActivationStatisticsLab : ILab
 {
-    /// <summary>Bins of the part 1 density histograms.</summary>
-    internal const int HistogramBins = 50;
+    /// <summary>Bins of the part 1 density histograms under N(0, 1) (course 000, Q2(b): <c>bins=20</c>).</summary>
+    internal const int NormalHistogramBins = 20;
+
+    /// <summary>Bins of the part 1 density histograms under Glorot (course 000, Q2(c): <c>bins=50</c>).</summary>
+    internal const int GlorotHistogramBins = 50;
+
+    /// <summary>The course's initialiser seed in part 2 (one seeded initialiser for every layer).</summary>
+    internal const int CourseSeed = 10;
+
+    /// <summary>Part 2 keeps every 20th activation value of a layer (<c>ravel()[::20]</c>) for the plots.</summary>
+    internal const int PlotStride = 20;
+
+    /// <summary>Units per hidden layer in part 2.</summary>
+    internal const int Units = 100;
+
+    /// <summary>Activated hidden layers in part 2.</summary>
+    internal const int Depth = 5;
+
+    /// <summary>MNIST test digits part 2 uses in a --quick run (the full run uses all 10,000, as the course).</summary>
+    internal const int QuickDigits = 2000;
 
     private static readonly int[] s_wideWidths = [1024, 8192, 8192, 8192, 4096, 4096];
 
@@ -30,8 +49,12 @@ public sealed class ActivationStatisticsLab : ILab
     public string Name => "activation-statistics";
 
     public string Summary =>
-        "How weight initialisation shapes hidden activations: one input through a 1024→8192→8192→8192→4096→4096 tanh network under N(0, 1), " +
-        "Glorot normal and Glorot uniform weights, then 1,000 MNIST digits through 5×100 tanh, sigmoid and ReLU networks.";
+        "How weight initialisation shapes the activations of deep tanh, sigmoid and ReLU networks, on one input and on MNIST, against the courses' claims.";
+
+    public IReadOnlyList<PublishedFigure> Published => ActivationStatisticsPublished.All;
+
+    /// <summary>The histogram bins the course used for a part 1 scheme: 20 for N(0, 1), 50 for Glorot.</summary>
+    internal static int HistogramBins(InitScheme scheme) => scheme.Key == "normal" ? NormalHistogramBins : GlorotHistogramBins;
 
     public void Run(LabContext context)
     {
@@ -122,7 +145,7 @@ public sealed class ActivationStatisticsLab : ILab
         context.Setting("part1.widths", widths);
         context.Setting("part1.input", "one vector from N(0, 1/2): variance 1/2, standard deviation sqrt(1/2)");
         context.Setting("part1.saturation", "|h| > 0.99");
-        context.Setting("part1.histogram_bins", HistogramBins);
+        context.Setting("part1.histogram_bins", WideSchemes.ToDictionary(scheme => scheme.Key, HistogramBins));
         if (context.Quick)
         {
             context.Paragraph($"--quick: every hidden width divided by 8, {string.Join("→", widths)}.");
@@ -143,7 +166,7 @@ public sealed class ActivationStatisticsLab : ILab
         context.Record("part1.weights", weights);
         context.Record("part1.input_norm", inputNorm);
 
-        var statistics = new Dictionary<string, ActivationStatistics[]>();
+        var statistics = new Dictionary<string, LayerStatistics[]>();
         var panels = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<double>>>();
         using (var progress = context.Progress("initialise and forward", WideSchemes.Count))
         {
@@ -164,14 +187,14 @@ public sealed class ActivationStatisticsLab : ILab
                 context.Record($"timing.part1.{scheme.Key}.initialize_seconds", initSeconds);
                 context.Record($"timing.part1.{scheme.Key}.forward_seconds", forwardSeconds);
 
-                var layerStats = new ActivationStatistics[outputs.Length];
+                var layerStats = new LayerStatistics[outputs.Length];
                 var series = new Dictionary<string, IReadOnlyList<double>>();
                 for (int l = 0; l < outputs.Length; l++)
                 {
-                    layerStats[l] = ActivationStatistics.Of(outputs[l], widths[l + 1], SaturationRule.Tanh);
+                    layerStats[l] = LayerStatistics.Of(outputs[l], widths[l + 1], SaturationRule.Tanh);
                     double[] values = Array.ConvertAll(outputs[l], v => (double)v);
                     series[$"layer {l + 1}"] = values;
-                    var histogram = Density.Histogram(values, HistogramBins, (-1, 1));
+                    var histogram = Density.Histogram(values, HistogramBins(scheme), (-1, 1));
                     string key = $"part1.{scheme.Key}.layer{l + 1}";
                     context.Record($"{key}.mean", layerStats[l].Mean);
                     context.Record($"{key}.std", layerStats[l].StandardDeviation);
@@ -185,14 +208,18 @@ public sealed class ActivationStatisticsLab : ILab
             }
         }
 
-        context.Record("part1.histogram_edges", Density.Linspace(-1, 1, HistogramBins + 1));
+        foreach (int bins in WideSchemes.Select(HistogramBins).Distinct())
+        {
+            context.Record($"part1.histogram_edges_{bins}_bins", Density.Linspace(-1, 1, bins + 1));
+        }
+
         // One full-width chart per scheme: five overlaid layers stay legible, and [−1, 1] is tanh's whole range.
         foreach (var scheme in WideSchemes)
         {
             context.Figure(
-                Charts.DensityHistograms(panels[scheme.Label], HistogramBins, $"Part 1: tanh activations per layer, {scheme.Label} weights", "activation h", (-1, 1)),
+                Charts.DensityHistograms(panels[scheme.Label], HistogramBins(scheme), $"Part 1: tanh activations per layer, {scheme.Label} weights", "Activation Values", (-1, 1)),
                 $"part1-histograms-{scheme.Key}",
-                $"{scheme.Label}: normalised density histograms (area 1, {HistogramBins} bins on [−1, 1]) of each layer's tanh outputs " +
+                $"{scheme.Label}: normalised density histograms (area 1, {HistogramBins(scheme)} bins on [−1, 1], as the course) of each layer's tanh outputs " +
                 $"({string.Join(", ", widths.Skip(1).Select(w => w.ToString("N0", CultureInfo.InvariantCulture)))} units) for one input.");
         }
 
@@ -211,7 +238,7 @@ public sealed class ActivationStatisticsLab : ILab
         WideFindings(context, widths, statistics, inputNorm);
     }
 
-    private static void WideFindings(LabContext context, int[] widths, Dictionary<string, ActivationStatistics[]> statistics, double inputNorm)
+    private static void WideFindings(LabContext context, int[] widths, Dictionary<string, LayerStatistics[]> statistics, double inputNorm)
     {
         var normal = statistics["normal"];
         var glorotNormal = statistics["glorot_normal"];
@@ -236,43 +263,99 @@ public sealed class ActivationStatisticsLab : ILab
             $"From layer 1 to layer 5 the Glorot activations' std goes {glorotNormal[0].StandardDeviation:F3} → {glorotNormal[^1].StandardDeviation:F3} (normal, ×{normalDrift:F2}) " +
             $"and {glorotUniform[0].StandardDeviation:F3} → {glorotUniform[^1].StandardDeviation:F3} (uniform, ×{uniformDrift:F2}), against " +
             $"{normal[0].StandardDeviation:F3} → {normal[^1].StandardDeviation:F3} for N(0, 1), where every layer sits against tanh's bounds.");
+
+        context.Compare(ActivationStatisticsPublished.NormalSaturates, normal.Average(st => st.SaturatedFraction));
+        foreach (var (label, layers) in new[] { ("Glorot normal", glorotNormal), ("Glorot uniform", glorotUniform) })
+        {
+            context.Compare(ActivationStatisticsPublished.GlorotCentred, layers.Max(st => Math.Abs(st.Mean) / st.StandardDeviation), label);
+            context.Compare(ActivationStatisticsPublished.GlorotSimilarVariance, layers.Max(st => st.StandardDeviation) / layers.Min(st => st.StandardDeviation), label);
+        }
+
+        context.Compare(ActivationStatisticsPublished.GlorotVariantsAlike,
+            glorotNormal.Zip(glorotUniform, (a, b) => Math.Abs(b.StandardDeviation - a.StandardDeviation) / a.StandardDeviation).Max());
+    }
+
+    /// <summary>Course 003's <c>create_mlp_model(5, 100, (784,), 10, init, 'zeros', act)</c>: a linear Dense(100),
+    /// five Dense(100, <paramref name="activation"/>) and a Dense(10, softmax), every kernel from the one
+    /// <paramref name="initializer"/> object, zero biases.</summary>
+    internal static Sequential BuildCourseMlp(string activation, Initializer initializer)
+    {
+        var model = new Sequential(new Dense(Units, kernelInitializer: initializer, inputShape: [784]));
+        for (int l = 0; l < Depth; l++)
+        {
+            model.Add(new Dense(Units, activation: activation, kernelInitializer: initializer));
+        }
+
+        model.Add(new Dense(10, activation: "softmax", kernelInitializer: initializer));
+        model.Build(new Shape(784));
+        return model;
+    }
+
+    /// <summary>Every <see cref="PlotStride"/>-th value of a row-major layer output, as numpy's <c>ravel()[::20]</c>.</summary>
+    internal static double[] EveryNth(float[] values, int stride)
+    {
+        var result = new double[(values.Length + stride - 1) / stride];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = values[i * stride];
+        }
+
+        return result;
     }
 
     private static void RunMnistNetworks(LabContext context)
     {
-        const int part = 2;
-        const int units = 100, depth = 5;
-        int samples = context.Quick ? 200 : 1000;
-        context.Section("Part 2 — five hidden layers of 100 units on MNIST digits");
-        var (images, source) = LoadDigits(context, samples);
+        context.Section("Part 2 — a linear layer and five activated layers of 100 units on the MNIST test digits");
+        var (images, source, full) = LoadTestDigits(context);
+        if (context.Quick)
+        {
+            // The violins' kernel density estimates dominate the time; a fifth of the digits keeps --quick short.
+            images = images.SliceRows(0, QuickDigits).Clone();
+            full = false;
+            context.Paragraph($"--quick: the first {QuickDigits:N0} of the {source} instead of all of them.");
+        }
+
+        int samples = images.Shape[0];
         context.Setting("part2.samples", samples);
         context.Setting("part2.data", source);
-        context.Setting("part2.hidden_layers", Enumerable.Repeat(units, depth).ToArray());
+        context.Setting("part2.architecture", $"784 -> Dense({Units}) linear -> {Depth} x Dense({Units}, activation) -> Dense(10, softmax); zero biases");
+        context.Setting("part2.initializer_seed", CourseSeed);
+        context.Setting("part2.plotted_values", $"every {PlotStride}th value of each layer's output (ravel()[::{PlotStride}])");
         context.Setting("part2.saturation", "tanh |h| > 0.99; sigmoid h < 0.01 or h > 0.99");
         context.Paragraph(
-            $"The first {samples:N0} training images of {source}, pixels scaled to [0, 1] and flattened to 784 values, go through " +
-            $"{depth} dense layers of {units} units (zero biases) for each activation and kernel initialiser. Saturated: |h| > 0.99 for tanh, " +
-            "h < 0.01 or h > 0.99 for sigmoid. Dead units: units whose ReLU output is 0 for every image. Every network uses the same per-layer seeds.");
+            $"{(context.Quick ? "As the course ran it, on fewer digits" : "As the course ran it")}: {(full ? "all " : "")}{samples:N0} {source}, pixels scaled to [0, 1] and flattened to 784 values, go through a linear Dense({Units}), " +
+            $"then {Depth} Dense({Units}) layers with the activation, then a Dense(10, softmax) (never trained). One initialiser object with seed {CourseSeed} draws every kernel; biases are zero. " +
+            "A seeded initialiser gives the same values on every call (Keras ≥ 2.7, Keras 3 and this library; older TF-Keras drew new ones), so the five 100 × 100 kernels are identical. " +
+            $"The library's generator is not TensorFlow's, so the draws are not the course's, and the run's --seed does not change this part. The plots show every {PlotStride}th value of each layer's output " +
+            $"({samples * Units / PlotStride:N0} per layer; with 100 units per row that is units 1, 21, 41, 61 and 81 of every digit), as the course plotted them; the statistics use all {samples * Units:N0} values. " +
+            "Saturated: |h| > 0.99 for tanh, h < 0.01 or h > 0.99 for sigmoid. Dead units: units whose ReLU output is 0 for every digit.");
 
-        int[] widths = [784, .. Enumerable.Repeat(units, depth)];
-        var results = new Dictionary<MnistConfig, ActivationStatistics[]>();
+        var results = new Dictionary<MnistConfig, LayerStatistics[]>();
+        var plotted = new Dictionary<MnistConfig, double[][]>();
         var violins = new Dictionary<MnistConfig, Chart>();
+        bool identicalKernels = true;
         using (var progress = context.Progress("MNIST networks", MnistConfigs.Count))
         {
             for (int c = 0; c < MnistConfigs.Count; c++)
             {
                 var config = MnistConfigs[c];
-                var model = BuildNetwork(widths, config.Activation, config.Scheme, context.Seed, part);
+                var model = BuildCourseMlp(config.Activation, config.Scheme.ForLayer(CourseSeed));
+                var kernels = model.Layers.OfType<Dense>().Skip(1).Take(Depth).Select(d => d.Kernel.ValueAs<float>().ToArray()).ToList();
+                identicalKernels &= kernels.All(k => k.AsSpan().SequenceEqual(kernels[0]));
                 float[][] outputs = LayerOutputs(model, images);
-                var layerStats = new ActivationStatistics[depth];
+                var layerStats = new LayerStatistics[Depth];
+                var sampled = new double[Depth][];
                 var groups = new Dictionary<string, IReadOnlyList<double>>();
-                for (int l = 0; l < depth; l++)
+                for (int l = 0; l < Depth; l++)
                 {
-                    layerStats[l] = ActivationStatistics.Of(outputs[l], units, config.Rule);
-                    groups[$"layer {l + 1}"] = Array.ConvertAll(outputs[l], v => (double)v);
+                    // outputs[0] is the linear layer; the activated layers are 1…5.
+                    layerStats[l] = LayerStatistics.Of(outputs[l + 1], Units, config.Rule);
+                    sampled[l] = EveryNth(outputs[l + 1], PlotStride);
+                    groups[$"{l + 1}"] = sampled[l];
                     string key = $"part2.{config.Activation}.{config.Scheme.Key}.layer{l + 1}";
                     context.Record($"{key}.mean", layerStats[l].Mean);
                     context.Record($"{key}.std", layerStats[l].StandardDeviation);
+                    context.Record($"{key}.plotted_below_0.5_fraction", sampled[l].Count(v => v < 0.5) / (double)sampled[l].Length);
                     if (config.Rule != SaturationRule.None)
                     {
                         context.Record($"{key}.saturated_fraction", layerStats[l].SaturatedFraction);
@@ -285,7 +368,15 @@ public sealed class ActivationStatisticsLab : ILab
                 }
 
                 results[config] = layerStats;
-                var violin = Charts.ViolinPlot(groups, config.Scheme.Label, $"{config.Activation}(z)");
+                plotted[config] = sampled;
+                string title = config.Scheme.Key switch
+                {
+                    "glorot_normal" => "Weights Drawn with Glorot Normalization",
+                    "he_normal" => "Weights Drawn with He Initialization",
+                    _ => $"Weights Drawn from N(μ = 0, σ = {config.Scheme.Key["normal_".Length..]})",
+                };
+                var violin = Charts.ViolinPlot(groups, title, $"{ActivationLabel(config.Activation)} Neuron Outputs");
+                violin.Plot.Axes.Bottom.Label.Text = "Hidden Layer";
                 // The activation's whole output range on every panel, so panels compare at a glance.
                 if (config.Rule == SaturationRule.Tanh)
                 {
@@ -301,23 +392,70 @@ public sealed class ActivationStatisticsLab : ILab
             }
         }
 
+        context.Record("part2.identical_hidden_kernels", identicalKernels);
+        context.Finding(identicalKernels
+            ? "In every network the five 100 × 100 kernels are identical, element for element: the one seeded initialiser repeats its draw for every layer of the same shape."
+            : "The five 100 × 100 kernels of a network are not all identical, although one seeded initialiser drew them.");
+
         foreach (string activation in MnistConfigs.Select(c => c.Activation).Distinct())
         {
             var configs = MnistConfigs.Where(c => c.Activation == activation).ToList();
             context.Figure(
-                Chart.Grid(configs.Select(c => violins[c]).ToList(), columns: 2, $"Part 2: {activation} activations per layer"),
+                Chart.Grid(configs.Select(c => violins[c]).ToList(), columns: 2, $"Part 2: {activation} activations per hidden layer"),
                 $"part2-{activation}-violins",
-                $"Violin plots of each hidden layer's {activation} outputs ({samples:N0} images × {units} units per violin) for " +
+                $"Violin plots of each activated hidden layer's {activation} outputs (every {PlotStride}th value: {samples * Units / PlotStride:N0} per violin) for " +
                 string.Join(", ", configs.Select(c => c.Scheme.Label)) + ": Gaussian KDE outline, min–max line, interquartile bar, median dot.");
             context.Table(
-                $"Part 2: {activation} activations per layer",
-                LayerHeaders("initialiser", Enumerable.Repeat(units, depth)),
+                $"Part 2: {activation} activations per layer (all values)",
+                LayerHeaders("initialiser", Enumerable.Repeat(Units, Depth)),
                 configs.SelectMany(c => LayerRows(c.Scheme.Label, results[c], c.Rule)));
             MnistFindings(context, activation, configs, results);
         }
+
+        CompareMnistClaims(context, results, plotted);
     }
 
-    private static void MnistFindings(LabContext context, string activation, List<MnistConfig> configs, Dictionary<MnistConfig, ActivationStatistics[]> results)
+    private static void CompareMnistClaims(LabContext context, Dictionary<MnistConfig, LayerStatistics[]> results, Dictionary<MnistConfig, double[][]> plotted)
+    {
+        MnistConfig Config(string activation, string scheme) => MnistConfigs.Single(c => c.Activation == activation && c.Scheme.Key == scheme);
+        double Saturated(MnistConfig c) => results[c].Average(st => st.SaturatedFraction);
+        foreach (string activation in new[] { "tanh", "sigmoid" })
+        {
+            var wide = Config(activation, "normal_0.28");
+            var narrow = Config(activation, "normal_0.10");
+            context.Compare(ActivationStatisticsPublished.LargerSigmaSaturates, 100 * (Saturated(wide) - Saturated(narrow)), activation,
+                note: $"{activation}: {Pct(Saturated(narrow))} of all outputs saturated at σ = 0.10, {Pct(Saturated(Config(activation, "normal_0.14")))} at σ = 0.14, {Pct(Saturated(wide))} at σ = 0.28.");
+            context.Compare(ActivationStatisticsPublished.GlorotWellDistributed, results[Config(activation, "glorot_normal")].Max(st => st.SaturatedFraction), activation);
+        }
+
+        double BelowHalf(MnistConfig c) => plotted[c].Skip(3).SelectMany(v => v).Count(v => v < 0.5) / (double)plotted[c].Skip(3).Sum(v => v.Length);
+        var glorot = Config("relu", "glorot_normal");
+        var he = Config("relu", "he_normal");
+        string spread = $"99th percentile of the plotted layer 4–5 outputs: {F3(Percentile(plotted[glorot].Skip(3).SelectMany(v => v), 0.99))} under Glorot, " +
+            $"{F3(Percentile(plotted[he].Skip(3).SelectMany(v => v), 0.99))} under He; layer 5 std {F3(results[glorot][^1].StandardDeviation)} and {F3(results[he][^1].StandardDeviation)}.";
+        var glorotRow = context.Compare(ActivationStatisticsPublished.ReluGlorotConcentrated, BelowHalf(glorot), note: spread);
+        var heRow = context.Compare(ActivationStatisticsPublished.ReluHeSpread, BelowHalf(he));
+        context.Finding(
+            $"The course's ReLU claim: under Glorot normal {Pct(BelowHalf(glorot))} of the plotted layer 4–5 outputs are below 0.5 ({glorotRow.Verdict.ToText()} \"concentrated below 0.5\"), " +
+            $"under He normal {Pct(BelowHalf(he))} ({heRow.Verdict.ToText()} \"not concentrated like Glorot\"). {spread}");
+    }
+
+    private static string ActivationLabel(string activation) => activation switch
+    {
+        "tanh" => "Tanh",
+        "sigmoid" => "Sigmoid",
+        _ => "ReLU",
+    };
+
+    private static double Percentile(IEnumerable<double> values, double q)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))];
+    }
+
+    private static string F3(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void MnistFindings(LabContext context, string activation, List<MnistConfig> configs, Dictionary<MnistConfig, LayerStatistics[]> results)
     {
         // How much of the layer-1 spread survives to layer 5: 1 is a signal that neither fades nor explodes.
         string Trend(MnistConfig c) =>
@@ -334,18 +472,22 @@ public sealed class ActivationStatisticsLab : ILab
         if (configs[0].Rule == SaturationRule.None)
         {
             var zeroFractions = configs.Select(c => results[c].Select(st => st.ZeroFraction).ToArray()).ToList();
-            if (zeroFractions.All(z => z.SequenceEqual(zeroFractions[0])))
+            double largestGap = zeroFractions.Max(z => z.Zip(zeroFractions[0], (a, b) => Math.Abs(a - b)).Max());
+            if (largestGap < 1e-4)
             {
+                string same = largestGap == 0
+                    ? "exactly the same outputs"
+                    : $"the same outputs up to float32 rounding (the zero shares differ by at most {largestGap * 100:0.####} percentage points: a pre-activation within rounding of 0 can change sign when the weights are rescaled)";
                 context.Finding(
-                    $"{activation}: every initialiser switches off exactly the same outputs in every layer (layer 1 to 5: " +
+                    $"{activation}: every initialiser switches off {same} in every layer (layer 1 to 5: " +
                     string.Join(", ", zeroFractions[0].Select(Pct)) + " zeros). With zero biases ReLU is positively homogeneous, relu(a·z) = a·relu(z) " +
-                    "for a > 0, and these initialisers draw the same standardised values from the same seeds, so they differ only by a scale per layer: " +
-                    "the scale decides whether the signal fades, never which units fire.");
+                    "for a > 0, and these initialisers draw the same standardised values from the same seed, so they differ only by a scale per layer: " +
+                    "the scale decides whether the signal fades, not which units fire.");
             }
 
             context.Finding(
                 $"{activation}: zero outputs in layer 5: " + string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c][^1].ZeroFraction)}")) +
-                "; dead units (0 for every image) over all layers: " +
+                "; dead units (0 for every digit) over all layers: " +
                 string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c].Average(st => st.DeadUnitFraction))}")) + ".");
             return;
         }
@@ -358,27 +500,23 @@ public sealed class ActivationStatisticsLab : ILab
             string.Join("; ", configs.Select(c => $"{c.Scheme.Label} {Pct(results[c].Max(st => st.SaturatedFraction))}")) + ".");
     }
 
-    /// <summary>The first <paramref name="samples"/> MNIST training images scaled to [0, 1] and flattened, from the
-    /// full MNIST when the data cache holds it, else from the 10k subset shipped with the library.</summary>
-    private static (Tensor<float> Images, string Source) LoadDigits(LabContext context, int samples)
+    /// <summary>All 10,000 MNIST test images scaled to [0, 1] and flattened, as the course fed them; without full
+    /// MNIST in the data folder, the 10,000 digits shipped with the library.</summary>
+    private static (Tensor<float> Images, string Source, bool Full) LoadTestDigits(LabContext context)
     {
-        var cache = new DataCache(context.DataDirectory);
-        bool full = cache.Contains(Mnist.KerasFile.RelativePath) ||
-            new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" }
-                .All(name => cache.Contains("mnist/" + name));
-        var split = full ? Mnist.Load(cache) : Mnist.LoadSubset();
-        string source = full ? "the full MNIST (60,000 training digits)" : "the 10,000-digit MNIST subset shipped with Backprop (the data cache has no full MNIST)";
-        var images = Images.ScalePixels(split.XTrain.SliceRows(0, samples).Clone(), flatten: true);
-        return (images, source);
+        var mnist = LabData.Mnist(context.DataDirectory);
+        var images = mnist.IsFull ? mnist.Split.XTest : Mnist.LoadSubsetAll().Images;
+        string source = mnist.IsFull ? $"MNIST test digits ({mnist.Description})" : $"digits of {mnist.Description}";
+        return (Images.ScalePixels(images.Clone(), flatten: true), source, mnist.IsFull);
     }
 
     private static string[] LayerHeaders(string first, IEnumerable<int> units) =>
         [first, "quantity", .. units.Select((u, l) => $"layer {l + 1} ({u})")];
 
     /// <summary>Table rows for one scheme: its statistics with one column per layer.</summary>
-    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, ActivationStatistics[] layers, SaturationRule rule)
+    private static IEnumerable<IReadOnlyList<object?>> LayerRows(string label, LayerStatistics[] layers, SaturationRule rule)
     {
-        IReadOnlyList<object?> Row(string quantity, Func<ActivationStatistics, double> select) =>
+        IReadOnlyList<object?> Row(string quantity, Func<LayerStatistics, double> select) =>
             [label, quantity, .. layers.Select(st => (object?)select(st))];
 
         yield return Row("mean", st => st.Mean);
@@ -399,7 +537,7 @@ public sealed class ActivationStatisticsLab : ILab
 
     private static string Pct(double fraction) => (100 * fraction).ToString(fraction < 0.001 && fraction > 0 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
-    private static string Range(IEnumerable<ActivationStatistics> layers, Func<ActivationStatistics, double> select)
+    private static string Range(IEnumerable<LayerStatistics> layers, Func<LayerStatistics, double> select)
     {
         var values = layers.Select(select).ToList();
         return $"{values.Min():F3}–{values.Max():F3}";

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backprop.Training.Callbacks;
 
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs;
 
 /// <summary>A training callback that drives a lab's progress bar: one step per epoch, with the epoch's logs
 /// ("loss: 12.34 - val_mae: 2.41") as status, like Keras's epoch line. Fit runs with <c>verbose: 0</c> and this

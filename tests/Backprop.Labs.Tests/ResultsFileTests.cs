@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Backprop.Plots;
 
-namespace Backprop.Plots.Tests;
+namespace Backprop.Labs.Tests;
 
 public sealed class ResultsFileTests
 {
@@ -87,16 +88,29 @@ public sealed class ResultsFileTests
         string folder = Directory.CreateTempSubdirectory("figure-test").FullName;
         try
         {
-            string name = ResultsFile.SaveFigure(SampleCharts.Create("bars"), folder, "accuracy");
+            string name = ResultsFile.SaveFigure(Charts.BarChart(["a", "b"], [1.0, 2.0], null, "Accuracy", "accuracy"), folder, "accuracy");
 
             Assert.Equal("accuracy.png", name);
             Assert.Equal((800, 500), PngInfo.Size(File.ReadAllBytes(Path.Combine(folder, "accuracy.png"))));
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder, "accuracy.svg")), StringComparison.Ordinal);
-            Assert.Throws<ArgumentException>(() => ResultsFile.SaveFigure(SampleCharts.Create("bars"), folder, "../escape"));
+            Assert.Throws<ArgumentException>(() => ResultsFile.SaveFigure(Charts.BarChart(["a"], [1.0], null, "Accuracy", "accuracy"), folder, "../escape"));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Versions_NameTheLibrariesOfARun()
+    {
+        var versions = ResultsFile.Versions();
+
+        Assert.Equal("5.1.59", versions["ScottPlot"]);
+        foreach (string assembly in new[] { "Backprop", "Backprop.Plots", "Backprop.Labs", "SkiaSharp", ".NET" })
+        {
+            Assert.False(string.IsNullOrWhiteSpace(versions[assembly]), assembly);
+            Assert.DoesNotContain("+", versions[assembly], StringComparison.Ordinal);
         }
     }
 

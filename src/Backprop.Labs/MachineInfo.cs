@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop.Plots;
+namespace Backprop.Labs;
 
 /// <summary>Where a result was computed, for results.json and report footers.</summary>
 /// <param name="ProcessorCount">Logical processors visible to the process (<see cref="Environment.ProcessorCount"/>).</param>

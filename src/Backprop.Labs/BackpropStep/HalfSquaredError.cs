@@ -1,6 +1,6 @@
 using Backprop.Losses;
 
-namespace Backprop.Labs.Support;
+namespace Backprop.Labs.BackpropStep;
 
 /// <summary>The course's loss for the backprop-step exercise: <c>L = (1/n) Σᵢ ½ Σₖ (ŷᵢₖ − yᵢₖ)²</c>, the mean over
 /// the batch of half the squared error summed over the outputs, so <c>∂L/∂ŷᵢ = (ŷᵢ − yᵢ)/n</c>. For one output it is
