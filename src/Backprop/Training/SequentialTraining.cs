@@ -508,6 +508,20 @@ public sealed partial class Sequential
         for (int i = 0; i < _layers.Count; i++)
         {
             _layers[i].OverwriteGradients = true;
+
+            // TEMP (superseded by issue 10): layers that follow the accumulate contract (Conv2D) add into their
+            // gradients, so every trainable gradient starts each step at zero.
+            if (_layers[i].Trainable)
+            {
+                var parameters = _layers[i].Parameters;
+                for (int j = 0; j < parameters.Count; j++)
+                {
+                    if (parameters[j].Trainable)
+                    {
+                        parameters[j].ZeroGradient();
+                    }
+                }
+            }
         }
 
         try
