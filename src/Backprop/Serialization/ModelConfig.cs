@@ -19,7 +19,8 @@ public static class ModelConfig
 
     /// <summary>The layer classes a config may contain.</summary>
     public static IReadOnlyList<string> LayerClasses { get; } =
-        ["Dense", "Activation", "Flatten", "Reshape", "Dropout", "BatchNormalization", "LeakyReLU", "PReLU", "Normalization"];
+        ["Dense", "Activation", "Flatten", "Reshape", "Dropout", "BatchNormalization", "LeakyReLU", "PReLU", "Normalization",
+         "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "ZeroPadding2D"];
 
     /// <summary>The model's config as indented JSON (weights not included).</summary>
     public static string ToJson(Sequential model)
@@ -131,6 +132,18 @@ public static class ModelConfig
             "PReLU" => new PReLU(InitializerOf(c["alpha_initializer"], where), RegularizerOrNull(c["alpha_regularizer"], where), ConstraintOrNull(c["alpha_constraint"], where),
                 c["shared_axes"] is JsonArray axes ? Ints(axes, where) : null, inputShape, name) { ActivityRegularizer = activity },
             "Normalization" => new Normalization(Doubles(c["mean"], where), Doubles(c["variance"], where), Bool(c, "invert", where, false), inputShape, name) { ActivityRegularizer = activity },
+            "Conv2D" => new Conv2D(Int(c, "filters", where), Ints(c["kernel_size"] as JsonArray ?? throw Missing("kernel_size", where), where),
+                c["strides"] is JsonArray strides ? Ints(strides, where) : null, Text(c, "padding", where, "valid"), ActivationOf(c["activation"], where),
+                Bool(c, "use_bias", where, true), InitializerOf(c["kernel_initializer"], where), InitializerOf(c["bias_initializer"], where),
+                RegularizerOrNull(c["kernel_regularizer"], where), RegularizerOrNull(c["bias_regularizer"], where), activity,
+                ConstraintOrNull(c["kernel_constraint"], where), ConstraintOrNull(c["bias_constraint"], where),
+                c["dilation_rate"] is JsonArray dilation ? Ints(dilation, where) : null, inputShape, name),
+            "MaxPooling2D" => new MaxPooling2D(c["pool_size"] is JsonArray pool ? Ints(pool, where) : null, c["strides"] is JsonArray poolStrides ? Ints(poolStrides, where) : null,
+                Text(c, "padding", where, "valid"), inputShape, name) { ActivityRegularizer = activity },
+            "AveragePooling2D" => new AveragePooling2D(c["pool_size"] is JsonArray pool ? Ints(pool, where) : null, c["strides"] is JsonArray poolStrides ? Ints(poolStrides, where) : null,
+                Text(c, "padding", where, "valid"), inputShape, name) { ActivityRegularizer = activity },
+            "GlobalAveragePooling2D" => new GlobalAveragePooling2D(inputShape, name) { ActivityRegularizer = activity },
+            "ZeroPadding2D" => new ZeroPadding2D(Padding2D(c["padding"], where), inputShape, name) { ActivityRegularizer = activity },
             _ => throw new FormatException($"Model config: {where}: unknown layer class \"{className}\". Known: {string.Join(", ", LayerClasses)}."),
         };
         layer.Trainable = Bool(c, "trainable", where, true);
@@ -232,6 +245,18 @@ public static class ModelConfig
 
     private static string Text(JsonObject o, string key, string where) =>
         o[key] is JsonValue v && v.TryGetValue(out string? s) ? s : throw Missing(key, where);
+
+    private static string Text(JsonObject o, string key, string where, string fallback) =>
+        o[key] is null ? fallback : Text(o, key, where);
+
+    /// <summary>ZeroPadding2D's padding: n, [h, w] or [[top, bottom], [left, right]] (Keras's forms).</summary>
+    private static int[] Padding2D(JsonNode? node, string where) => node switch
+    {
+        JsonValue v when v.TryGetValue(out int n) => [n],
+        JsonArray { Count: 2 } a when a.All(e => e is JsonArray) => [.. Ints((JsonArray)a[0]!, where), .. Ints((JsonArray)a[1]!, where)],
+        JsonArray a => Ints(a, where),
+        _ => throw Missing("padding", where),
+    };
 
     private static double Number(JsonObject o, string key, string where, double? fallback = null) =>
         o[key] is JsonValue v && v.TryGetValue(out double d) ? d
