@@ -249,56 +249,106 @@ public static unsafe class PoolingKernels
         }
     }
 
-    // y = Σ window / count
+    // y = Σ window / count: the window's rows are summed first into one row (whole-row vector adds, cheap for any
+    // channel count), then each output sums its columns of that row.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AverageImage<T>(in WindowGeometry g, T* x, T* y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int c = g.Channels, w = g.Width;
+        int c = g.Channels, rowLength = g.Width * c;
+        T* rowSum = RowBuffer<T>(rowLength);
         for (int oh = 0; oh < g.OutputHeight; oh++)
         {
-            for (int ow = 0; ow < g.OutputWidth; ow++)
+            int ih0 = oh * g.StrideHeight - g.PadTop;
+            int i0 = Math.Max(0, -ih0), i1 = Math.Min(g.WindowHeight, g.Height - ih0);
+            Im2Col.Copy(x + (nint)(ih0 + i0) * rowLength, rowSum, rowLength);
+            for (int i = i0 + 1; i < i1; i++)
             {
-                Window(g, oh, ow, out int ih0, out int iw0, out int i0, out int i1, out int j0, out int j1);
-                T* sum = y + ((nint)oh * g.OutputWidth + ow) * c;
-                Im2Col.Copy(x + ((nint)(ih0 + i0) * w + iw0 + j0) * c, sum, c);
-                for (int i = i0; i < i1; i++)
-                {
-                    for (int j = i == i0 ? j0 + 1 : j0; j < j1; j++)
-                    {
-                        Im2Col.Add(x + ((nint)(ih0 + i) * w + iw0 + j) * c, sum, c);
-                    }
-                }
+                Im2Col.Add(x + (nint)(ih0 + i) * rowLength, rowSum, rowLength);
+            }
 
-                Scale(sum, T.One / T.CreateTruncating((i1 - i0) * (j1 - j0)), c);
+            T* target = y + (nint)oh * g.OutputWidth * c;
+            for (int ow = 0; ow < g.OutputWidth; ow++, target += c)
+            {
+                int iw0 = ow * g.StrideWidth - g.PadLeft;
+                int j0 = Math.Max(0, -iw0), j1 = Math.Min(g.WindowWidth, g.Width - iw0);
+                SumColumns(rowSum + (nint)(iw0 + j0) * c, j1 - j0, c, target, T.One / T.CreateTruncating((i1 - i0) * (j1 - j0)));
             }
         }
     }
 
-    // dx[cell] = Σ over the windows covering the cell of dy / count
+    // dx[cell] = Σ over the windows covering the cell of dy / count: each output row's shares are spread over one
+    // row (columns), which is then added to every input row of the window.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AverageBackwardImage<T>(in WindowGeometry g, T* dx, T* dy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int c = g.Channels, w = g.Width;
+        int c = g.Channels, rowLength = g.Width * c;
+        T* spread = RowBuffer<T>(rowLength);
         new Span<T>(dx, g.InputSize).Clear();
         for (int oh = 0; oh < g.OutputHeight; oh++)
         {
-            for (int ow = 0; ow < g.OutputWidth; ow++)
+            int ih0 = oh * g.StrideHeight - g.PadTop;
+            int i0 = Math.Max(0, -ih0), i1 = Math.Min(g.WindowHeight, g.Height - ih0);
+            new Span<T>(spread, rowLength).Clear();
+            T* grad = dy + (nint)oh * g.OutputWidth * c;
+            for (int ow = 0; ow < g.OutputWidth; ow++, grad += c)
             {
-                Window(g, oh, ow, out int ih0, out int iw0, out int i0, out int i1, out int j0, out int j1);
-                T* grad = dy + ((nint)oh * g.OutputWidth + ow) * c;
+                int iw0 = ow * g.StrideWidth - g.PadLeft;
+                int j0 = Math.Max(0, -iw0), j1 = Math.Min(g.WindowWidth, g.Width - iw0);
                 T share = T.One / T.CreateTruncating((i1 - i0) * (j1 - j0));
-                for (int i = i0; i < i1; i++)
+                for (int j = j0; j < j1; j++)
                 {
-                    for (int j = j0; j < j1; j++)
-                    {
-                        AddScaled(dx + ((nint)(ih0 + i) * w + iw0 + j) * c, grad, share, c);
-                    }
+                    AddScaled(spread + (nint)(iw0 + j) * c, grad, share, c);
                 }
+            }
+
+            for (int i = i0; i < i1; i++)
+            {
+                Im2Col.Add(spread, dx + (nint)(ih0 + i) * rowLength, rowLength);
             }
         }
     }
+
+    /// <summary>target = scale · Σ_{j &lt; count} row[j·c .. j·c + c).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumColumns<T>(T* row, int count, int c, T* target, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(scale);
+            for (; k <= c - Vector256<T>.Count; k += Vector256<T>.Count)
+            {
+                var sum = Vector256.Load(row + k);
+                for (int j = 1; j < count; j++)
+                {
+                    sum += Vector256.Load(row + j * c + k);
+                }
+
+                Vector256.Store(sum * f, target + k);
+            }
+        }
+
+        for (; k < c; k++)
+        {
+            T sum = row[k];
+            for (int j = 1; j < count; j++)
+            {
+                sum += row[j * c + k];
+            }
+
+            target[k] = sum * scale;
+        }
+    }
+
+    [ThreadStatic]
+    private static NativeBuffer? s_row;
+
+    /// <summary>This thread's scratch row.</summary>
+    private static T* RowBuffer<T>(int length)
+        where T : unmanaged => (s_row ??= new NativeBuffer()).Get<T>(length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Fill<T>(T* best, T* x, T* where, T position, int c)
@@ -385,26 +435,6 @@ public static unsafe class PoolingKernels
             {
                 dx[k] += dy[k];
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale<T>(T* values, T factor, int c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var f = Vector256.Create(factor);
-            for (; k <= c - Vector256<T>.Count; k += Vector256<T>.Count)
-            {
-                Vector256.Store(Vector256.Load(values + k) * f, values + k);
-            }
-        }
-
-        for (; k < c; k++)
-        {
-            values[k] *= factor;
         }
     }
 

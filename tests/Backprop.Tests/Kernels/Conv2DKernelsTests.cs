@@ -24,26 +24,39 @@ public sealed class Conv2DKernelsTests
         new WindowCase(20, 12, 12, 6, 5, 5, 1, 1, 1, 1, Same: false, Filters: 16),
         new WindowCase(2, 5, 5, 3, 5, 5, 1, 1, 1, 1, Same: false, Filters: 2),
         new WindowCase(2, 41, 37, 8, 5, 5, 1, 1, 1, 1, Same: true, Filters: 9),
+        new WindowCase(2, 9, 8, 16, 3, 3, 1, 1, 1, 1, Same: true, Filters: 20),
+        new WindowCase(3, 10, 9, 17, 2, 3, 1, 1, 2, 2, Same: false, Filters: 5),
+        new WindowCase(2, 7, 11, 33, 3, 2, 1, 1, 1, 1, Same: true, Filters: 40),
+        new WindowCase(2, 8, 9, 12, 3, 3, 2, 2, 1, 1, Same: true, Filters: 7),
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_matches_the_reference_loops(WindowCase k)
     {
-        CheckForward<double>(k, GemmActivation.None, 1e-12);
-        CheckForward<float>(k, GemmActivation.None, 2e-5);
-        CheckForward<double>(k, GemmActivation.Sigmoid, 1e-12);
-        CheckForward<float>(k, GemmActivation.Relu, 2e-5);
+        foreach (var path in new[] { Conv2DKernels.ConvolutionPath.Auto, Conv2DKernels.ConvolutionPath.Im2Col })
+        {
+            CheckForward<double>(k, GemmActivation.None, 1e-12, path);
+            CheckForward<float>(k, GemmActivation.None, 2e-5, path);
+            CheckForward<double>(k, GemmActivation.Sigmoid, 1e-12, path);
+            CheckForward<float>(k, GemmActivation.Sigmoid, 2e-5, path);
+            CheckForward<float>(k, GemmActivation.Relu, 2e-5, path);
+            CheckForward<double>(k, GemmActivation.Tanh, 1e-12, path);
+        }
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Backward_matches_the_reference_loops_and_adds_into_the_parameter_gradients(WindowCase k)
     {
-        CheckBackward<double>(k, GemmActivation.None, 1e-11);
-        CheckBackward<float>(k, GemmActivation.None, 5e-5);
-        CheckBackward<double>(k, GemmActivation.Tanh, 1e-11);
-        CheckBackward<float>(k, GemmActivation.Sigmoid, 5e-5);
+        foreach (var path in new[] { Conv2DKernels.ConvolutionPath.Auto, Conv2DKernels.ConvolutionPath.Im2Col })
+        {
+            CheckBackward<double>(k, GemmActivation.None, 1e-11, path);
+            CheckBackward<float>(k, GemmActivation.None, 5e-5, path);
+            CheckBackward<double>(k, GemmActivation.Tanh, 1e-11, path);
+            CheckBackward<float>(k, GemmActivation.Sigmoid, 5e-5, path);
+            CheckBackward<float>(k, GemmActivation.Relu, 5e-5, path);
+        }
     }
 
     [Fact]
@@ -78,19 +91,19 @@ public sealed class Conv2DKernelsTests
         Assert.Throws<ArgumentException>(() => Conv2DKernels.Backward<float>(k.Geometry, k.Batch, k.Filters, x, w, y, y, GemmActivation.None, new float[5], default, default));
     }
 
-    private static void CheckForward<T>(WindowCase k, GemmActivation activation, double tolerance)
+    private static void CheckForward<T>(WindowCase k, GemmActivation activation, double tolerance, Conv2DKernels.ConvolutionPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = RandomArray<T>(k.InputLength, 11);
         var w = RandomArray<T>(k.KernelLength, 12);
         var bias = RandomArray<T>(k.Filters, 13);
         var y = new T[k.OutputLength];
-        Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, activation, y);
+        Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, activation, y, path);
         var expected = ConvolutionReference.Forward(k, ToDouble(x), ToDouble(w), ToDouble(bias)).Select(z => Activate(z, activation)).ToArray();
-        AssertClose(expected, y, tolerance, $"{typeof(T).Name} forward ({activation}) {k}");
+        AssertClose(expected, y, tolerance, $"{typeof(T).Name} forward ({activation}, {path}) {k}");
     }
 
-    private static void CheckBackward<T>(WindowCase k, GemmActivation activation, double tolerance)
+    private static void CheckBackward<T>(WindowCase k, GemmActivation activation, double tolerance, Conv2DKernels.ConvolutionPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = RandomArray<T>(k.InputLength, 21);
@@ -98,7 +111,7 @@ public sealed class Conv2DKernelsTests
         var bias = RandomArray<T>(k.Filters, 23);
         var dy = RandomArray<T>(k.OutputLength, 24);
         var y = new T[k.OutputLength];
-        Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, activation, y);
+        Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, activation, y, path);
 
         // dz = dy ⊙ f′, from the stored output as the kernel does.
         var dz = ToDouble(dy).Zip(ToDouble(y), (g, o) => g * Derivative(o, activation)).ToArray();
@@ -110,8 +123,8 @@ public sealed class Conv2DKernelsTests
         var dwBefore = ToDouble(dw);
         var dbBefore = ToDouble(db);
         var dx = RandomArray<T>(k.InputLength, 27);
-        Conv2DKernels.Backward<T>(k.Geometry, k.Batch, k.Filters, x, w, y, dy, activation, dw, db, dx);
-        string what = $"{typeof(T).Name} backward ({activation}) {k}";
+        Conv2DKernels.Backward<T>(k.Geometry, k.Batch, k.Filters, x, w, y, dy, activation, dw, db, dx, path);
+        string what = $"{typeof(T).Name} backward ({activation}, {path}) {k}";
         AssertClose(expected.KernelGradient.Zip(dwBefore, (g, before) => g + before).ToArray(), dw, tolerance, what + " dW");
         AssertClose(expected.BiasGradient.Zip(dbBefore, (g, before) => g + before).ToArray(), db, tolerance, what + " db");
         AssertClose(expected.InputGradient, dx, tolerance, what + " dx");

@@ -22,8 +22,11 @@ public sealed class ConvolutionThreadingTests
     [MemberData(nameof(Cases))]
     public void Convolution_is_bit_identical_for_any_thread_count(WindowCase k)
     {
-        Compare<float>(k);
-        Compare<double>(k);
+        foreach (var path in new[] { Conv2DKernels.ConvolutionPath.Auto, Conv2DKernels.ConvolutionPath.Im2Col })
+        {
+            Compare<float>(k, path);
+            Compare<double>(k, path);
+        }
     }
 
     [Theory]
@@ -110,7 +113,7 @@ public sealed class ConvolutionThreadingTests
         }
     }
 
-    private static void Compare<T>(WindowCase k)
+    private static void Compare<T>(WindowCase k, Conv2DKernels.ConvolutionPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = RandomArray<T>(k.InputLength, 1);
@@ -126,8 +129,8 @@ public sealed class ConvolutionThreadingTests
             var dx = new T[k.InputLength];
             WithThreads(threads, () =>
             {
-                Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, GemmActivation.Relu, y);
-                Conv2DKernels.Backward<T>(k.Geometry, k.Batch, k.Filters, x, w, y, dy, GemmActivation.Relu, dw, db, dx);
+                Conv2DKernels.Forward<T>(k.Geometry, k.Batch, k.Filters, x, w, bias, GemmActivation.Relu, y, path);
+                Conv2DKernels.Backward<T>(k.Geometry, k.Batch, k.Filters, x, w, y, dy, GemmActivation.Relu, dw, db, dx, path);
             });
             T[] all = [.. y, .. dw, .. db, .. dx];
             if (first is null)
@@ -136,7 +139,7 @@ public sealed class ConvolutionThreadingTests
             }
             else
             {
-                Assert.True(first.AsSpan().SequenceEqual(all), $"{typeof(T).Name} convolution at {threads} threads differs from 1 thread ({k}).");
+                Assert.True(first.AsSpan().SequenceEqual(all), $"{typeof(T).Name} convolution ({path}) at {threads} threads differs from 1 thread ({k}).");
             }
         }
     }
