@@ -230,7 +230,30 @@ public static unsafe class PoolingKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = g.Channels, w = g.Width, kw = g.WindowWidth;
-        new Span<T>(dx, g.InputSize).Clear();
+
+        // Windows that tile the image without overlap (the usual 2×2, stride 2, "valid") give each cell exactly
+        // one value, so it is written, not accumulated; only cells no window covers are cleared.
+        bool tiles = g.StrideHeight == g.WindowHeight && g.StrideWidth == g.WindowWidth && g.PadTop == 0 && g.PadLeft == 0;
+        if (tiles)
+        {
+            int coveredRows = g.OutputHeight * g.WindowHeight, coveredColumns = g.OutputWidth * g.WindowWidth;
+            for (int i = 0; i < g.Height; i++)
+            {
+                if (i >= coveredRows)
+                {
+                    new Span<T>(dx + (nint)i * w * c, w * c).Clear();
+                }
+                else if (coveredColumns < w)
+                {
+                    new Span<T>(dx + ((nint)i * w + coveredColumns) * c, (w - coveredColumns) * c).Clear();
+                }
+            }
+        }
+        else
+        {
+            new Span<T>(dx, g.InputSize).Clear();
+        }
+
         for (int oh = 0; oh < g.OutputHeight; oh++)
         {
             for (int ow = 0; ow < g.OutputWidth; ow++)
@@ -242,7 +265,15 @@ public static unsafe class PoolingKernels
                 {
                     for (int j = j0; j < j1; j++)
                     {
-                        AddWhere(dx + ((nint)(ih0 + i) * w + iw0 + j) * c, grad, where, T.CreateTruncating(i * kw + j), c);
+                        T* cell = dx + ((nint)(ih0 + i) * w + iw0 + j) * c;
+                        if (tiles)
+                        {
+                            StoreWhere(cell, grad, where, T.CreateTruncating(i * kw + j), c);
+                        }
+                        else
+                        {
+                            AddWhere(cell, grad, where, T.CreateTruncating(i * kw + j), c);
+                        }
                     }
                 }
             }
@@ -355,10 +386,7 @@ public static unsafe class PoolingKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Im2Col.Copy(x, best, c);
-        for (int k = 0; k < c; k++)
-        {
-            where[k] = position;
-        }
+        new Span<T>(where, c).Fill(position);
     }
 
     /// <summary>best = max(best, x), recording <paramref name="position"/> where x is strictly greater.</summary>
@@ -367,6 +395,19 @@ public static unsafe class PoolingKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var p = Vector512.Create(position);
+            for (; k <= c - Vector512<T>.Count; k += Vector512<T>.Count)
+            {
+                var v = Vector512.Load(x + k);
+                var b = Vector512.Load(best + k);
+                var greater = Vector512.GreaterThan(v, b);
+                Vector512.Store(Vector512.ConditionalSelect(greater, v, b), best + k);
+                Vector512.Store(Vector512.ConditionalSelect(greater, p, Vector512.Load(where + k)), where + k);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var p = Vector256.Create(position);
@@ -409,6 +450,16 @@ public static unsafe class PoolingKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var p = Vector512.Create(position);
+            for (; k <= c - Vector512<T>.Count; k += Vector512<T>.Count)
+            {
+                var hit = Vector512.Equals(Vector512.Load(where + k), p);
+                Vector512.Store(Vector512.Load(dx + k) + (Vector512.Load(dy + k) & hit), dx + k);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var p = Vector256.Create(position);
@@ -435,6 +486,36 @@ public static unsafe class PoolingKernels
             {
                 dx[k] += dy[k];
             }
+        }
+    }
+
+    /// <summary>dx = dy where the recorded position is <paramref name="position"/>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreWhere<T>(T* dx, T* dy, T* where, T position, int c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var p = Vector512.Create(position);
+            for (; k <= c - Vector512<T>.Count; k += Vector512<T>.Count)
+            {
+                Vector512.Store(Vector512.Load(dy + k) & Vector512.Equals(Vector512.Load(where + k), p), dx + k);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var p = Vector256.Create(position);
+            for (; k <= c - Vector256<T>.Count; k += Vector256<T>.Count)
+            {
+                Vector256.Store(Vector256.Load(dy + k) & Vector256.Equals(Vector256.Load(where + k), p), dx + k);
+            }
+        }
+
+        for (; k < c; k++)
+        {
+            dx[k] = where[k] == position ? dy[k] : T.Zero;
         }
     }
 

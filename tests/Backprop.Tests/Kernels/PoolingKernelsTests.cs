@@ -18,6 +18,8 @@ public sealed class PoolingKernelsTests
         new WindowCase(2, 13, 6, 16, 2, 3, 2, 1, 1, 1, Same: false),
         new WindowCase(5, 5, 5, 12, 5, 5, 5, 5, 1, 1, Same: false),
         new WindowCase(2, 9, 9, 2, 4, 4, 3, 3, 1, 1, Same: true),
+        new WindowCase(2, 9, 7, 3, 2, 2, 2, 2, 1, 1, Same: false),
+        new WindowCase(3, 11, 13, 64, 2, 2, 2, 2, 1, 1, Same: false),
     };
 
     [Theory]

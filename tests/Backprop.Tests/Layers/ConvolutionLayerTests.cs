@@ -222,6 +222,41 @@ public sealed class ConvolutionLayerTests
     }
 
     [Fact]
+    public void A_warm_cnn_training_step_allocates_nothing()
+    {
+        var model = new Sequential(
+            new Conv2D(8, [3, 3], activation: "relu", inputShape: [12, 11, 1]),
+            new Conv2D(16, [3, 3], padding: "same", activation: "relu"),
+            new MaxPooling2D([2, 2]),
+            new Dropout(0.25, seed: 1),
+            new Conv2D(6, [2, 2], strides: [2, 2], activation: "sigmoid"),
+            new AveragePooling2D([2, 2], padding: "same"),
+            new Flatten(),
+            new Dense(10, activation: "softmax"));
+        model.Compile(new Backprop.Optimizers.RMSprop(), "categorical_crossentropy");
+        var x = Tensor.From(TestData.Floats(40 * 12 * 11, 5, 0, 1), 40, 12, 11, 1);
+        var labels = new float[400];
+        for (int i = 0; i < 40; i++)
+        {
+            labels[(i * 10) + (i % 10)] = 1;
+        }
+
+        var y = Tensor.From(labels, 40, 10);
+        for (int i = 0; i < 3; i++)
+        {
+            model.TrainOnBatch(x, y);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            model.TrainOnBatch(x, y);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_warm_lenet_training_step_allocates_nothing_in_the_layers()
     {
         var layers = new Layer[]
