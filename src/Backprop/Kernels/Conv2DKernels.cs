@@ -3,21 +3,22 @@ using System.Runtime.CompilerServices;
 
 namespace Backprop.Kernels;
 
-/// <summary>2-D convolution (cross-correlation, as Keras and PyTorch compute it) on channels-last images, as packed
-/// GEMMs over im2col patch rows. With P the patch matrix (one row per output pixel, <see cref="Im2Col"/>) and W the
+/// <summary>2-D convolution (cross-correlation, as Keras and PyTorch compute it) on channels-last images. With P the
+/// patch matrix (one row per output pixel holding the inputs its window covers, <see cref="Im2Col"/>) and W the
 /// kernel in Keras's layout (kh, kw, in, filters) viewed as a (kh·kw·in) × filters matrix:
 /// <list type="bullet">
-/// <item>forward: <c>y = f(P·W + b)</c>, bias and activation applied by the GEMM epilogue;</item>
+/// <item>forward: <c>y = f(P·W + b)</c>;</item>
 /// <item>backward: <c>dz = dy ⊙ f′</c>, <c>∂W += Pᵀ·dz</c>, <c>∂b += Σ_pixels dz</c>, <c>∂x = col2im(dz·Wᵀ)</c>.</item>
 /// </list>
-/// With AVX2/AVX-512 and kernels of up to <see cref="DirectKernelLimit"/> weights, <see cref="ConvDirect"/> runs
-/// instead: it reads the patches straight from the (zero-padded) image and never writes them, and with unit
-/// strides forms ∂x as the transposed convolution <c>∂x = conv(pad(dz), flip(W)ᵀ)</c> with the same kernel.
-/// The batch is cut into a fixed number of units of whole images (a function of the batch size only), each
-/// processed in slices of patch rows small enough to stay in L2 while the GEMMs use them, so the patch matrix
-/// never exists whole. Units run in parallel; each sums its own ∂W and ∂b partial, and the partials are added in
-/// unit order, so results are bit-identical for any <see cref="Parallelism.ThreadCount"/>. Scratch memory is
-/// per thread and reused: repeated calls allocate nothing.</summary>
+/// Two implementations compute these products. <see cref="ConvDirect"/> (with AVX2 or AVX-512, kernels of up to
+/// <see cref="DirectKernelLimit"/> weights) reads P straight from the zero-padded image and never writes it, and with
+/// unit strides forms ∂x as the transposed convolution <c>∂x = conv(pad(dz), flip(W)ᵀ)</c>. Otherwise (no AVX2,
+/// 1×1 unit-stride convolutions, very large kernels) P is written in slices small enough to stay in L2 and the
+/// products run as packed GEMMs (<see cref="Gemm"/>), bias and activation in the GEMM epilogue.
+/// The batch is cut into a fixed number of units of whole images (a function of the batch size only). Units run in
+/// parallel; each sums its own ∂W and ∂b partial, and the partials are added in unit order, so results are
+/// bit-identical for any <see cref="Parallelism.ThreadCount"/>. Scratch memory is per thread and reused: repeated
+/// calls allocate nothing. The tests compare both implementations with naive float64 loops.</summary>
 public static unsafe class Conv2DKernels
 {
     /// <summary>Bytes of patch rows one slice may fill (the slice's GEMMs then run on L2-resident data).</summary>

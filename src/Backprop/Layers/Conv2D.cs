@@ -13,7 +13,8 @@ namespace Backprop.Layers;
 /// Keras and PyTorch. Keras <c>layers.Conv2D</c> with its defaults (glorot_uniform kernel, zero bias, strides 1,
 /// "valid", dilation 1, channels last); "same" pads as TensorFlow does, the odd row/column at the bottom/right.
 /// PyTorch <c>nn.Conv2d</c> is channels-first with the kernel stored (filters, channels, kh, kw) and pads
-/// symmetrically. The products run as packed GEMMs over im2col patches (<see cref="Conv2DKernels"/>).</summary>
+/// symmetrically. The products run in <see cref="Conv2DKernels"/> (direct kernels reading the patches from the image,
+/// or GEMMs over im2col patches).</summary>
 public sealed class Conv2D : Layer
 {
     private readonly RowWorkspace _output = new();

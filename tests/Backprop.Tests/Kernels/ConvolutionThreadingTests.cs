@@ -1,5 +1,9 @@
 using System.Numerics;
+using Backprop.Initializers;
 using Backprop.Kernels;
+using Backprop.Layers;
+using Backprop.Optimizers;
+using Backprop.Training;
 using static Backprop.Tests.Kernels.GemmTestHelpers;
 
 namespace Backprop.Tests.Kernels;
@@ -61,6 +65,46 @@ public sealed class ConvolutionThreadingTests
             else
             {
                 Assert.True(first.AsSpan().SequenceEqual(all), $"pooling at {threads} threads differs from 1 thread.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Training_a_cnn_gives_the_same_weights_at_any_thread_count()
+    {
+        var x = Tensor.From(RandomArray<float>(70 * 16 * 15 * 2, 31), 70, 16, 15, 2);
+        var labels = new float[70 * 10];
+        for (int i = 0; i < 70; i++)
+        {
+            labels[(i * 10) + (i * 7 % 10)] = 1;
+        }
+
+        var y = Tensor.From(labels, 70, 10);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            float[] weights = [];
+            WithThreads(threads, () =>
+            {
+                var model = new Sequential(
+                    new Conv2D(6, [5, 5], activation: "sigmoid", kernelInitializer: new GlorotUniform(seed: 1), inputShape: [16, 15, 2]),
+                    new AveragePooling2D(),
+                    new Conv2D(20, [3, 3], padding: "same", activation: "relu", kernelInitializer: new GlorotUniform(seed: 2)),
+                    new MaxPooling2D([2, 2], strides: [1, 1]),
+                    new Conv2D(4, [2, 2], strides: [2, 2], kernelInitializer: new GlorotUniform(seed: 3)),
+                    new Flatten(),
+                    new Dense(10, activation: "softmax", kernelInitializer: new GlorotUniform(seed: 4)));
+                model.Compile(new Adam(learningRate: 1e-2), "categorical_crossentropy");
+                model.Fit(x, y, epochs: 2, batchSize: 32, verbose: 0, seed: 5);
+                weights = model.GetWeights().SelectMany(w => ((Tensor<float>)w).ToArray()).ToArray();
+            });
+            if (first is null)
+            {
+                first = weights;
+            }
+            else
+            {
+                Assert.True(first.AsSpan().SequenceEqual(weights), $"weights after training at {threads} threads differ from 1 thread.");
             }
         }
     }
