@@ -45,7 +45,81 @@ public static class LayerRegistry
 
             return new Normalization(c.NullableDoubleArray("mean"), c.NullableDoubleArray("variance"), c.Bool("invert", false), InputShape(c), c.String("name"));
         });
+        registry.Register("Conv2D", c =>
+        {
+            ChannelsLast(c);
+            if (c.Int("groups", 1) != 1)
+            {
+                throw new ArgumentException($"{c.Owner}: grouped convolutions (groups > 1) are not supported.");
+            }
+
+            return new Conv2D(c.Int("filters"), c.IntArray("kernel_size"), c.NullableIntArray("strides"), c.String("padding", "valid"),
+                c.Object("activation", ActivationFunction.Registry), c.Bool("use_bias", true),
+                c.Object("kernel_initializer", Initializer.Registry), c.Object("bias_initializer", Initializer.Registry),
+                c.Object("kernel_regularizer", Regularizer.Registry), c.Object("bias_regularizer", Regularizer.Registry), null,
+                c.Object("kernel_constraint", Constraint.Registry), c.Object("bias_constraint", Constraint.Registry),
+                c.NullableIntArray("dilation_rate"), InputShape(c), c.String("name"));
+        });
+        registry.Register("MaxPooling2D", c =>
+        {
+            ChannelsLast(c);
+            return new MaxPooling2D(c.NullableIntArray("pool_size"), c.NullableIntArray("strides"), c.String("padding", "valid"), InputShape(c), c.String("name"));
+        });
+        registry.Register("AveragePooling2D", c =>
+        {
+            ChannelsLast(c);
+            return new AveragePooling2D(c.NullableIntArray("pool_size"), c.NullableIntArray("strides"), c.String("padding", "valid"), InputShape(c), c.String("name"));
+        });
+        registry.Register("GlobalAveragePooling2D", c =>
+        {
+            ChannelsLast(c);
+            if (c.Bool("keepdims", false))
+            {
+                throw new ArgumentException($"{c.Owner}: keepdims=True is not supported.");
+            }
+
+            return new GlobalAveragePooling2D(InputShape(c), c.String("name"));
+        });
+        registry.Register("ZeroPadding2D", c =>
+        {
+            ChannelsLast(c);
+            return new ZeroPadding2D(Padding2D(c), InputShape(c), c.String("name"));
+        });
         return registry;
+    }
+
+    /// <summary>Backprop's image layers are channels-last only, Keras's default.</summary>
+    private static void ChannelsLast(ConfigReader config)
+    {
+        string format = config.String("data_format", "channels_last");
+        if (format != "channels_last")
+        {
+            throw new ArgumentException($"{config.Owner}: data_format '{format}' is not supported; images are channels last (batch, height, width, channels).");
+        }
+    }
+
+    /// <summary>ZeroPadding2D's padding in Keras's forms — n, [h, w] or [[top, bottom], [left, right]] — flattened
+    /// to the 1, 2 or 4 values its constructor takes.</summary>
+    private static int[] Padding2D(ConfigReader config)
+    {
+        object? value = config.Value("padding") ?? throw new ArgumentException($"{config.Owner}: the config lacks the required key 'padding'.");
+        var values = new List<int>();
+        foreach (object? item in Elements(value))
+        {
+            foreach (object? inner in Elements(item))
+            {
+                values.Add(new ConfigReader($"{config.Owner}: 'padding'", new Dictionary<string, object?> { ["value"] = inner }).Int("value"));
+            }
+        }
+
+        return [.. values];
+
+        static IEnumerable<object?> Elements(object? value) => value switch
+        {
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } e => e.EnumerateArray().Select(x => (object?)x),
+            System.Collections.IEnumerable list when value is not string => list.Cast<object?>(),
+            _ => [value],
+        };
     }
 
     private static int[]? InputShape(ConfigReader config) => config.NullableIntArray("input_shape");

@@ -303,8 +303,16 @@ public sealed class Sequential
             string name = $"{layer.Name} ({layer.GetType().Name})";
             string shape = layer.IsBuilt ? Layer.WithNone(layer.OutputShape) : "?";
             string count = layer.IsBuilt ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
-            sb.Append("│ ").Append(Fit(name, nameWidth - 1)).Append("│ ").Append(Fit(shape, shapeWidth - 1))
-                .Append("│ ").Append(count.PadLeft(paramWidth - 2)).Append(" │\n");
+            // A cell too long for its column wraps at spaces onto more lines, as Keras's (rich) table does.
+            var names = Wrap(name, nameWidth - 2);
+            var shapes = Wrap(shape, shapeWidth - 2);
+            for (int line = 0; line < Math.Max(names.Count, shapes.Count); line++)
+            {
+                sb.Append("│ ").Append((line < names.Count ? names[line] : "").PadRight(nameWidth - 1))
+                    .Append("│ ").Append((line < shapes.Count ? shapes[line] : "").PadRight(shapeWidth - 1))
+                    .Append("│ ").Append((line == 0 ? count : "").PadLeft(paramWidth - 2)).Append(" │\n");
+            }
+
             if (i < _layers.Count - 1)
             {
                 sb.Append('├').Append('─', nameWidth).Append('┼').Append('─', shapeWidth).Append('┼').Append('─', paramWidth).Append("┤\n");
@@ -320,7 +328,35 @@ public sealed class Sequential
         sb.Append(CultureInfo.InvariantCulture, $" Non-trainable params: {total - trainable:N0} ({MemorySize((total - trainable) * bytes)})\n");
         return sb.ToString();
 
-        static string Fit(string text, int width) => text.Length >= width ? text[..(width - 2)] + "… " : text.PadRight(width);
+        // Greedy word wrap; a word longer than the width is folded, as rich folds it.
+        static List<string> Wrap(string text, int width)
+        {
+            var lines = new List<string>();
+            var current = new StringBuilder();
+            foreach (string word in text.Split(' '))
+            {
+                if (current.Length > 0 && current.Length + 1 + word.Length > width)
+                {
+                    lines.Add(current.ToString());
+                    current.Clear();
+                }
+
+                if (current.Length > 0)
+                {
+                    current.Append(' ');
+                }
+
+                current.Append(word);
+                while (current.Length > width)
+                {
+                    lines.Add(current.ToString(0, width));
+                    current.Remove(0, width);
+                }
+            }
+
+            lines.Add(current.ToString());
+            return lines;
+        }
     }
 
     public override string ToString() => $"Sequential '{Name}' ({_layers.Count} layers, {DType.Name()})";
