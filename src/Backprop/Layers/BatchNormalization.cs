@@ -9,8 +9,10 @@ namespace Backprop.Layers;
 /// <c>y = γ·(x − μ_B)/√(σ²_B + ε) + β</c> with the batch mean and biased variance, and the moving statistics
 /// updated as <c>moving = moving·m + batch·(1 − m)</c>; at inference the moving statistics replace the batch ones.
 /// Keras <c>layers.BatchNormalization</c> with its defaults (momentum 0.99, ε = 1e-3, biased variance for both);
-/// PyTorch's <c>BatchNorm1d</c> uses momentum 0.1 in the opposite sense, ε = 1e-5, and an unbiased running variance.
-/// γ and β are trainable; moving_mean and moving_variance are not.</summary>
+/// PyTorch's <c>BatchNorm1d</c> uses momentum 0.1 in the opposite sense (<c>running = (1 − 0.1)·running + 0.1·batch</c>,
+/// so Keras momentum 0.9), ε = 1e-5, and an unbiased running variance: <c>new BatchNormalization(momentum: 0.9,
+/// epsilon: 1e-5, unbiasedMovingVariance: true)</c> is <c>nn.BatchNorm1d(features)</c>. γ and β are trainable;
+/// moving_mean and moving_variance are not.</summary>
 public sealed class BatchNormalization : Layer
 {
     private readonly BatchBuffer _output = new();
@@ -41,12 +43,16 @@ public sealed class BatchNormalization : Layer
     /// <param name="gammaConstraint">Projection of γ after each step.</param>
     /// <param name="inputShape">Per-sample input shape when this is the first layer.</param>
     /// <param name="name">Unique layer name; default "batch_normalization", ….</param>
+    /// <param name="unbiasedMovingVariance">Update the moving variance with the unbiased batch variance
+    /// σ²_B·n/(n − 1), as PyTorch does (Keras uses the biased one, the default). Normalisation in training always uses
+    /// the biased variance, in both frameworks. A batch of one row, where the unbiased estimate is undefined (PyTorch
+    /// refuses it), updates with the biased variance 0.</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
         Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
         Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
         Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
-        int[]? inputShape = null, string? name = null)
+        int[]? inputShape = null, string? name = null, bool unbiasedMovingVariance = false)
         : base(name, inputShape)
     {
         if (!(momentum is >= 0 and <= 1))
@@ -72,9 +78,14 @@ public sealed class BatchNormalization : Layer
         GammaRegularizer = gammaRegularizer;
         BetaConstraint = betaConstraint;
         GammaConstraint = gammaConstraint;
+        UnbiasedMovingVariance = unbiasedMovingVariance;
     }
 
+    /// <summary>The feature axis (−1).</summary>
     public int Axis { get; }
+
+    /// <summary>True when the moving variance is updated with the unbiased batch variance (PyTorch).</summary>
+    public bool UnbiasedMovingVariance { get; }
 
     public double Momentum { get; }
 
@@ -193,12 +204,13 @@ public sealed class BatchNormalization : Layer
             var movingVariance = _movingVariance!.ValueAs<T>().AsSpan();
             T m = T.CreateChecked(Momentum);
             T oneMinusM = T.CreateChecked(1 - Momentum);
+            double bessel = UnbiasedMovingVariance && rows > 1 ? rows / (rows - 1.0) : 1.0;
             for (int j = 0; j < features; j++)
             {
                 variance[j] /= rows;
                 inverseStd[j] = 1 / Math.Sqrt(variance[j] + Epsilon);
                 movingMean[j] = movingMean[j] * m + T.CreateChecked(mean[j]) * oneMinusM;
-                movingVariance[j] = movingVariance[j] * m + T.CreateChecked(variance[j]) * oneMinusM;
+                movingVariance[j] = movingVariance[j] * m + T.CreateChecked(variance[j] * bessel) * oneMinusM;
             }
         }
         else
@@ -285,22 +297,32 @@ public sealed class BatchNormalization : Layer
         return dx;
     }
 
-    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
+    public override IReadOnlyDictionary<string, object?> GetConfig()
     {
-        ["axis"] = Axis,
-        ["momentum"] = Momentum,
-        ["epsilon"] = Epsilon,
-        ["center"] = Center,
-        ["scale"] = Scale,
-        ["beta_initializer"] = Describe(BetaInitializer, "zeros"),
-        ["gamma_initializer"] = Describe(GammaInitializer, "ones"),
-        ["moving_mean_initializer"] = Describe(MovingMeanInitializer, "zeros"),
-        ["moving_variance_initializer"] = Describe(MovingVarianceInitializer, "ones"),
-        ["beta_regularizer"] = BetaRegularizer?.Describe(),
-        ["gamma_regularizer"] = GammaRegularizer?.Describe(),
-        ["beta_constraint"] = BetaConstraint?.Describe(),
-        ["gamma_constraint"] = GammaConstraint?.Describe(),
-    };
+        var config = new Dictionary<string, object?>(base.GetConfig())
+        {
+            ["axis"] = Axis,
+            ["momentum"] = Momentum,
+            ["epsilon"] = Epsilon,
+            ["center"] = Center,
+            ["scale"] = Scale,
+            ["beta_initializer"] = Describe(BetaInitializer, "zeros"),
+            ["gamma_initializer"] = Describe(GammaInitializer, "ones"),
+            ["moving_mean_initializer"] = Describe(MovingMeanInitializer, "zeros"),
+            ["moving_variance_initializer"] = Describe(MovingVarianceInitializer, "ones"),
+            ["beta_regularizer"] = BetaRegularizer?.Describe(),
+            ["gamma_regularizer"] = GammaRegularizer?.Describe(),
+            ["beta_constraint"] = BetaConstraint?.Describe(),
+            ["gamma_constraint"] = GammaConstraint?.Describe(),
+        };
+        if (UnbiasedMovingVariance)
+        {
+            // Backprop's key for PyTorch's running variance; absent from Keras's configs, so written only when on.
+            config["unbiased_moving_variance"] = true;
+        }
+
+        return config;
+    }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{base.ToString()} (momentum={Momentum}, epsilon={Epsilon})");
 

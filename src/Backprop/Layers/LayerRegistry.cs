@@ -32,7 +32,7 @@ public static class LayerRegistry
             c.Object("moving_mean_initializer", Initializer.Registry), c.Object("moving_variance_initializer", Initializer.Registry),
             c.Object("beta_regularizer", Regularizer.Registry), c.Object("gamma_regularizer", Regularizer.Registry),
             c.Object("beta_constraint", Constraint.Registry), c.Object("gamma_constraint", Constraint.Registry),
-            InputShape(c), c.String("name")));
+            InputShape(c), c.String("name"), c.Bool("unbiased_moving_variance", false)));
         registry.Register("LeakyReLU", c => new LeakyReLU(c.Double("negative_slope", 0.3), InputShape(c), c.String("name")));
         registry.Register("PReLU", c => new PReLU(c.Object("alpha_initializer", Initializer.Registry), c.Object("alpha_regularizer", Regularizer.Registry),
             c.Object("alpha_constraint", Constraint.Registry), c.NullableIntArray("shared_axes"), InputShape(c), c.String("name")));

@@ -7,7 +7,9 @@ namespace Backprop.Optimizers;
 /// Nesterov: <c>w ← w + μ·v − η·g</c> with the new v. Without momentum: <c>w ← w − η·g</c>. PyTorch keeps
 /// <c>b ← μb + g</c> (b = g on the first step) and steps <c>w −= η·b</c> (Nesterov: <c>w −= η(g + μb)</c>): the same
 /// trajectory for a constant η, different under a schedule because PyTorch's buffer excludes η. Keras defaults:
-/// η = 0.01, μ = 0.</summary>
+/// η = 0.01, μ = 0. <c>dampening</c> d is PyTorch's (not Keras's): from the second step on the new gradient enters
+/// the momentum scaled by 1 − d (<c>b ← μb + (1 − d)·g</c>, i.e. <c>v ← μv − η(1 − d)·g</c>); the first step
+/// takes g whole, as PyTorch's buffer starts at b = g.</summary>
 public sealed class SGD : FirstOrderOptimizer
 {
     /// <param name="learningRate">η (default 0.01) or a schedule.</param>
@@ -17,6 +19,8 @@ public sealed class SGD : FirstOrderOptimizer
     /// <param name="clipNorm">Per-parameter gradient norm limit.</param>
     /// <param name="clipValue">Element-wise gradient limit.</param>
     /// <param name="globalClipNorm">Joint gradient norm limit.</param>
+    /// <param name="dampening">PyTorch's dampening d in [0, 1] (default 0): the gradient enters the momentum
+    /// scaled by 1 − d from the second step on. Not allowed with Nesterov, as in PyTorch.</param>
     public SGD(
         LearningRateOrSchedule? learningRate = null,
         double momentum = 0.0,
@@ -24,16 +28,27 @@ public sealed class SGD : FirstOrderOptimizer
         double? weightDecay = null,
         double? clipNorm = null,
         double? clipValue = null,
-        double? globalClipNorm = null)
+        double? globalClipNorm = null,
+        double dampening = 0.0)
         : base(learningRate ?? 0.01, weightDecay, clipNorm, clipValue, globalClipNorm)
     {
         Momentum = CheckUnitInterval(momentum, nameof(momentum), allowOne: true);
         Nesterov = nesterov;
+        Dampening = CheckUnitInterval(dampening, nameof(dampening), allowOne: true);
+        if (nesterov && dampening != 0)
+        {
+            throw new ArgumentException("Nesterov momentum requires zero dampening (as in PyTorch).", nameof(dampening));
+        }
     }
 
+    /// <summary>μ, the momentum.</summary>
     public double Momentum { get; }
 
+    /// <summary>True for Nesterov momentum.</summary>
     public bool Nesterov { get; }
+
+    /// <summary>PyTorch's dampening d (0 for Keras's SGD).</summary>
+    public double Dampening { get; }
 
     public override string Name => "SGD";
 
@@ -49,8 +64,13 @@ public sealed class SGD : FirstOrderOptimizer
             return;
         }
 
-        // v ← μv − η·g;  w ← w + v  (Nesterov: w ← w + μv − η·g)
+        // v ← μv − η(1 − d)·g (d = 0 on the first step);  w ← w + v  (Nesterov: w ← w + μv − η·g)
         var velocity = Slot(index, 0, weight);
+        if (Dampening != 0 && Iterations > 0)
+        {
+            lr = T.CreateChecked(learningRate * (1 - Dampening));
+        }
+
         OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov);
     }
 
@@ -59,11 +79,17 @@ public sealed class SGD : FirstOrderOptimizer
         var config = BaseConfig();
         config["momentum"] = Momentum;
         config["nesterov"] = Nesterov;
+        if (Dampening != 0)
+        {
+            // PyTorch's argument, not Keras's: written only when used, so Keras-shaped configs stay Keras's.
+            config["dampening"] = Dampening;
+        }
+
         return config;
     }
 
     internal static SGD FromConfig(ConfigReader config) => new(
         config.LearningRate(0.01), config.Double("momentum", 0.0), config.Bool("nesterov", false),
         config.NullableDouble("weight_decay"), config.NullableDouble("clipnorm"), config.NullableDouble("clipvalue"),
-        config.NullableDouble("global_clipnorm"));
+        config.NullableDouble("global_clipnorm"), config.Double("dampening", 0.0));
 }
