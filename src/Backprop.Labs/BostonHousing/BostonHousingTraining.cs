@@ -33,7 +33,8 @@ internal sealed record BostonHousingRun(
     double BestValMse,
     double TestMae,
     double TestMse,
-    double Seconds)
+    double Seconds,
+    int SkippedSteps = 0)
 {
     /// <summary>Epochs actually trained (≤ the limit).</summary>
     public int EpochsRun => History.Epoch.Count;
@@ -44,8 +45,9 @@ internal sealed record BostonHousingRun(
     /// <summary>1-based epoch at which early stopping fired, or 0 when training ran to the limit.</summary>
     public int StoppedEpoch => EarlyStopping.StoppedEpoch == 0 ? 0 : EarlyStopping.StoppedEpoch + 1;
 
-    /// <summary>True when the training loss became non-finite in some epoch.</summary>
-    public bool Diverged => History["loss"].Any(v => !double.IsFinite(v));
+    /// <summary>True when training blew up: the loss became non-finite in some epoch, or a step was skipped because it
+    /// would have made the weights non-finite.</summary>
+    public bool Diverged => SkippedSteps > 0 || History["loss"].Any(v => !double.IsFinite(v));
 
     /// <summary>Smallest validation MAE in the history (must equal <see cref="BestValMae"/>: the restored weights).</summary>
     public double HistoryBestValMae => History["val_mae"].Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
@@ -76,6 +78,11 @@ internal static class BostonHousingTraining
         model.Add(new Dense(16, "swish", kernelInitializer: new GlorotUniform(LayerSeed(seed, 2))));
         model.Add(new Dense(1, kernelInitializer: new GlorotUniform(LayerSeed(seed, 3))));
         model.Compile(new SGD(LearningRate, momentum: Momentum, nesterov: true), "mse", ["mae"]);
+
+        // The course's Keras run went on through a blow-up (Keras applies a NaN step); Backprop never applies one, and
+        // by default stops there with an exception. The lab keeps training past such steps, as the course did, and
+        // counts them as divergence.
+        model.Trainer!.NonFiniteSteps = NonFiniteStepPolicy.Skip;
         return model;
     }
 
@@ -99,7 +106,7 @@ internal static class BostonHousingTraining
         var validation = model.Evaluate(xValidation, data.YValidation);
         var test = model.Evaluate(xTest, data.YTest);
         return new BostonHousingRun(variant, seed, model, history, earlyStopping,
-            validation["mae"], validation["loss"], test["mae"], test["loss"], clock.Elapsed.TotalSeconds);
+            validation["mae"], validation["loss"], test["mae"], test["loss"], clock.Elapsed.TotalSeconds, model.Trainer!.SkippedSteps);
     }
 
     /// <summary>The loss of each step of a first epoch taken in row order (no shuffling), from the initial weights

@@ -122,6 +122,15 @@ public abstract partial class Layer
             return;
         }
 
+        for (int i = 0; i < inputShape.Rank; i++)
+        {
+            if (inputShape[i] == 0)
+            {
+                throw new ShapeMismatchException(
+                    $"Layer '{Name}' ({GetType().Name}) cannot take inputs of shape {WithNone(inputShape)}: a sample with a zero-size dimension has nothing to compute on.");
+            }
+        }
+
         var output = ComputeOutputShape(inputShape);
         DType = dtype;
         _inputShape = inputShape;

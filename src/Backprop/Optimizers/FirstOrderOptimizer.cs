@@ -28,6 +28,11 @@ public abstract class FirstOrderOptimizer : Optimizer
     private readonly List<Tensor?[]> _slots = [];
     private readonly List<Tensor?> _clippedGradients = [];
     private double[] _norms = [];
+
+    // The non-finite guard: the largest |w| each parameter had after its last update, and per-step copies of weights
+    // and slots taken only when an update could come near overflow (never in ordinary training).
+    private double[] _weightMagnitude = [];
+    private readonly List<Tensor?[]> _backups = [];
     private string[] _weightDecayExclusions = [];
 
     /// <summary>A fixed learning rate and no weight decay or clipping.</summary>
@@ -99,6 +104,10 @@ public abstract class FirstOrderOptimizer : Optimizer
         if (_norms.Length < parameters.Count)
         {
             _norms = new double[parameters.Count];
+            var magnitudes = new double[parameters.Count];
+            magnitudes.AsSpan().Fill(double.NaN);
+            _weightMagnitude.CopyTo(magnitudes, 0);
+            _weightMagnitude = magnitudes;
         }
 
         double lr = LearningRate;
@@ -110,6 +119,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         }
 
         double globalScale = ComputeNorms(parameters);
+        bool backedUp = CheckGradientsAndBackUpIfNeeded(parameters, lr);
         BeginStep();
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -119,15 +129,31 @@ public abstract class FirstOrderOptimizer : Optimizer
                 continue;
             }
 
-            switch (p.Value)
+            double magnitude = p.Value switch
             {
-                case Tensor<float>:
-                    Step<float>(i, p, lr, globalScale);
-                    break;
-                case Tensor<double>:
-                    Step<double>(i, p, lr, globalScale);
-                    break;
+                Tensor<float> => Step<float>(i, p, lr, globalScale),
+                _ => Step<double>(i, p, lr, globalScale),
+            };
+            if (backedUp && double.IsFinite(magnitude))
+            {
+                // In a step near overflow the optimiser's state must stay finite too (v = g² can overflow while w
+                // does not move).
+                magnitude = Math.Max(magnitude, SlotMagnitude(i));
             }
+
+            if (!double.IsFinite(magnitude))
+            {
+                // An update overflowed although every gradient was finite: put the step back whole.
+                if (backedUp)
+                {
+                    Restore(parameters);
+                    UndoBeginStep();
+                }
+
+                throw new NonFiniteUpdateException(i, p.Name, p.Shape, restored: backedUp);
+            }
+
+            _weightMagnitude[i] = magnitude;
         }
 
         AdvanceIterations();
@@ -153,6 +179,9 @@ public abstract class FirstOrderOptimizer : Optimizer
     {
         _slots.Clear();
         _clippedGradients.Clear();
+        _backups.Clear();
+        _weightMagnitude = [];
+        _norms = [];
         base.Reset();
     }
 
@@ -164,6 +193,11 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>How many state tensors each parameter needs (momentum: 1, Adam: 2).</summary>
     protected virtual int SlotCount => 0;
+
+    /// <summary>Undoes <see cref="BeginStep"/> when a step is put back because an update overflowed.</summary>
+    protected virtual void UndoBeginStep()
+    {
+    }
 
     /// <summary>Called once per <see cref="Apply"/> after clipping checks and before the first
     /// <see cref="Update{T}"/>, with <see cref="Optimizer.Iterations"/> still at the old count (Nadam advances its momentum
@@ -217,7 +251,9 @@ public abstract class FirstOrderOptimizer : Optimizer
         ["clipvalue"] = ClipValue,
     };
 
-    private void Step<T>(int index, Parameter parameter, double learningRate, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Updates one parameter and returns the largest |w| after the update (NaN or ∞ when the update
+    /// overflowed).</summary>
+    private double Step<T>(int index, Parameter parameter, double learningRate, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var weight = parameter.ValueAs<T>();
         var gradient = ClippedGradient(index, parameter.GradientAs<T>(), globalScale);
@@ -233,7 +269,141 @@ public abstract class FirstOrderOptimizer : Optimizer
 
         Update(index, weight, gradient, learningRate);
         parameter.Constraint?.Apply(weight);
+        return MaxMagnitude<T>(weight.AsSpan());
     }
+
+    /// <summary>The non-finite guard, before anything changes: every trainable gradient must be finite (else
+    /// <see cref="NonFiniteGradientException"/>), and when an update could come near overflow — |w| + η·max(1, |g|)·10⁶
+    /// above 10⁻⁶ of the largest finite value, or |g| above 10⁻⁶ of its square root, never the case in ordinary
+    /// training — every trainable weight and slot is copied so an overflowing step can be put back (weights and slots
+    /// are then checked after the update). Returns whether it copied.</summary>
+    private bool CheckGradientsAndBackUpIfNeeded(IReadOnlyList<Parameter> parameters, double learningRate)
+    {
+        bool atRisk = false;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            if (!p.Trainable)
+            {
+                continue;
+            }
+
+            double gradient = p.Gradient switch
+            {
+                Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
+                Tensor<double> d => MaxMagnitude<double>(d.AsSpan()),
+                _ => 0,
+            };
+            if (!double.IsFinite(gradient))
+            {
+                throw new NonFiniteGradientException(i, p.Name, p.Shape, gradient);
+            }
+
+            if (double.IsNaN(_weightMagnitude[i]))
+            {
+                _weightMagnitude[i] = p.Value switch
+                {
+                    Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
+                    _ => MaxMagnitude<double>(((Tensor<double>)p.Value).AsSpan()),
+                };
+            }
+
+            // Near overflow: a weight or an η-scaled gradient within 10⁶·10⁶ of the largest value, or a gradient whose
+            // square (Adam's, RMSprop's second moments) could overflow.
+            double max = p.Value is Tensor<float> ? float.MaxValue : double.MaxValue;
+            atRisk |= !(_weightMagnitude[i] + learningRate * Math.Max(1, gradient) * 1e6 < 1e-6 * max)
+                || !(gradient < 1e-6 * Math.Sqrt(max));
+        }
+
+        if (!atRisk)
+        {
+            return false;
+        }
+
+        while (_backups.Count < parameters.Count)
+        {
+            _backups.Add(new Tensor?[SlotCount + 1]);
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (!parameters[i].Trainable)
+            {
+                continue;
+            }
+
+            var backup = _backups[i];
+            backup[0] = Copy(parameters[i].Value, backup[0]);
+            for (int s = 0; s < SlotCount; s++)
+            {
+                backup[s + 1] = _slots[i][s] is { } slot ? Copy(slot, backup[s + 1]) : null;
+            }
+        }
+
+        return true;
+    }
+
+    private void Restore(IReadOnlyList<Parameter> parameters)
+    {
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (!parameters[i].Trainable)
+            {
+                continue;
+            }
+
+            Copy(_backups[i][0]!, parameters[i].Value);
+            for (int s = 0; s < SlotCount; s++)
+            {
+                _slots[i][s] = _backups[i][s + 1] is { } saved ? Copy(saved, _slots[i][s]) : null;
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (created when null or of
+    /// another shape) and returns it.</summary>
+    private static Tensor Copy(Tensor source, Tensor? destination)
+    {
+        switch (source)
+        {
+            case Tensor<float> f:
+                var df = destination as Tensor<float> is { } existingF && existingF.Shape == f.Shape ? existingF : new Tensor<float>(f.Shape);
+                df.CopyFrom(f);
+                return df;
+            default:
+                var d = (Tensor<double>)source;
+                var dd = destination as Tensor<double> is { } existingD && existingD.Shape == d.Shape ? existingD : new Tensor<double>(d.Shape);
+                dd.CopyFrom(d);
+                return dd;
+        }
+    }
+
+    /// <summary>The largest magnitude over parameter <paramref name="index"/>'s slots (NaN or ∞ when one is not finite).</summary>
+    private double SlotMagnitude(int index)
+    {
+        double largest = 0;
+        foreach (var slot in _slots[index])
+        {
+            double magnitude = slot switch
+            {
+                Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
+                Tensor<double> d => MaxMagnitude<double>(d.AsSpan()),
+                _ => 0,
+            };
+            if (!double.IsFinite(magnitude))
+            {
+                return magnitude;
+            }
+
+            largest = Math.Max(largest, magnitude);
+        }
+
+        return largest;
+    }
+
+    /// <summary>max |x| (NaN when any x is NaN, ∞ when any is infinite; 0 for none), vectorised.</summary>
+    private static double MaxMagnitude<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T> =>
+        values.IsEmpty ? 0 : Math.Abs(double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)));
 
     private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -12,6 +12,7 @@ namespace Backprop.Optimizers;
 public sealed class Nadam : FirstOrderOptimizer
 {
     private double _momentumProduct = 1.0;
+    private double _previousMomentumProduct = 1;
 
     /// <param name="learningRate">η (default 1e-3) or a schedule.</param>
     /// <param name="beta1">β₁ in [0, 1).</param>
@@ -53,7 +54,13 @@ public sealed class Nadam : FirstOrderOptimizer
         _momentumProduct = 1.0;
     }
 
-    protected override void BeginStep() => _momentumProduct *= MomentumAt(Iterations + 1);
+    protected override void BeginStep()
+    {
+        _previousMomentumProduct = _momentumProduct;
+        _momentumProduct *= MomentumAt(Iterations + 1);
+    }
+
+    protected override void UndoBeginStep() => _momentumProduct = _previousMomentumProduct;
 
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {

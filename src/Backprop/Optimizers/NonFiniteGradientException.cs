@@ -2,20 +2,20 @@ using System.Globalization;
 
 namespace Backprop.Optimizers;
 
-/// <summary>Thrown by <see cref="FirstOrderOptimizer.Apply"/> when norm clipping (<c>clipnorm</c> or
-/// <c>global_clipnorm</c>) meets a gradient whose norm is infinite or NaN. No weight and no optimiser state has
-/// changed when it is thrown, and <see cref="Optimizer.Iterations"/> has not advanced: the caller can skip the
-/// batch, lower the learning rate or stop. Keras multiplies every gradient by NaN in that case and so silently
-/// turns all weights into NaN.</summary>
-public sealed class NonFiniteGradientException : ArithmeticException
+/// <summary>Thrown by <see cref="FirstOrderOptimizer.Apply"/> when a trainable parameter's gradient holds a NaN or
+/// an infinity (or, with norm clipping, has a non-finite norm), and by <see cref="LBFGS"/> at a non-finite starting
+/// point. No weight and no optimiser state has changed when it is thrown, and <see cref="Optimizer.Iterations"/> has
+/// not advanced: the caller can skip the batch, lower the learning rate or stop. Keras and PyTorch apply such a step
+/// and silently turn weights into NaN.</summary>
+public sealed class NonFiniteGradientException : NonFiniteStepException
 {
     public NonFiniteGradientException()
-        : base("A gradient has a non-finite norm.")
+        : base("A gradient is not finite.", null)
     {
     }
 
     public NonFiniteGradientException(string message)
-        : base(message)
+        : base(message, null)
     {
     }
 
@@ -27,19 +27,21 @@ public sealed class NonFiniteGradientException : ArithmeticException
     internal NonFiniteGradientException(int parameterIndex, string parameterName, Shape shape, double norm, string clipping)
         : base(string.Create(
             CultureInfo.InvariantCulture,
-            $"The gradient of parameter {parameterIndex} '{parameterName}' {shape} has norm {norm}, so {clipping} cannot scale it; the step was skipped and no weight changed."))
+            $"The gradient of parameter {parameterIndex} '{parameterName}' {shape} has norm {norm}, so {clipping} cannot scale it; the step was skipped and no weight changed."),
+            parameterIndex, parameterName)
     {
-        ParameterIndex = parameterIndex;
-        ParameterName = parameterName;
         Norm = norm;
     }
 
-    /// <summary>Index in the parameter list of the first parameter with a non-finite gradient norm.</summary>
-    public int ParameterIndex { get; } = -1;
+    internal NonFiniteGradientException(int parameterIndex, string parameterName, Shape shape, double largestMagnitude)
+        : base(string.Create(
+            CultureInfo.InvariantCulture,
+            $"The gradient of parameter {parameterIndex} '{parameterName}' {shape} holds {(double.IsNaN(largestMagnitude) ? "NaN" : "an infinity")}; the step was skipped and no weight changed."),
+            parameterIndex, parameterName)
+    {
+        Norm = largestMagnitude;
+    }
 
-    /// <summary>That parameter's name.</summary>
-    public string? ParameterName { get; }
-
-    /// <summary>Its gradient's L2 norm (∞ or NaN).</summary>
+    /// <summary>The gradient's L2 norm, or its largest magnitude (∞ or NaN).</summary>
     public double Norm { get; } = double.NaN;
 }

@@ -28,7 +28,7 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly BatchSource<T> _source = new(x, y, batchSize, shuffle);
-    private readonly int _steps = (x.Shape[0] + batchSize - 1) / batchSize;
+    private readonly int _steps = x.Shape[0] == 0 ? 0 : (x.Shape[0] - 1) / batchSize + 1;   // no overflow near int.MaxValue
     private int _step;
 
     public int? Steps => _steps;

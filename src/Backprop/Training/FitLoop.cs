@@ -13,6 +13,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Callback[] _callbacks = (callbacks ?? []).ToArray();
+    private readonly bool _callbackHandlesLoss = (callbacks ?? []).Any(c => c.StopsOnNonFiniteLoss);
     private readonly Dictionary<string, double> _batchLogs = new(StringComparer.Ordinal);
 
     public History Run(int epochs, int initialEpoch)
@@ -34,6 +35,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
         }
 
         trainer.BeginFit(history, keys);
+        trainer.ResetSkippedSteps();
         trainer.Optimizer.Restart();
         var model = trainer.Model;
         foreach (var callback in _callbacks)
@@ -104,13 +106,16 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
                     callback.OnTrainBatchBegin(step, _batchLogs);
                 }
 
-                double loss = trainer.RunTrainStep(xb, yb!);
-                int count = xb.Shape[0];
-                lossSum += loss * count;
-                seen += count;
+                if (trainer.GuardedTrainStep(xb, yb!, epoch, step, _callbackHandlesLoss) is double loss)
+                {
+                    int count = xb.Shape[0];
+                    lossSum += loss * count;
+                    seen += count;
+                }
+
                 if (_callbacks.Length > 0)
                 {
-                    _batchLogs["loss"] = lossSum / seen;
+                    _batchLogs["loss"] = seen == 0 ? double.NaN : lossSum / seen;
                     var metrics = trainer.Metrics;
                     for (int i = 0; i < metrics.Count; i++)
                     {

@@ -19,6 +19,7 @@ internal static class Prediction
             throw new ShapeMismatchException($"Model '{model.Name}': inputs need a batch axis; got a scalar.");
         }
 
+        using var use = ModelUse.Enter(model, "Predict");
         model.EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
         int n = x.Shape[0];
         var result = new Tensor<T>(BatchBuffer.WithBatch(n, model.Layers[^1].OutputShape));
@@ -39,6 +40,7 @@ internal static class Prediction
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         DatasetChecks.Check(model, data, nameof(data), "Predict", needTargets: false);
+        using var use = ModelUse.Enter(model, "Predict");
         model.EnsureBuilt(data.XRowShape);
         var outputShape = model.Layers[^1].OutputShape;
         int rowLength = outputShape.Length;

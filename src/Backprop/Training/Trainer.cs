@@ -27,6 +27,7 @@ public class Trainer
     private readonly List<Parameter> _trainable = [];
     private readonly BatchBuffer _lossGradient = new();
     private Sequential? _model;
+    private ModelUse.Owner? _use;
     private object? _closure;
 
     /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
@@ -78,6 +79,15 @@ public class Trainer
 
     /// <summary>Set by a callback to end Fit after the current batch or epoch (Keras <c>model.stop_training</c>).</summary>
     public bool StopTraining { get; set; }
+
+    /// <summary>What happens at a step that would make the weights non-finite (a NaN or infinite loss or gradient, an
+    /// overflowing update). Such a step is never applied; by default training stops with a
+    /// <see cref="NonFiniteTrainingException"/>, and with <see cref="NonFiniteStepPolicy.Skip"/> it goes on without
+    /// it. <c>TerminateOnNaN</c> sets Skip while it runs and stops on a NaN loss itself, as in Keras.</summary>
+    public NonFiniteStepPolicy NonFiniteSteps { get; set; } = NonFiniteStepPolicy.Stop;
+
+    /// <summary>Steps skipped in the last Fit because they were not finite (with <see cref="NonFiniteStepPolicy.Skip"/>).</summary>
+    public int SkippedSteps { get; private set; }
 
     /// <summary>The parameters the optimiser updates this step, in model order; refreshed by each step (layers may
     /// be frozen between steps) into a list reused without allocating.</summary>
@@ -174,12 +184,15 @@ public class Trainer
 
     /// <summary>One optimisation step on one batch (Keras <c>train_on_batch</c>): <see cref="TrainStep{T}"/> with
     /// fresh metrics. Returns the loss before the step. Allocates nothing once warm.</summary>
+    /// <exception cref="NonFiniteTrainingException">The step would have made the weights non-finite (not applied);
+    /// with <see cref="NonFiniteStepPolicy.Skip"/> the loss is returned instead.</exception>
     public double TrainOnBatch<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckData(x, y, nameof(x));
+        CheckData(x, y, nameof(x), nameof(y));
+        using var use = Enter("TrainOnBatch");
         ResetMetrics();
-        return TrainStep(x, y);
+        return GuardedTrainStep(x, y, epoch: null, batch: null) ?? double.NaN;
     }
 
     /// <summary>The loss (with penalties) on one batch in inference mode, without updating anything (Keras
@@ -187,7 +200,8 @@ public class Trainer
     public double TestOnBatch<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckData(x, y, nameof(x));
+        CheckData(x, y, nameof(x), nameof(y));
+        using var use = Enter("TestOnBatch");
         ResetMetrics();
         return TestStep(x, y);
     }
@@ -197,7 +211,8 @@ public class Trainer
     public Gradients ComputeGradients<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckData(x, y, nameof(x));
+        CheckData(x, y, nameof(x), nameof(y));
+        using var use = Enter("ComputeGradients");
         double loss = LossAndGradients(x, y, out _);
         var items = new List<ParameterGradient>();
         foreach (var layer in Model.Layers)
@@ -222,8 +237,9 @@ public class Trainer
     public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckData(x, y, nameof(x));
+        CheckData(x, y, nameof(x), nameof(y));
         CheckBatchSize(batchSize);
+        using var use = Enter("Evaluate");
         var logs = new Dictionary<string, double>(StringComparer.Ordinal);
         EvaluateInto(new TensorBatches<T>(x, y, batchSize, shuffle: false, seed: 0), logs, prefix: "");
         return logs;
@@ -236,6 +252,7 @@ public class Trainer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         DatasetChecks.Check(Model, data, nameof(data), "Evaluate", needTargets: true);
+        using var use = Enter("Evaluate");
         Model.EnsureBuilt(data.XRowShape);
         var logs = new Dictionary<string, double>(StringComparer.Ordinal);
         EvaluateInto(new DatasetBatches<T>(data), logs, prefix: "");
@@ -265,9 +282,10 @@ public class Trainer
         IReadOnlyList<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0, ulong? seed = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckData(x, y, nameof(x));
+        CheckData(x, y, nameof(x), nameof(y));
         CheckBatchSize(batchSize);
         CheckEpochs(epochs, initialEpoch, verbose);
+        CheckCallbacks(callbacks);
         if (!(validationSplit is >= 0 and < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "validationSplit must be in [0, 1).");
@@ -277,7 +295,7 @@ public class Trainer
         Tensor<T>? xVal = null, yVal = null;
         if (validationData is { } given)
         {
-            CheckData(given.X, given.Y, nameof(validationData));
+            CheckData(given.X, given.Y, "validationData.X", "validationData.Y");
             (xVal, yVal) = (given.X, given.Y);
         }
         else if (validationSplit > 0)
@@ -303,6 +321,7 @@ public class Trainer
             ? new TensorBatches<T>(xTrain, yTrain, xTrain.Shape[0], shuffle: false, shuffleSeed)
             : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed);
         var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
+        using var use = Enter("Fit");
         return new FitLoop<T>(this, train, validation, callbacks, verbose).Run(epochs, initialEpoch);
     }
 
@@ -331,6 +350,7 @@ public class Trainer
         }
 
         CheckEpochs(epochs, initialEpoch, verbose);
+        CheckCallbacks(callbacks);
         if (Optimizer.RequiresFullBatch)
         {
             throw new ArgumentException(
@@ -340,6 +360,7 @@ public class Trainer
 
         Model.EnsureBuilt(data.XRowShape);
         var validation = validationData is null ? null : new DatasetBatches<T>(validationData);
+        using var use = Enter("Fit");
         return new FitLoop<T>(this, new DatasetBatches<T>(data), validation, callbacks, verbose).Run(epochs, initialEpoch);
     }
 
@@ -353,7 +374,72 @@ public class Trainer
         }
 
         _model = model;
+        _use = ModelUse.OwnerOf(model);
     }
+
+    /// <summary>Runs a training step under the non-finite rule: a step the optimiser refused, or one whose loss is not
+    /// finite (which first-order optimisers do not apply), stops training with a <see cref="NonFiniteTrainingException"/>
+    /// or, with <see cref="NonFiniteStepPolicy.Skip"/>, is counted, said on the output and skipped.</summary>
+    /// <returns>The step's loss; NaN or ∞ for a skipped step whose loss was not finite (Fit reports it, as Keras does);
+    /// null for a skipped step whose loss was never known (the optimiser refused its gradients).</returns>
+    /// <param name="x">The batch's inputs.</param>
+    /// <param name="y">The batch's targets.</param>
+    /// <param name="epoch">The epoch, for messages (null outside Fit).</param>
+    /// <param name="batch">The batch within it, for messages.</param>
+    /// <param name="callbackHandlesLoss">A callback (TerminateOnNaN) stops training on a non-finite loss itself, so
+    /// such a step is skipped, not stopped with an exception.</param>
+    internal double? GuardedTrainStep<T>(Tensor<T> x, Tensor<T> y, int? epoch, int? batch, bool callbackHandlesLoss = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double loss;
+        try
+        {
+            loss = TrainStep(x, y);
+        }
+        catch (NonFiniteStepException e)
+        {
+            Model.ZeroGradients();
+            Skip(NonFiniteTrainingException.For(e, epoch, batch, LayerOf(e.ParameterIndex)));
+            return null;
+        }
+
+        if (!double.IsFinite(loss) && !callbackHandlesLoss)
+        {
+            Skip(new NonFiniteTrainingException(epoch, batch, null, null, $"the loss is {loss}", null));
+        }
+
+        return loss;
+    }
+
+    internal void ResetSkippedSteps() => SkippedSteps = 0;
+
+    private void Skip(NonFiniteTrainingException failure)
+    {
+        if (NonFiniteSteps == NonFiniteStepPolicy.Stop)
+        {
+            throw failure;
+        }
+
+        SkippedSteps++;
+        if (SkippedSteps == 1)
+        {
+            Model.Output.WriteLine("Skipping non-finite steps (NonFiniteSteps = Skip): " + failure.Message.Split(" The step was not applied")[0]);
+        }
+    }
+
+    /// <summary>The layer owning trainable parameter <paramref name="index"/> of this step, or null.</summary>
+    private string? LayerOf(int index)
+    {
+        if (index < 0 || index >= _trainable.Count)
+        {
+            return null;
+        }
+
+        var parameter = _trainable[index];
+        return Model.Layers.FirstOrDefault(l => l.Parameters.Contains(parameter))?.Name;
+    }
+
+    private ModelUse.Scope Enter(string operation) => ModelUse.Enter(_use ?? ModelUse.OwnerOf(Model), Model, operation);
 
     internal void BeginFit(History history, IReadOnlyList<string> logKeys)
     {
@@ -363,10 +449,6 @@ public class Trainer
     }
 
     internal void EndFit() => LogKeys = null;
-
-    /// <summary>The fit loop's entry to <see cref="TrainStep{T}"/>.</summary>
-    internal double RunTrainStep<T>(Tensor<T> x, Tensor<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> => TrainStep(x, y);
 
     internal void ResetMetrics()
     {
@@ -418,10 +500,11 @@ public class Trainer
         return closure;
     }
 
-    private void CheckData<T>(Tensor<T> x, Tensor<T>? y, string name)
+    private void CheckData<T>(Tensor<T> x, Tensor<T>? y, string name, string targetName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x, name);
+        ArgumentNullException.ThrowIfNull(y, targetName);
         var model = Model;
         if (DTypes.Of<T>() != model.DType)
         {
@@ -435,9 +518,25 @@ public class Trainer
             throw new ShapeMismatchException($"Model '{model.Name}': inputs need a batch axis; got a scalar.");
         }
 
-        if (y is not null && (y.Rank == 0 || y.Shape[0] != x.Shape[0]))
+        if (y.Rank == 0 || y.Shape[0] != x.Shape[0])
         {
             throw new ShapeMismatchException($"Model '{model.Name}': x has {x.Shape[0]} rows (shape {x.Shape}) but y has shape {y.Shape}.");
+        }
+
+        if (x.Shape[0] == 0)
+        {
+            throw new ArgumentException($"Model '{model.Name}': {name} has no rows (shape {x.Shape}); there is nothing to train on or evaluate.", name);
+        }
+    }
+
+    private static void CheckCallbacks(IReadOnlyList<Callback>? callbacks)
+    {
+        for (int i = 0; callbacks is not null && i < callbacks.Count; i++)
+        {
+            if (callbacks[i] is null)
+            {
+                throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
+            }
         }
     }
 

@@ -182,14 +182,22 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void Without_terminate_on_nan_a_nan_batch_is_skipped_not_applied()
+    public void Without_terminate_on_nan_a_nan_batch_is_not_applied_and_stops_training_unless_skipping_is_asked_for()
     {
         var (x, y) = TrainingTestKit.Regression(20, 3);
         x[5, 0] = double.NaN;
         var model = TrainingTestKit.SmallModel();
+        var before = model.GetWeights();
         model.Compile(new SGD(0.01), "mse");
+        var e = Assert.Throws<NonFiniteTrainingException>(() => model.Fit(x, y, epochs: 2, batchSize: 10, shuffle: false, verbose: 0));
+        Assert.Equal((0, 0), (e.Epoch, e.Batch));
+        Assert.Contains("Epoch 1, batch 1", e.Message);
+        Assert.True(TrainingTestKit.SameWeights(before, model.GetWeights()), "the first batch was not finite, so no step was applied");
+
+        model.Trainer!.NonFiniteSteps = NonFiniteStepPolicy.Skip;
         var history = model.Fit(x, y, epochs: 2, batchSize: 10, shuffle: false, verbose: 0);
         Assert.True(double.IsNaN(history["loss"][0]));
+        Assert.Equal(2, model.Trainer!.SkippedSteps);   // batch 1 of each epoch
         Assert.All(model.GetWeights(), w => Assert.All(w.ToArray(), v => Assert.True(double.IsFinite(v))));
     }
 

@@ -42,6 +42,11 @@ public abstract class Callback
     {
     }
 
+    /// <summary>True for a callback that stops training itself when a batch's loss is not finite (Keras's
+    /// <c>TerminateOnNaN</c>): Fit then skips such a step and lets the callback stop, instead of stopping with a
+    /// <see cref="NonFiniteTrainingException"/>.</summary>
+    public virtual bool StopsOnNonFiniteLoss => false;
+
     /// <summary>The model, or an error when called before Fit attached one.</summary>
     protected Sequential RequireModel() =>
         Model ?? throw new InvalidOperationException($"{GetType().Name} is not attached to a model; pass it to Fit.");
