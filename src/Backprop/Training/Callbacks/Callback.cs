@@ -42,6 +42,27 @@ public abstract class Callback
     {
     }
 
+    /// <summary>True for a callback that records the state of training (BackupAndRestore): Fit calls it after every
+    /// other callback for each event, and at an epoch's end after History has recorded the epoch, so what it saves
+    /// includes the others' updates.</summary>
+    public virtual bool RunsLast => false;
+
+    /// <summary>The callback's own state (best value, wait count, snapshot …) for a checkpoint of training, or null
+    /// when it keeps none. <see cref="Trainer.ResumeFit"/> gives it back through <see cref="SetState"/> after
+    /// <see cref="OnTrainBegin"/>.</summary>
+    public virtual StateDict? GetState() => null;
+
+    /// <summary>Puts back a state from <see cref="GetState"/> (called after <see cref="OnTrainBegin"/> when a Fit
+    /// resumes); <see cref="ArgumentException"/> when it does not fit.</summary>
+    public virtual void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count > 0)
+        {
+            throw new ArgumentException($"{GetType().Name} keeps no state but was given {string.Join(", ", state.Keys)}.", nameof(state));
+        }
+    }
+
     /// <summary>The model, or an error when called before Fit attached one.</summary>
     protected Sequential RequireModel() =>
         Model ?? throw new InvalidOperationException($"{GetType().Name} is not attached to a model; pass it to Fit.");
