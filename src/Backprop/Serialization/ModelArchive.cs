@@ -82,6 +82,13 @@ internal static class ModelArchive
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads and checks every entry of a zip in a seekable stream; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="ModelFormatException">The content is not a valid model file.</exception>
+    public static Dictionary<string, byte[]> Read(Stream stream, string path)
+    {
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         try
         {

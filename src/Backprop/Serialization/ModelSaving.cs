@@ -73,6 +73,10 @@ public static class ModelSaving
         }
     }
 
+    /// <summary>A model from a model file's bytes in <paramref name="stream"/> (the fuzz tests use it);
+    /// <paramref name="name"/> names it in errors.</summary>
+    internal static Sequential Load(Stream stream, string name, bool compile = true) => FromEntries(name, ModelArchive.Read(stream, name), compile);
+
     /// <summary>The archive entries of a model: config, weights and (when compiled) optimiser state.</summary>
     internal static List<KeyValuePair<string, byte[]>> Entries(Sequential model)
     {

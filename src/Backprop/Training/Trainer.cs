@@ -101,7 +101,12 @@ public class Trainer
         var closure = Closure<T>();
         closure.Bind(x, y);
         double loss = Optimizer.Step(closure.Evaluate, TrainableParameters);
-        UpdateMetrics(y, closure.Output!);
+        if (closure.Output is { } output)
+        {
+            // A full-batch search that has stopped evaluates nothing: no output to score.
+            UpdateMetrics(y, output);
+        }
+
         closure.Bind(null, null);
         return loss;
     }
