@@ -43,6 +43,20 @@ internal static class ModelArchive
     /// <summary>Writes the entries (names from the known set) with a metadata.json first, atomically.</summary>
     public static void Write(string path, IReadOnlyList<KeyValuePair<string, byte[]>> entries)
     {
+        byte[] metadata = MetadataFor(entries);
+        AtomicFile.Write(path, stream => WriteZip(stream, metadata, entries));
+    }
+
+    /// <summary>The bytes <see cref="Write"/> would write (for tests that edit entries).</summary>
+    internal static byte[] ToBytes(IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+    {
+        using var stream = new MemoryStream();
+        WriteZip(stream, MetadataFor(entries), entries);
+        return stream.ToArray();
+    }
+
+    private static byte[] MetadataFor(IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+    {
         var listed = new JsonObject();
         foreach (var (name, bytes) in entries)
         {
@@ -62,17 +76,18 @@ internal static class ModelArchive
             ["date_saved"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             ["entries"] = listed,
         };
-        byte[] metadataBytes = JsonSerializer.SerializeToUtf8Bytes(metadata, JsonOptions.Indented);
-        AtomicFile.Write(path, stream =>
+        return JsonSerializer.SerializeToUtf8Bytes(metadata, JsonOptions.Indented);
+    }
+
+    private static void WriteZip(Stream stream, byte[] metadataBytes, IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        Add(zip, Metadata, metadataBytes, CompressionLevel.Optimal);
+        foreach (var (name, bytes) in entries)
         {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            Add(zip, Metadata, metadataBytes, CompressionLevel.Optimal);
-            foreach (var (name, bytes) in entries)
-            {
-                // Tensors barely compress; storing them keeps saving fast.
-                Add(zip, name, bytes, name.EndsWith(".json", StringComparison.Ordinal) ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
-            }
-        });
+            // Tensors barely compress; storing them keeps saving fast.
+            Add(zip, name, bytes, name.EndsWith(".json", StringComparison.Ordinal) ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
+        }
     }
 
     /// <summary>Reads and checks every entry (see the class remarks).</summary>
@@ -111,6 +126,11 @@ internal static class ModelArchive
     /// <summary>Parses a JSON entry with a small nesting limit.</summary>
     public static JsonNode ParseJson(string path, string entry, byte[] bytes)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw ModelFormatException.At(path, $"entry '{entry}'", "expected UTF-8 JSON, found invalid UTF-8");
+        }
+
         try
         {
             return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })

@@ -214,6 +214,11 @@ public static class SafeTensors
             throw ModelFormatException.At(name, where, $"expected a JSON object starting with '{{', found {(header.Length == 0 ? "nothing" : $"byte 0x{header[0]:x2}")}");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw ModelFormatException.At(name, where, "expected UTF-8 JSON, found invalid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
