@@ -138,7 +138,8 @@ public sealed class BackupAndRestore : Callback
         var state = model.Trainer!.CaptureFitState();
         if (File.Exists(LatestPath))
         {
-            AtomicFile.Replace(LatestPath, PreviousPath);
+            // Atomic; made durable by the folder flush that follows the new checkpoint's rename.
+            File.Move(LatestPath, PreviousPath, overwrite: true);
         }
 
         TrainingCheckpoint.Write(LatestPath, model, state);
