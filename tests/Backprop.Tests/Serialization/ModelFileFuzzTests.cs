@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Backprop.Optimizers;
 using Backprop.Serialization;
 using Backprop.Training;
+using Xunit.Abstractions;
 
 namespace Backprop.Tests.Serialization;
 
@@ -11,7 +12,7 @@ namespace Backprop.Tests.Serialization;
 /// and optimiser parsers behind the checksum see the damage). Every load either succeeds or throws
 /// <see cref="ModelFormatException"/> — any other exception is a failure, as in OSS-Fuzz — no load takes a second,
 /// and no load allocates more than 8 × the file's size + 4 MiB.</summary>
-public sealed class ModelFileFuzzTests
+public sealed class ModelFileFuzzTests(ITestOutputHelper output)
 {
     private const long AllocationConstant = 4 << 20;
     private const int AllocationFactor = 8;
@@ -34,7 +35,7 @@ public sealed class ModelFileFuzzTests
         var failures = new List<string>();
         int refused = 0;
         double slowest = 0;
-        long worstExcess = long.MinValue;
+        long worstExcess = long.MinValue, largestAllocation = 0, largestInput = 0;
         var watch = new Stopwatch();
         for (int i = 0; i < mutations; i++)
         {
@@ -68,9 +69,13 @@ public sealed class ModelFileFuzzTests
             }
 
             slowest = Math.Max(slowest, watch.Elapsed.TotalSeconds);
-            worstExcess = Math.Max(worstExcess, GC.GetAllocatedBytesForCurrentThread() - before - (AllocationFactor * (long)input.Length + AllocationConstant));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            largestAllocation = Math.Max(largestAllocation, allocated);
+            largestInput = Math.Max(largestInput, input.Length);
+            worstExcess = Math.Max(worstExcess, allocated - (AllocationFactor * (long)input.Length + AllocationConstant));
         }
 
+        output.WriteLine($"{kind}: {mutations} mutations, {refused} refused, slowest {slowest * 1000:F1} ms, largest allocation {largestAllocation} bytes, largest input {largestInput} bytes");
         Assert.True(failures.Count == 0, $"{failures.Count} failures; first: {failures.FirstOrDefault()}");
         Assert.True(refused > mutations / 2, $"only {refused} of {mutations} mutations were refused; the mutator is too gentle");
         Assert.True(slowest < 1, $"the slowest {kind} load took {slowest:F2} s");
