@@ -8,7 +8,7 @@ namespace Backprop.Layers;
 /// and PyTorch <c>nn.Dropout(p)</c>. The masks come from a Philox stream of <see cref="Seed"/> (vectorised, the
 /// same at any thread count): the same seed gives the same masks in the same order; without a seed, one is drawn
 /// from <see cref="RandomSeed"/>. Set <see cref="FreezeMask"/> to reuse the last mask (for gradient checks).</summary>
-public sealed class Dropout : Layer
+public sealed class Dropout : Layer, IRandomStateOwner
 {
     private readonly BatchBuffer _mask = new();
     private readonly BatchBuffer _output = new();
@@ -38,6 +38,14 @@ public sealed class Dropout : Layer
 
     /// <summary>The seed the mask stream started from.</summary>
     public ulong Seed { get; }
+
+    /// <summary>Where the mask stream is: a checkpoint saves it so that a resumed run draws the masks the
+    /// uninterrupted one would have.</summary>
+    public RandomState RandomState
+    {
+        get => _masks.State;
+        set => _masks.State = value;
+    }
 
     /// <summary>When true, training-mode forward passes reuse the last mask (drawn once if none exists yet) instead
     /// of drawing a new one, so the layer is a fixed linear map — what a gradient check needs.</summary>

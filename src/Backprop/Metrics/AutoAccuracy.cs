@@ -34,4 +34,47 @@ public sealed class AutoAccuracy : Metric
     }
 
     public override double Result() => _resolved?.Result() ?? 0;
+
+    /// <summary>Which accuracy the first batch chose ("kind": 1 binary, 2 categorical, 3 sparse categorical) and its
+    /// running values; empty before the first batch.</summary>
+    public override StateDict GetState()
+    {
+        var state = new StateDict();
+        if (_resolved is not null)
+        {
+            state.SetInt64("kind", _resolved switch { BinaryAccuracy => 1, CategoricalAccuracy => 2, _ => 3 });
+            state.AddAll("", _resolved.GetState());
+        }
+
+        return state;
+    }
+
+    public override void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count == 0)
+        {
+            _resolved = null;
+            return;
+        }
+
+        Metric resolved = state.GetInt64("kind") switch
+        {
+            1 => new BinaryAccuracy(Name),
+            2 => new CategoricalAccuracy(Name),
+            3 => new SparseCategoricalAccuracy(Name),
+            var other => throw new ArgumentException($"Metric '{Name}': unknown accuracy kind {other}.", nameof(state)),
+        };
+        var inner = new StateDict();
+        foreach (var (key, value) in state.Entries)
+        {
+            if (key != "kind")
+            {
+                inner.Set(key, value);
+            }
+        }
+
+        resolved.SetState(inner);
+        _resolved = resolved;
+    }
 }

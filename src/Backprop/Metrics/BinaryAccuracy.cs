@@ -37,4 +37,6 @@ public sealed class BinaryAccuracy : MeanMetric
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(threshold={Threshold})");
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig()) { ["threshold"] = Threshold };
 }

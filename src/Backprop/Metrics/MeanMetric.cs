@@ -40,6 +40,29 @@ public abstract class MeanMetric : Metric
 
     public override double Result() => _count == 0 ? 0 : _total / _count;
 
+    /// <summary>The running total (float64) and count (int64).</summary>
+    public override StateDict GetState()
+    {
+        var state = new StateDict();
+        state.SetDouble("total", _total);
+        state.SetInt64("count", _count);
+        return state;
+    }
+
+    public override void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        double total = state.GetDouble("total");
+        long count = state.GetInt64("count");
+        if (count < 0 || state.Count != 2)
+        {
+            throw new ArgumentException($"Metric '{Name}': expected a total and a count ≥ 0; got {state}.", nameof(state));
+        }
+
+        _total = total;
+        _count = count;
+    }
+
     /// <summary>The sum of this batch's values and how many values it had.</summary>
     protected abstract (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>;
 

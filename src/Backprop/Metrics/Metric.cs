@@ -16,6 +16,25 @@ public abstract class Metric
 
     public abstract double Result();
 
+    /// <summary>The arguments that recreate this metric, with Keras key names ("name", and "threshold" or "k" where
+    /// the metric has one); <see cref="MetricRegistry.FromConfig"/> inverts it for the built-in metrics.</summary>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["name"] = Name };
+
+    /// <summary>The running values behind <see cref="Result"/> (Keras's metric variables: total and count), so a
+    /// checkpoint taken mid-epoch can resume the epoch's averages exactly.</summary>
+    public virtual StateDict GetState() => new();
+
+    /// <summary>Puts back a state from <see cref="GetState"/>; <see cref="ArgumentException"/> when it does not
+    /// fit this metric.</summary>
+    public virtual void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count > 0)
+        {
+            throw new ArgumentException($"Metric '{Name}' keeps no state but was given {string.Join(", ", state.Keys)}.", nameof(state));
+        }
+    }
+
     /// <summary>The metric with this Keras name; an unknown name throws, listing the valid ones.</summary>
     public static Metric Get(string name) => MetricRegistry.Create(name);
 

@@ -1,3 +1,4 @@
+using Backprop.Config;
 using Backprop.Losses;
 
 namespace Backprop.Metrics;
@@ -34,6 +35,54 @@ public static class MetricRegistry
         return s_factories.TryGetValue(name, out var factory)
             ? factory(name)
             : throw new ArgumentException($"Unknown metric '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>The Keras class name a saved compile config records for <paramref name="metric"/>, or null for a
+    /// metric of the user's own (which cannot be saved).</summary>
+    public static string? ClassNameOf(Metric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return metric switch
+        {
+            RootMeanSquaredError => "RootMeanSquaredError",
+            MeanSquaredError => "MeanSquaredError",
+            MeanAbsoluteError => "MeanAbsoluteError",
+            AutoAccuracy => "AutoAccuracy",
+            Accuracy => "Accuracy",
+            BinaryAccuracy => "BinaryAccuracy",
+            CategoricalAccuracy => "CategoricalAccuracy",
+            SparseCategoricalAccuracy => "SparseCategoricalAccuracy",
+            TopKCategoricalAccuracy => "TopKCategoricalAccuracy",
+            SparseTopKCategoricalAccuracy => "SparseTopKCategoricalAccuracy",
+            _ => null,
+        };
+    }
+
+    /// <summary>Rebuilds a built-in metric from <see cref="ClassNameOf"/> and <see cref="Metric.GetConfig"/>. Unknown
+    /// classes and unknown or mistyped keys are an <see cref="ArgumentException"/>: a saved model names a metric,
+    /// never a type.</summary>
+    public static Metric FromConfig(string className, IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        var reader = new ConfigReader($"metric {className}", config);
+        string name = reader.String("name");
+        Metric metric = className switch
+        {
+            "RootMeanSquaredError" => new RootMeanSquaredError(name),
+            "MeanSquaredError" => new MeanSquaredError(name),
+            "MeanAbsoluteError" => new MeanAbsoluteError(name),
+            "AutoAccuracy" => new AutoAccuracy(name),
+            "Accuracy" => new Accuracy(name),
+            "BinaryAccuracy" => new BinaryAccuracy(name, reader.Double("threshold", 0.5)),
+            "CategoricalAccuracy" => new CategoricalAccuracy(name),
+            "SparseCategoricalAccuracy" => new SparseCategoricalAccuracy(name),
+            "TopKCategoricalAccuracy" => new TopKCategoricalAccuracy(reader.Int("k", 5), name),
+            "SparseTopKCategoricalAccuracy" => new SparseTopKCategoricalAccuracy(reader.Int("k", 5), name),
+            _ => throw new ArgumentException($"Unknown metric class '{className}'. Valid classes: Accuracy, AutoAccuracy, BinaryAccuracy, CategoricalAccuracy, MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy.", nameof(className)),
+        };
+        reader.EnsureAllRead();
+        return metric;
     }
 
     /// <summary>Resolves <c>"accuracy"</c>/<c>"acc"</c> (an <see cref="AutoAccuracy"/>) by the loss, for use at

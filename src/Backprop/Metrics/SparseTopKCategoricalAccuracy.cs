@@ -33,4 +33,6 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetric
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(k={K})");
+
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig()) { ["k"] = K };
 }

@@ -87,7 +87,7 @@ internal static class SequentialConfig
         var model = new Sequential(dtype) { Name = name };
         if (inputShape is not null)
         {
-            model.Add(new Input(inputShape));
+            Wrap("model", () => { model.Add(new Input(inputShape)); return 0; });
         }
 
         int index = 0;

@@ -37,6 +37,13 @@ public sealed class Adadelta : FirstOrderOptimizer
 
     protected override int SlotCount => 2;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "accumulated_grad",
+        1 => "accumulated_delta_var",
+        _ => base.SlotName(slot),
+    };
+
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);

@@ -37,6 +37,12 @@ public sealed class Adagrad : FirstOrderOptimizer
 
     protected override int SlotCount => 1;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "accumulator",
+        _ => base.SlotName(slot),
+    };
+
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);

@@ -50,6 +50,14 @@ public class Adam : FirstOrderOptimizer
 
     protected override int SlotCount => Amsgrad ? 3 : 2;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "momentum",
+        1 => "velocity",
+        2 => "velocity_hat",
+        _ => base.SlotName(slot),
+    };
+
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

@@ -42,6 +42,13 @@ public sealed class Adamax : FirstOrderOptimizer
 
     protected override int SlotCount => 2;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "m",
+        1 => "u",
+        _ => base.SlotName(slot),
+    };
+
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

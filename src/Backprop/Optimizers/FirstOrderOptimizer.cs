@@ -187,8 +187,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>The constructor arguments with Keras key names (<c>learning_rate</c> is a number or a serialised
     /// schedule); <see cref="OptimizerRegistry.FromConfig"/> inverts it.</summary>
-    /// <summary>The constructor arguments with Keras key names (<c>learning_rate</c> is a number or a serialised
-    /// schedule); <see cref="OptimizerRegistry.FromConfig"/> inverts it.</summary>
     public override IReadOnlyDictionary<string, object?> GetConfig() => BaseConfig();
 
     /// <summary>How many state tensors each parameter needs (momentum: 1, Adam: 2).</summary>
@@ -197,6 +195,69 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// <summary>Undoes <see cref="BeginStep"/> when a step is put back because an update overflowed.</summary>
     protected virtual void UndoBeginStep()
     {
+    }
+
+    /// <summary>The Keras name of slot <paramref name="slot"/> ("momentum", "velocity" …), used in saved states.</summary>
+    protected virtual string SlotName(int slot) => $"slot_{slot}";
+
+    /// <summary>Each parameter's slots that exist, as copies named <c>&lt;name&gt;/&lt;slot&gt;</c> (slots are
+    /// created on first use, so a parameter never stepped has none, and a missing slot is created as it would have
+    /// been).</summary>
+    protected override void WriteState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names)
+    {
+        for (int i = 0; i < Math.Min(parameters.Count, _slots.Count); i++)
+        {
+            for (int slot = 0; slot < _slots[i].Length; slot++)
+            {
+                switch (_slots[i][slot])
+                {
+                    case Tensor<float> f: state.Set($"{names[i]}/{SlotName(slot)}", f.Clone()); break;
+                    case Tensor<double> d: state.Set($"{names[i]}/{SlotName(slot)}", d.Clone()); break;
+                }
+            }
+        }
+    }
+
+    protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
+    {
+        var slots = new Tensor?[parameters.Count][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            slots[i] = new Tensor?[SlotCount];
+            for (int slot = 0; slot < SlotCount; slot++)
+            {
+                string key = $"{names[i]}/{SlotName(slot)}";
+                if (!state.TryGet(key, out var value))
+                {
+                    continue;
+                }
+
+                var p = parameters[i];
+                if (value.DType != p.Value.DType || value.Shape != p.Shape)
+                {
+                    throw new ArgumentException($"{Name} state entry '{key}' is {value.DType.Name()} {value.Shape} but parameter '{p.Name}' is {p.Value.DType.Name()} {p.Shape}.");
+                }
+
+                slots[i][slot] = value switch
+                {
+                    Tensor<float> f => f.Clone(),
+                    Tensor<double> d => d.Clone(),
+                    _ => throw new ArgumentException($"{Name} state entry '{key}' must be float32 or float64."),
+                };
+                used.Add(key);
+            }
+        }
+
+        return () =>
+        {
+            _slots.Clear();
+            _clippedGradients.Clear();
+            foreach (var row in slots)
+            {
+                _slots.Add(row);
+                _clippedGradients.Add(null);
+            }
+        };
     }
 
     /// <summary>Called once per <see cref="Apply"/> after clipping checks and before the first

@@ -159,6 +159,27 @@ public sealed class LBFGS : Optimizer
     /// an empty memory (Fit does this when it begins).</summary>
     public override void Restart() => _search = null;
 
+    /// <summary>The search in progress, if any, under <c>search/</c>: the float64 iterate and its gradient, the
+    /// curvature pairs, the counters and how it ended; restoring it continues the same search bit for bit.</summary>
+    protected override void WriteState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names)
+    {
+        if (_search is not null)
+        {
+            _search.Export(state);
+        }
+    }
+
+    protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
+    {
+        if (!state.Keys.Any(k => k.StartsWith("search/", StringComparison.Ordinal)))
+        {
+            return () => _search = null;
+        }
+
+        var search = Search.Import(this, parameters, state, used);
+        return () => _search = search;
+    }
+
     /// <summary>Forgets the search and the iteration count.</summary>
     public override void Reset()
     {
@@ -415,6 +436,67 @@ public sealed class LBFGS : Optimizer
         }
 
         private static int Count(IReadOnlyList<Parameter> parameters) => Problem.CountTrainable(parameters);
+
+        public void Export(StateDict state)
+        {
+            state.Set("search/x", Tensor<double>.Wrap((double[])_x.Clone(), new Shape(_x.Length)));
+            state.Set("search/gradient", Tensor<double>.Wrap((double[])_g.Clone(), new Shape(_g.Length)));
+            _memory.Export(state);
+            state.SetInt64("search/started", _started ? 1 : 0);
+            state.SetInt64("search/iteration", _iteration);
+            state.SetInt64("search/evaluations", Problem.Evaluations);
+            state.SetDouble("search/loss", Loss);
+            state.SetDouble("search/gradient_max", _gradientMax);
+            state.SetInt64("search/reason", _finished is null ? -1 : (long)_finished.Reason);
+            if (_finished is not null)
+            {
+                byte[] message = System.Text.Encoding.UTF8.GetBytes(_finished.Message);
+                state.Set("search/message", Tensor<byte>.Wrap(message, new Shape(message.Length)));
+            }
+        }
+
+        public static Search Import(LBFGS owner, IReadOnlyList<Parameter> parameters, StateDict state, ISet<string> used)
+        {
+            var search = new Search(owner, parameters);
+            int n = search._x.Length;
+            Vector(state, "search/x", n).CopyTo(search._x, 0);
+            Vector(state, "search/gradient", n).CopyTo(search._g, 0);
+            search._memory.Import(state, used);
+            search._started = Count(state, "search/started", 0, 1) == 1;
+            search._iteration = (int)Count(state, "search/iteration", 0, int.MaxValue);
+            search.Problem.Evaluations = (int)Count(state, "search/evaluations", 0, int.MaxValue);
+            search.Loss = state.GetDouble("search/loss");
+            search._gradientMax = state.GetDouble("search/gradient_max");
+            long reason = Count(state, "search/reason", -1, (long)LbfgsStopReason.StoppedByCallback);
+            if (reason >= 0)
+            {
+                string message = state.TryGet("search/message", out var text) && text is Tensor<byte> bytes
+                    ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan())
+                    : "";
+                search._finished = new LbfgsResult(search.Loss, search._iteration, search.Problem.Evaluations, (LbfgsStopReason)reason, message);
+                used.Add("search/message");
+            }
+
+            foreach (string key in new[] { "search/x", "search/gradient", "search/started", "search/iteration", "search/evaluations", "search/loss", "search/gradient_max", "search/reason" })
+            {
+                used.Add(key);
+            }
+
+            return search;
+        }
+
+        internal static double[] Vector(StateDict state, string key, int length) =>
+            state[key] is Tensor<double> t && t.Rank == 1 && t.Length == length
+                ? t.AsSpan().ToArray()
+                : throw new ArgumentException($"lbfgs state entry '{key}' must be float64 ({length},); got {state[key].DType.Name()} {state[key].Shape}.");
+
+        internal static long Count(StateDict state, string key, long min, long max)
+        {
+            long value = state.GetInt64(key);
+            return value >= min && value <= max
+                ? value
+                : throw new ArgumentException($"lbfgs state entry '{key}' must be in [{min}, {max}]; got {value}.");
+        }
     }
 
     /// <summary>The last m correction pairs in a ring, and the two-loop recursion over them.</summary>
@@ -500,6 +582,54 @@ public sealed class LBFGS : Optimizer
             }
         }
 
+        public void Export(StateDict state)
+        {
+            state.Set("search/s", Matrix(_s));
+            state.Set("search/y", Matrix(_y));
+            state.Set("search/rho", Tensor<double>.Wrap((double[])_rho.Clone(), new Shape(capacity)));
+            state.SetInt64("search/newest", _newest);
+            state.SetInt64("search/count", Count);
+            state.SetDouble("search/gamma", _gamma);
+        }
+
+        public void Import(StateDict state, ISet<string> used)
+        {
+            ReadMatrix(state, "search/s", _s);
+            ReadMatrix(state, "search/y", _y);
+            Search.Vector(state, "search/rho", capacity).CopyTo(_rho, 0);
+            _newest = (int)Search.Count(state, "search/newest", -1, capacity - 1);
+            Count = (int)Search.Count(state, "search/count", 0, capacity);
+            _gamma = state.GetDouble("search/gamma");
+            foreach (string key in new[] { "search/s", "search/y", "search/rho", "search/newest", "search/count", "search/gamma" })
+            {
+                used.Add(key);
+            }
+        }
+
+        private Tensor<double> Matrix(double[][] rows)
+        {
+            var t = new Tensor<double>(capacity, length);
+            for (int i = 0; i < capacity; i++)
+            {
+                rows[i].CopyTo(t.RowSpan(i));
+            }
+
+            return t;
+        }
+
+        private void ReadMatrix(StateDict state, string key, double[][] rows)
+        {
+            if (state[key] is not Tensor<double> t || t.Rank != 2 || t.Shape[0] != capacity || t.Shape[1] != length)
+            {
+                throw new ArgumentException($"lbfgs state entry '{key}' must be float64 ({capacity}, {length}); got {state[key].DType.Name()} {state[key].Shape}.");
+            }
+
+            for (int i = 0; i < capacity; i++)
+            {
+                t.RowSpan(i).CopyTo(rows[i]);
+            }
+        }
+
         private static double[][] CreateRows(int rows, int columns)
         {
             var result = new double[rows][];
@@ -525,7 +655,7 @@ public sealed class LBFGS : Optimizer
         /// <summary>The closure of the current step.</summary>
         public Func<double> LossAndGradients { get; set; } = () => throw new InvalidOperationException("L-BFGS: no closure.");
 
-        public int Evaluations { get; private set; }
+        public int Evaluations { get; set; }
 
         public void Gather(double[] x)
         {

@@ -48,6 +48,13 @@ public sealed class Nadam : FirstOrderOptimizer
 
     protected override int SlotCount => 2;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "momentum",
+        1 => "velocity",
+        _ => base.SlotName(slot),
+    };
+
     public override void Reset()
     {
         base.Reset();
@@ -61,6 +68,24 @@ public sealed class Nadam : FirstOrderOptimizer
     }
 
     protected override void UndoBeginStep() => _momentumProduct = _previousMomentumProduct;
+    protected override void WriteState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names)
+    {
+        base.WriteState(state, parameters, names);
+        state.SetDouble("momentum_product", _momentumProduct);
+    }
+
+    protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
+    {
+        var slots = base.ReadState(state, parameters, names, used);
+        double product = state.GetDouble("momentum_product");
+        used.Add("momentum_product");
+        return () =>
+        {
+            slots();
+            _momentumProduct = product;
+        };
+    }
+
 
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {

@@ -81,6 +81,96 @@ public abstract class Optimizer
     /// <summary>Forgets all state (slots, search, iteration count).</summary>
     public virtual void Reset() => Iterations = 0;
 
+    /// <summary>Everything the optimiser has learnt so far, as named tensors (PyTorch's
+    /// <c>optimizer.state_dict()</c>, Keras's optimizer variables): <c>iterations</c> (int64), the fixed
+    /// <c>learning_rate</c> (float64; absent under a schedule, whose position is <c>iterations</c>), and the
+    /// optimiser's own state — each parameter's slots as <c>&lt;name&gt;/&lt;slot&gt;</c> ("dense/kernel/momentum")
+    /// for a first-order optimiser, the search for L-BFGS. <see cref="SetState"/> with the same parameters makes a
+    /// fresh optimiser of the same configuration continue bit for bit where this one is.</summary>
+    /// <param name="parameters">The parameters the optimiser steps, in the order it is given them (for Fit and
+    /// TrainOnBatch: the model's trainable parameters).</param>
+    /// <param name="names">What to call each parameter in the state (default its index, "0", "1" …).</param>
+    public StateDict GetState(IReadOnlyList<Parameter> parameters, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var state = new StateDict();
+        state.SetInt64("iterations", Iterations);
+        if (Schedule is null)
+        {
+            state.SetDouble("learning_rate", _learningRate);
+        }
+
+        WriteState(state, parameters, ParameterNames(parameters, names));
+        return state;
+    }
+
+    /// <summary>Puts back a state from <see cref="GetState"/>: every entry must be one this optimiser knows, with
+    /// the dtype and shape of its parameter; anything else is an <see cref="ArgumentException"/> naming the entry,
+    /// and then nothing has changed.</summary>
+    public void SetState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(parameters);
+        long iterations = state.GetInt64("iterations");
+        if (iterations < 0)
+        {
+            throw new ArgumentException($"{Name} state: iterations must be ≥ 0; got {iterations}.", nameof(state));
+        }
+
+        double? learningRate = state.GetDoubleOrNull("learning_rate");
+        if ((learningRate is null) != (Schedule is not null))
+        {
+            throw new ArgumentException(Schedule is null
+                ? $"{Name} state was saved from an optimiser with a learning-rate schedule, but this one has a fixed rate."
+                : $"{Name} state was saved with a fixed learning rate, but this optimiser has the schedule {Schedule.ClassName}.", nameof(state));
+        }
+
+        if (learningRate is double lr)
+        {
+            CheckLearningRate(lr);
+        }
+
+        var used = new HashSet<string>(StringComparer.Ordinal) { "iterations", "learning_rate" };
+        var apply = ReadState(state, parameters, ParameterNames(parameters, names), used);
+        var unknown = state.Keys.Where(k => !used.Contains(k)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"{Name} state has entries this optimiser does not know: {string.Join(", ", unknown.Take(8))}{(unknown.Length > 8 ? ", …" : "")}.", nameof(state));
+        }
+
+        Iterations = iterations;
+        if (learningRate is double rate)
+        {
+            _learningRate = rate;
+        }
+
+        apply();
+    }
+
+    /// <summary>Adds the optimiser's own state (slots, search) to <paramref name="state"/>.</summary>
+    protected virtual void WriteState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names)
+    {
+    }
+
+    /// <summary>Checks the optimiser's own entries of <paramref name="state"/>, marks them in
+    /// <paramref name="used"/>, and returns the action that installs them (run only when every check passed).</summary>
+    protected virtual Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used) => () => { };
+
+    private static IReadOnlyList<string> ParameterNames(IReadOnlyList<Parameter> parameters, IReadOnlyList<string>? names)
+    {
+        if (names is null)
+        {
+            return Enumerable.Range(0, parameters.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        if (names.Count != parameters.Count || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            throw new ArgumentException($"names must give each of the {parameters.Count} parameters a distinct name; got {names.Count} names.", nameof(names));
+        }
+
+        return names;
+    }
+
     /// <summary>The constructor arguments with Keras key names (<c>learning_rate</c> is a number or a serialised
     /// schedule); <see cref="OptimizerRegistry.FromConfig"/> inverts it.</summary>
     public abstract IReadOnlyDictionary<string, object?> GetConfig();

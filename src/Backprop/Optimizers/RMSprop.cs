@@ -48,6 +48,14 @@ public sealed class RMSprop : FirstOrderOptimizer
 
     protected override int SlotCount => 3;
 
+    protected override string SlotName(int slot) => slot switch
+    {
+        0 => "velocity",
+        1 => "momentum",
+        2 => "average_gradient",
+        _ => base.SlotName(slot),
+    };
+
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);

@@ -31,6 +31,40 @@ public static class RandomSeed
         }
     }
 
+    /// <summary>Where both library-wide streams are (seed, stream, position): save it with a checkpoint and put it
+    /// back with <see cref="SetState"/> to continue exactly where a run was (PyTorch's
+    /// <c>torch.get_rng_state()</c>).</summary>
+    public static RandomSeedState GetState()
+    {
+        RandomState initializers, seeds;
+        lock (s_initializerLock)
+        {
+            initializers = s_initializerValues.State;
+        }
+
+        lock (s_seedLock)
+        {
+            seeds = s_seeds.State;
+        }
+
+        return new RandomSeedState(initializers, seeds);
+    }
+
+    /// <summary>Moves both library-wide streams to a state from <see cref="GetState"/> (PyTorch's
+    /// <c>torch.set_rng_state()</c>).</summary>
+    public static void SetState(RandomSeedState state)
+    {
+        lock (s_initializerLock)
+        {
+            s_initializerValues = new RandomGenerator(state.Initializers);
+        }
+
+        lock (s_seedLock)
+        {
+            s_seeds = new RandomGenerator(state.Seeds);
+        }
+    }
+
     /// <summary>A seed for a component created without one: the next value of the seeded stream after
     /// <see cref="Set"/>, else from an unseeded stream.</summary>
     internal static ulong NextSeed()
@@ -49,4 +83,17 @@ public static class RandomSeed
         generator = s_initializerValues;
         return scope;
     }
+}
+
+/// <summary>The positions of <see cref="RandomSeed"/>'s two streams: the unseeded initialisers' values and the seeds
+/// handed to components created without one.</summary>
+public readonly record struct RandomSeedState(RandomState Initializers, RandomState Seeds);
+
+/// <summary>Something that draws from a random stream of its own while it runs (Dropout's masks): its position can
+/// be read and set, so a checkpoint can resume the stream exactly (Keras 3 saves a layer's SeedGenerator state with
+/// it).</summary>
+public interface IRandomStateOwner
+{
+    /// <summary>The stream's seed, stream id and position; setting it jumps there.</summary>
+    RandomState RandomState { get; set; }
 }

@@ -21,12 +21,24 @@ internal interface IBatchFeed<T>
 
     /// <summary>Ends the epoch (releases the dataset enumerator, stopping any prefetch thread).</summary>
     void EndEpoch();
+
+    /// <summary>What decides the batch order from the start of the epoch in progress (or the next one between
+    /// epochs): the shuffling seed, or the dataset's iteration state.</summary>
+    long[] GetState();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="what"/> when a state from
+    /// <see cref="GetState"/> cannot be this feed's.</summary>
+    void CheckState(IReadOnlyList<long> state, string what);
+
+    /// <summary>Puts back a state from <see cref="GetState"/> (between epochs).</summary>
+    void SetState(IReadOnlyList<long> state);
 }
 
 /// <summary>(x, y) tensors in batches of a fixed size, reshuffled every epoch from (seed, epoch) when asked.</summary>
 internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle, ulong seed) : IBatchFeed<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private ulong _seed = seed;
     private readonly BatchSource<T> _source = new(x, y, batchSize, shuffle);
     private readonly int _steps = x.Shape[0] == 0 ? 0 : (x.Shape[0] - 1) / batchSize + 1;   // no overflow near int.MaxValue
     private int _step;
@@ -35,7 +47,7 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
 
     public void BeginEpoch(int epoch)
     {
-        _source.BeginEpoch(seed, epoch);
+        _source.BeginEpoch(_seed, epoch);
         _step = 0;
     }
 
@@ -54,6 +66,22 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
     public void EndEpoch()
     {
     }
+
+    public long[] GetState() => [unchecked((long)_seed)];
+
+    public void CheckState(IReadOnlyList<long> state, string what)
+    {
+        if (state.Count != 1)
+        {
+            throw new ArgumentException($"The saved {what} state has {state.Count} values; tensors in batches have one (the shuffling seed). The data differ from the run that wrote it.");
+        }
+    }
+
+    public void SetState(IReadOnlyList<long> state)
+    {
+        CheckState(state, "data");
+        _seed = unchecked((ulong)state[0]);
+    }
 }
 
 /// <summary>A batched dataset, one enumeration per epoch (its own Shuffle stage reorders it each time).</summary>
@@ -62,12 +90,14 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
 {
     private Dataset<T>.Enumerator _epoch;
     private bool _open;
+    private long[] _epochStart = [];
 
     public int? Steps => data.Cardinality >= 0 ? (int)Math.Min(data.Cardinality, int.MaxValue) : null;
 
     public void BeginEpoch(int epoch)
     {
         EndEpoch();
+        _epochStart = data.CaptureIterationState();
         _epoch = data.GetEnumerator();
         _open = true;
     }
@@ -93,4 +123,17 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
             _epoch.Dispose();
         }
     }
+
+    public long[] GetState() => _open ? (long[])_epochStart.Clone() : data.CaptureIterationState();
+
+    public void CheckState(IReadOnlyList<long> state, string what)
+    {
+        int expected = data.CaptureIterationState().Length;
+        if (state.Count != expected)
+        {
+            throw new ArgumentException($"The saved {what} state has {state.Count} values but this dataset's pipeline has {expected} shuffle and cache stages. The data differ from the run that wrote it.");
+        }
+    }
+
+    public void SetState(IReadOnlyList<long> state) => data.RestoreIterationState(state);
 }

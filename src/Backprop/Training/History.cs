@@ -24,6 +24,23 @@ public sealed class History
     /// <summary>Fit's parameters (epochs, steps) as Keras's <c>history.params</c>.</summary>
     public IReadOnlyDictionary<string, object> Params { get; internal set; } = new Dictionary<string, object>();
 
+    /// <summary>Replaces the contents with a saved History (a resumed Fit continues it).</summary>
+    internal void Restore(IReadOnlyList<int> epochs, IReadOnlyDictionary<string, IReadOnlyList<double>> values)
+    {
+        _epochs.Clear();
+        _epochs.AddRange(epochs);
+        _values.Clear();
+        foreach (var (key, list) in values)
+        {
+            if (list.Count != epochs.Count)
+            {
+                throw new ArgumentException($"History '{key}' has {list.Count} values for {epochs.Count} epochs.");
+            }
+
+            _values[key] = [.. list];
+        }
+    }
+
     internal void Append(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         _epochs.Add(epoch);

@@ -29,6 +29,7 @@ public class Trainer
     private Sequential? _model;
     private ModelUse.Owner? _use;
     private object? _closure;
+    private IFitLoop? _loop;
 
     /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
     /// <c>model.compile</c>). Strings convert: <c>new Trainer("sgd", "mse", ["mae"])</c>.</summary>
@@ -110,7 +111,12 @@ public class Trainer
         var closure = Closure<T>();
         closure.Bind(x, y);
         double loss = Optimizer.Step(closure.Evaluate, TrainableParameters);
-        UpdateMetrics(y, closure.Output!);
+        if (closure.Output is { } output)
+        {
+            // A full-batch search that has stopped evaluates nothing: no output to score.
+            UpdateMetrics(y, output);
+        }
+
         closure.Bind(null, null);
         return loss;
     }
@@ -441,14 +447,38 @@ public class Trainer
 
     private ModelUse.Scope Enter(string operation) => ModelUse.Enter(_use ?? ModelUse.OwnerOf(Model), Model, operation);
 
-    internal void BeginFit(History history, IReadOnlyList<string> logKeys)
+    internal void BeginFit(History history, IReadOnlyList<string> logKeys, IFitLoop loop)
     {
         History = history;
         LogKeys = logKeys;
         StopTraining = false;
+        _loop = loop;
     }
 
-    internal void EndFit() => LogKeys = null;
+    internal void EndFit()
+    {
+        LogKeys = null;
+        _loop = null;
+    }
+
+    /// <summary>The state of the running Fit — epoch and batch, the epoch's running totals, the batch order,
+    /// every callback's state, History, the library-wide random streams — for a callback that saves training to
+    /// resume it later (BackupAndRestore). Taken after a batch (<c>OnTrainBatchEnd</c>) it continues with the next
+    /// batch; taken at an epoch's end by a <see cref="Callback.RunsLast"/> callback, with the next epoch. The model's
+    /// weights and the optimiser's state are not part of it: save them beside it.</summary>
+    /// <exception cref="InvalidOperationException">No Fit is running.</exception>
+    public FitState CaptureFitState() =>
+        (_loop ?? throw new InvalidOperationException("CaptureFitState is only available while Fit runs (from a callback).")).Capture();
+
+    /// <summary>Makes the Fit that is starting continue from <paramref name="state"/> instead of from its first
+    /// epoch: call it from a callback's <c>OnTrainBegin</c>, after putting back the weights and the optimiser
+    /// state that were saved with it. Every callback's state, History, the batch order and the random streams are
+    /// restored once all callbacks have begun, and the loop continues with the saved epoch and batch. The Fit must
+    /// be given the same data, callbacks (same classes, same order) and settings as the one that saved it.</summary>
+    /// <exception cref="ArgumentException">The state does not fit this Fit (other callbacks, metrics or data).</exception>
+    /// <exception cref="InvalidOperationException">Not called from <c>OnTrainBegin</c> of a running Fit.</exception>
+    public void ResumeFit(FitState state) =>
+        (_loop ?? throw new InvalidOperationException("ResumeFit is only available while Fit starts (from a callback's OnTrainBegin).")).Resume(state);
 
     internal void ResetMetrics()
     {

@@ -20,14 +20,17 @@ public sealed partial class FolderDependencyTests
         ["Initializers"] = ["Kernels", "Tensors", "Random", "Config"],
         ["Regularizers"] = ["Kernels", "Tensors", "Config"],
         ["Parameters"] = ["Tensors", "Regularizers"],
-        ["Losses"] = ["Kernels", "Tensors", "Activations"],
-        ["Metrics"] = ["Kernels", "Tensors", "Losses"],
+        ["Losses"] = ["Kernels", "Tensors", "Config", "Activations"],
+        ["Metrics"] = ["Kernels", "Tensors", "Config", "Losses"],
         ["Optimizers"] = ["Kernels", "Tensors", "Config", "Parameters"],
         ["Layers"] = ["Kernels", "Tensors", "Random", "Config", "Activations", "Initializers", "Regularizers", "Parameters"],
         ["Models"] = ["Tensors", "Config", "Layers", "Parameters"],
         ["Training"] = ["Kernels", "Tensors", "Random", "Data", "Parameters", "Layers", "Losses", "Metrics", "Optimizers", "Models"],
         ["Inspection"] = ["Tensors", "Random", "Parameters", "Layers", "Models", "Training"],
-        ["Serialization"] = ["Tensors", "Config", "Layers", "Models", "Training"],
+        ["Serialization"] = ["Tensors", "Config", "Random", "Parameters", "Layers", "Losses", "Metrics", "Optimizers", "Models", "Training"],
+
+        // Callbacks that write files (ModelCheckpoint, BackupAndRestore): above both the fit loop and the formats.
+        ["Checkpoints"] = ["Tensors", "Random", "Models", "Training", "Serialization"],
     };
 
     /// <summary>Root-namespace types a folder names without an import, and the folder that owns them.</summary>

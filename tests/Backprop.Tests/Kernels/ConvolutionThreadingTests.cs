@@ -147,13 +147,17 @@ public sealed class ConvolutionThreadingTests
                     Step();
                 }
 
-                long before = GC.GetAllocatedBytesForCurrentThread();
+                // The least over five measured steps: a per-step allocation shows in every one, while a one-off
+                // allocation of the runtime (tiering a method up under load) lands in at most one.
+                long least = long.MaxValue;
                 for (int i = 0; i < 5; i++)
                 {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
                     Step();
+                    least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                Assert.Equal(0, least);
             });
         }
     }

@@ -222,25 +222,6 @@ public sealed class FitTests
     }
 
     [Fact]
-    public void Model_checkpoint_keeps_the_best_weights_in_memory()
-    {
-        var model = TrainingTestKit.SmallModel();
-        model.Compile(new SGD(0.01), "mse");
-        var (x, y) = TrainingTestKit.Regression(16, 1);
-        double[] script = [3, 1, 2];
-        var snapshots = new List<Tensor[]>();
-        var checkpoint = new ModelCheckpoint();
-        model.Fit(x, y, epochs: 3, validationData: (x, y), verbose: 0, seed: 1, callbacks:
-        [
-            new LambdaCallback(onEpochEnd: (e, logs) => { ((IDictionary<string, double>)logs)["val_loss"] = script[e]; snapshots.Add(model.GetWeights()); }),
-            checkpoint,
-        ]);
-        Assert.Equal(1, checkpoint.BestEpoch);
-        Assert.True(checkpoint.Restore());
-        Assert.True(TrainingTestKit.SameWeights(snapshots[1], model.GetWeights()));
-    }
-
-    [Fact]
     public void Csv_logger_writes_keras_layout()
     {
         string path = Path.Combine(Path.GetTempPath(), $"backprop-csv-{Guid.NewGuid():N}.csv");

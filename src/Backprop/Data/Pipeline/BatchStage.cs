@@ -24,6 +24,8 @@ internal sealed class BatchStage<T> : Stage<T>
 
     public Stage<T> Upstream => _upstream;
 
+    public override IPipelineNode? Previous => _upstream;
+
     public override long Cardinality
     {
         get

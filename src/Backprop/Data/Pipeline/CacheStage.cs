@@ -2,12 +2,20 @@ using System.Numerics;
 
 namespace Backprop.Data;
 
+/// <summary>A cache stage seen without its element type.</summary>
+internal interface ICacheNode
+{
+    bool IsComplete { get; }
+}
+
 /// <summary>tf.data's <c>cache()</c> in memory: the first complete enumeration records its elements (copying
 /// them when the upstream reuses buffers); later enumerations replay the recording and never touch the
 /// upstream. An enumeration abandoned part-way leaves no cache, as in tf.data.</summary>
-internal sealed class CacheStage<T>(Stage<T> upstream) : Stage<T>
+internal sealed class CacheStage<T>(Stage<T> upstream) : Stage<T>, ICacheNode
     where T : unmanaged, INumber<T>
 {
+    public override IPipelineNode? Previous => upstream;
+
     private const int ChunkElements = 1024;
 
     private readonly Lock _publishLock = new();
@@ -15,6 +23,9 @@ internal sealed class CacheStage<T>(Stage<T> upstream) : Stage<T>
     private int _recordedCount;
 
     public override ElementLayout Layout => upstream.Layout;
+
+    /// <summary>True once a complete enumeration has been recorded.</summary>
+    public bool IsComplete => Volatile.Read(ref _recording) is not null;
 
     public override long Cardinality => upstream.Cardinality;
 

@@ -169,6 +169,66 @@ public sealed class Dataset<T> : IEnumerable<Batch<T>>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>tf.data's element_spec text.</summary>
+    /// <summary>Where the pipeline is between epochs: each shuffle's enumeration count and whether each cache is
+    /// complete, from the last stage to the source. With <see cref="RestoreIterationState"/> a resumed run
+    /// enumerates the epochs the uninterrupted one would have (functions passed to Map and Filter must themselves be
+    /// deterministic).</summary>
+    internal long[] CaptureIterationState()
+    {
+        var state = new List<long>();
+        for (IPipelineNode? node = _stage; node is not null; node = node.Previous)
+        {
+            switch (node)
+            {
+                case IShuffleNode shuffle: state.Add(shuffle.Epochs); break;
+                case ICacheNode cache: state.Add(cache.IsComplete ? 1 : 0); break;
+            }
+        }
+
+        return [.. state];
+    }
+
+    /// <summary>Puts back a state from <see cref="CaptureIterationState"/>. A cache that was complete then but is
+    /// empty now (a new process) will be filled again by the next enumeration, so the shuffles below it go back
+    /// to the enumeration that filled it.</summary>
+    /// <exception cref="ArgumentException">The state does not fit this pipeline.</exception>
+    internal void RestoreIterationState(IReadOnlyList<long> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var nodes = new List<IPipelineNode>();
+        for (IPipelineNode? node = _stage; node is not null; node = node.Previous)
+        {
+            if (node is IShuffleNode or ICacheNode)
+            {
+                nodes.Add(node);
+            }
+        }
+
+        if (nodes.Count != state.Count)
+        {
+            throw new ArgumentException($"The dataset's iteration state has {state.Count} values but this pipeline has {nodes.Count} shuffle and cache stages.");
+        }
+
+        bool refill = false;
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            switch (nodes[i])
+            {
+                case IShuffleNode shuffle:
+                    if (state[i] < 0)
+                    {
+                        throw new ArgumentException($"A shuffle's enumeration count must be ≥ 0; got {state[i]}.");
+                    }
+
+                    shuffle.Epochs = refill && state[i] > 0 ? state[i] - 1 : state[i];
+                    break;
+                case ICacheNode cache:
+                    refill |= state[i] == 1 && !cache.IsComplete;
+                    break;
+            }
+        }
+    }
+
     public override string ToString() => $"Dataset<{typeof(T).Name}> element_spec={ElementSpec}, cardinality={Cardinality}";
 
     private void Return(DatasetIterator<T> iterator) => Interlocked.CompareExchange(ref _idleIterator, iterator, null);

@@ -24,6 +24,8 @@ internal sealed class MapStage<TIn, TOut> : Stage<TOut>
         Layout = input with { XRow = xRow ?? input.XRow, YRow = input.YRow is null ? null : yRow ?? input.YRow };
     }
 
+    public override IPipelineNode? Previous => _upstream;
+
     public override ElementLayout Layout { get; }
 
     public override long Cardinality => _upstream.Cardinality;

@@ -58,9 +58,12 @@ internal struct ElementRef<T>
 
 /// <summary>One transformation of a dataset: knows its element layout and cardinality, and opens cursors.
 /// Stages are immutable apart from cross-epoch state (a shuffle's epoch counter, a finished cache).</summary>
-internal abstract class Stage<T>
+internal abstract class Stage<T> : IPipelineNode
     where T : unmanaged, INumber<T>
 {
+    /// <summary>The stage this one reads from, or null for a source.</summary>
+    public virtual IPipelineNode? Previous => null;
+
     public abstract ElementLayout Layout { get; }
 
     public abstract long Cardinality { get; }
@@ -75,6 +78,12 @@ internal abstract class Stage<T>
 
     /// <summary>A new cursor chain for this stage and its upstream; cursors are reused across epochs.</summary>
     public abstract Cursor<T> OpenCursor();
+}
+
+/// <summary>A stage seen without its element type, for walking a pipeline from its end to its source.</summary>
+internal interface IPipelineNode
+{
+    IPipelineNode? Previous { get; }
 }
 
 /// <summary>Pulls elements through one stage. A cursor belongs to one enumeration at a time and is restarted

@@ -14,6 +14,8 @@ namespace Backprop.Data;
 internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stage<T>
     where T : unmanaged, INumber<T>
 {
+    public override IPipelineNode? Previous => upstream;
+
     private const int IdleTimeoutMilliseconds = 5000;
 
     private readonly int _bufferSize = bufferSize;

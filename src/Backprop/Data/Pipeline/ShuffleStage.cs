@@ -2,13 +2,19 @@ using System.Numerics;
 
 namespace Backprop.Data;
 
+/// <summary>A shuffle stage seen without its element type: its enumeration count.</summary>
+internal interface IShuffleNode
+{
+    long Epochs { get; set; }
+}
+
 /// <summary>tf.data's <c>shuffle(buffer_size, seed, reshuffle_each_iteration)</c>: keeps a buffer of up to
 /// bufferSize elements; each output is a uniformly chosen slot, which is then refilled with the next input
 /// element; once the input is exhausted the buffer drains in random order. When the input is a
 /// <see cref="RowSource{T}"/> the buffer holds row indices rather than element references or row copies, and a
 /// following batch gathers the rows straight from the source; the random draws and so the order are the
 /// same either way.</summary>
-internal sealed class ShuffleStage<T> : Stage<T>
+internal sealed class ShuffleStage<T> : Stage<T>, IShuffleNode
     where T : unmanaged, INumber<T>
 {
     private readonly Stage<T> _upstream;
@@ -30,6 +36,15 @@ internal sealed class ShuffleStage<T> : Stage<T>
     }
 
     public override ElementLayout Layout => _upstream.Layout;
+
+    public override IPipelineNode? Previous => _upstream;
+
+    /// <summary>Enumerations started so far: the next one shuffles with the seed derived from this count.</summary>
+    public long Epochs
+    {
+        get => Interlocked.Read(ref _epochs);
+        set => Interlocked.Exchange(ref _epochs, value);
+    }
 
     /// <summary>True when the cursors buffer row indices of a row source rather than elements.</summary>
     public bool GathersByIndex => _gatherByIndex && _upstream.TryGetRowSource(out _);

@@ -6,6 +6,8 @@ namespace Backprop.Data;
 internal sealed class TakeStage<T>(Stage<T> upstream, long count) : Stage<T>
     where T : unmanaged, INumber<T>
 {
+    public override IPipelineNode? Previous => upstream;
+
     public override ElementLayout Layout => upstream.Layout;
 
     public override long Cardinality => count < 0 ? upstream.Cardinality
@@ -54,6 +56,8 @@ internal sealed class TakeStage<T>(Stage<T> upstream, long count) : Stage<T>
 internal sealed class SkipStage<T>(Stage<T> upstream, long count) : Stage<T>
     where T : unmanaged, INumber<T>
 {
+    public override IPipelineNode? Previous => upstream;
+
     public override ElementLayout Layout => upstream.Layout;
 
     public override long Cardinality => upstream.Cardinality < 0 ? upstream.Cardinality
@@ -108,6 +112,8 @@ internal sealed class SkipStage<T>(Stage<T> upstream, long count) : Stage<T>
 internal sealed class FilterStage<T>(Stage<T> upstream, Func<Batch<T>, bool> predicate) : Stage<T>
     where T : unmanaged, INumber<T>
 {
+    public override IPipelineNode? Previous => upstream;
+
     private readonly Func<Batch<T>, bool> _predicate = predicate;
 
     public override ElementLayout Layout => upstream.Layout;

@@ -46,6 +46,26 @@ public abstract class Callback
     /// <c>TerminateOnNaN</c>): Fit then skips such a step and lets the callback stop, instead of stopping with a
     /// <see cref="NonFiniteTrainingException"/>.</summary>
     public virtual bool StopsOnNonFiniteLoss => false;
+    /// <summary>True for a callback that records the state of training (BackupAndRestore): Fit calls it after every
+    /// other callback for each event, and at an epoch's end after History has recorded the epoch, so what it saves
+    /// includes the others' updates.</summary>
+    public virtual bool RunsLast => false;
+
+    /// <summary>The callback's own state (best value, wait count, snapshot …) for a checkpoint of training, or null
+    /// when it keeps none. <see cref="Trainer.ResumeFit"/> gives it back through <see cref="SetState"/> after
+    /// <see cref="OnTrainBegin"/>.</summary>
+    public virtual StateDict? GetState() => null;
+
+    /// <summary>Puts back a state from <see cref="GetState"/> (called after <see cref="OnTrainBegin"/> when a Fit
+    /// resumes); <see cref="ArgumentException"/> when it does not fit.</summary>
+    public virtual void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count > 0)
+        {
+            throw new ArgumentException($"{GetType().Name} keeps no state but was given {string.Join(", ", state.Keys)}.", nameof(state));
+        }
+    }
 
     /// <summary>The model, or an error when called before Fit attached one.</summary>
     protected Sequential RequireModel() =>

@@ -158,6 +158,54 @@ public sealed class EarlyStopping : Callback
         }
     }
 
+    /// <summary>wait, best (when seen), best and stopped epochs, and the best-weights snapshot when restoring.</summary>
+    public override StateDict? GetState()
+    {
+        var state = new StateDict();
+        state.SetInt64("wait", Wait);
+        state.SetInt64("stopped_epoch", StoppedEpoch);
+        state.SetInt64("best_epoch", BestEpoch);
+        if (Best is double best)
+        {
+            state.SetDouble("best", best);
+        }
+
+        for (int i = 0; _bestWeights is not null && i < _bestWeights.Length; i++)
+        {
+            state.Set($"best_weights/{i}", _bestWeights[i]);
+        }
+
+        return state;
+    }
+
+    public override void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var weights = state.Keys.Where(k => k.StartsWith("best_weights/", StringComparison.Ordinal)).ToArray();
+        Tensor[]? snapshot = null;
+        if (weights.Length > 0)
+        {
+            snapshot = new Tensor[weights.Length];
+            for (int i = 0; i < weights.Length; i++)
+            {
+                snapshot[i] = state[$"best_weights/{i}"];
+            }
+
+            // Checks the count, dtypes and shapes against the model before anything changes.
+            var current = RequireModel().GetWeights();
+            if (current.Length != snapshot.Length || current.Zip(snapshot).Any(p => p.First.DType != p.Second.DType || p.First.Shape != p.Second.Shape))
+            {
+                throw new ArgumentException("EarlyStopping state: the best-weights snapshot does not fit the model's weights.", nameof(state));
+            }
+        }
+
+        Wait = checked((int)state.GetInt64("wait"));
+        StoppedEpoch = checked((int)state.GetInt64("stopped_epoch"));
+        BestEpoch = checked((int)state.GetInt64("best_epoch"));
+        Best = state.GetDoubleOrNull("best");
+        _bestWeights = snapshot;
+    }
+
     // Keras: monitor_op(current − min_delta, reference) with min_delta negated when minimising.
     private bool IsImprovement(double current, double? reference)
     {

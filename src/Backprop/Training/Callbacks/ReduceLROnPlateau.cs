@@ -126,4 +126,25 @@ public sealed class ReduceLROnPlateau : Callback
             }
         }
     }
+
+    /// <summary>wait, the best value and the cooldown counter.</summary>
+    public override StateDict? GetState()
+    {
+        var state = new StateDict();
+        state.SetInt64("wait", Wait);
+        state.SetDouble("best", _best);
+        state.SetInt64("cooldown_counter", _cooldownCounter);
+        return state;
+    }
+
+    public override void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        int wait = checked((int)state.GetInt64("wait"));
+        double best = state.GetDouble("best");
+        int cooldown = checked((int)state.GetInt64("cooldown_counter"));
+        Wait = wait;
+        _best = best;
+        _cooldownCounter = cooldown;
+    }
 }

@@ -47,4 +47,26 @@ public sealed class TerminateOnNaN : Callback
         model.Output.WriteLine(Message);
         model.StopTraining = true;
     }
+
+    /// <summary>The epoch in progress (and where training stopped, if it did).</summary>
+    public override StateDict? GetState()
+    {
+        var state = new StateDict();
+        state.SetInt64("epoch", _epoch);
+        if (StoppedEpoch is int epoch && StoppedBatch is int batch)
+        {
+            state.SetInt64("stopped_epoch", epoch);
+            state.SetInt64("stopped_batch", batch);
+        }
+
+        return state;
+    }
+
+    public override void SetState(StateDict state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _epoch = checked((int)state.GetInt64("epoch"));
+        StoppedEpoch = state.Contains("stopped_epoch") ? checked((int)state.GetInt64("stopped_epoch")) : null;
+        StoppedBatch = state.Contains("stopped_batch") ? checked((int)state.GetInt64("stopped_batch")) : null;
+    }
 }
