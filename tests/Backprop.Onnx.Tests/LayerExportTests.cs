@@ -82,7 +82,9 @@ public sealed class LayerExportTests
         Check(Model([12], new Reshape([3, -1])), "reshape-inferred");
         Check(Model([4, 6], new Reshape([2, 3, 4])), "reshape-rank4");
         Check(Model([10], new Dropout(0.5, seed: 3)), "dropout");
-        Check(Model([10], new Dropout(0.5, seed: 3), new Dense(3)), "dropout-dense");
+        var dense = Model([10], new Dropout(0.5, seed: 3), new Dense(3));
+        RandomizeParameters(dense);
+        Check(dense, "dropout-dense");
     }
 
     [Fact]
@@ -128,14 +130,18 @@ public sealed class LayerExportTests
         Check(Model([3], new Normalization(mean: [1, -2, 0.5], variance: [4, 0.25, 0])), "normalization-zero-variance");
         Check(Model([3], new Normalization(mean: [1, -2, 0.5], variance: [4, 0.25, 2], invert: true)), "normalization-inverted");
         Check(Model([4, 4, 2], new Normalization(mean: [3], variance: [2])), "normalization-images");
-        Check(Model([6, 6, 1], new Conv2D(2, [3, 3]), new Normalization(mean: [0.5, -1], variance: [2, 3])), "normalization-channels-first");
+        var afterConv = Model([6, 6, 1], new Conv2D(2, [3, 3]), new Normalization(mean: [0.5, -1], variance: [2, 3]));
+        RandomizeParameters(afterConv);
+        Check(afterConv, "normalization-channels-first");
     }
 
     [Fact]
     public void LeakyReLU_and_PReLU_export()
     {
         Check(Model([9], new LeakyReLU()), "leakyrelu");
-        Check(Model([5, 5, 2], new Conv2D(3, [2, 2]), new LeakyReLU(0.1)), "leakyrelu-channels-first");
+        var leakyAfterConv = Model([5, 5, 2], new Conv2D(3, [2, 2]), new LeakyReLU(0.1));
+        RandomizeParameters(leakyAfterConv);
+        Check(leakyAfterConv, "leakyrelu-channels-first");
         var perElement = Model([4, 3], new PReLU());
         var shared = Model([5, 4, 3], new PReLU(sharedAxes: [1, 2]));
         var one = Model([8], new PReLU(alphaInitializer: new Constant(0.25), sharedAxes: [1]));

@@ -116,10 +116,12 @@ internal static class OnnxAgreement
     public static double Normal(System.Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    /// <summary>Gives every parameter that starts at a constant (biases, γ, β, moving statistics, PReLU's α) random
-    /// values, so the export of each is tested on something other than zeros and ones; kernels keep their random
-    /// initialisation.</summary>
-    public static void RandomizeParameters(Sequential model, int seed = 7)
+    /// <summary>Draws every parameter from a generator seeded with <paramref name="seed"/>, so each test sees the same
+    /// weights whichever order the tests run in: kernels Glorot-uniform (unless <paramref name="kernels"/> is false,
+    /// for models whose kernels come from seeded initialisers), and the parameters that start at a constant (biases,
+    /// γ, β, moving statistics, PReLU's α) random values, so their export is tested on something other than zeros and
+    /// ones.</summary>
+    public static void RandomizeParameters(Sequential model, int seed = 7, bool kernels = true)
     {
         var random = new System.Random(seed);
         foreach (var layer in model.Layers)
@@ -128,6 +130,7 @@ internal static class OnnxAgreement
             {
                 Func<double>? draw = parameter.Name switch
                 {
+                    "kernel" when kernels => GlorotUniform(parameter.Shape, random),
                     "bias" or "beta" => () => 0.5 * Normal(random),
                     "gamma" => () => 0.5 + random.NextDouble(),
                     "moving_mean" => () => Normal(random),
@@ -150,6 +153,14 @@ internal static class OnnxAgreement
                 }
             }
         }
+    }
+
+    /// <summary>U(−l, l) with l = √(6/(fan in + fan out)) for a Dense (in, out) or Conv2D (kh, kw, in, out) kernel.</summary>
+    private static Func<double> GlorotUniform(Shape shape, System.Random random)
+    {
+        int receptive = shape.Rank == 4 ? shape[0] * shape[1] : 1;
+        double limit = Math.Sqrt(6.0 / (receptive * (shape[-2] + shape[-1])));
+        return () => limit * (2 * random.NextDouble() - 1);
     }
 
     private static void Save(string name, byte[] bytes)
