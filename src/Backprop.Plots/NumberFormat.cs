@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Backprop.Plots;
 
@@ -7,7 +8,7 @@ namespace Backprop.Plots;
 /// from 10 000 on), ordinary magnitudes to four significant digits, very large or small ones in scientific notation,
 /// and "NaN", "∞", "−∞" for non-finite values. Always culture-invariant.
 /// </summary>
-public static class NumberFormat
+public static partial class NumberFormat
 {
     /// <summary>Formats one value; see the type remarks for the rules.</summary>
     public static string Format(double value, int significantDigits = 4)
@@ -114,4 +115,15 @@ public static class NumberFormat
     /// <summary>True for values <see cref="FormatObject"/> treats as numbers (right-aligned in tables).</summary>
     public static bool IsNumeric(object? value) =>
         value is double or float or decimal or int or long or short or byte or uint or ulong or ushort or sbyte or TimeSpan;
+
+    /// <summary>True for text that reads as a number or a measurement — "2.221", "−1.5e-4", "60,000", "2.22 ± 0.12",
+    /// "12 %", "0.7 s", "NaN", "∞" — so tables can right-align columns of preformatted numbers.</summary>
+    public static bool LooksNumeric(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return NumericText().IsMatch(text.Trim());
+    }
+
+    [GeneratedRegex(@"^[−\-+]?(\d[\d,\u2009\u202F]*(\.\d+)?([eE][−\-+]?\d+)?|\.\d+|NaN|∞)( ?(±|…) ?[−\-+]?(\d[\d,\u2009\u202F]*(\.\d+)?([eE][−\-+]?\d+)?|NaN|∞))?( ?(%|s|ms|µs|×|B|KB|MB))?$")]
+    private static partial Regex NumericText();
 }

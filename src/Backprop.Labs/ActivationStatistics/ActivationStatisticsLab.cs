@@ -504,7 +504,7 @@ public sealed class ActivationStatisticsLab : ILab
     /// MNIST in the data folder, the 10,000 digits shipped with the library.</summary>
     private static (Tensor<float> Images, string Source, bool Full) LoadTestDigits(LabContext context)
     {
-        var mnist = LabData.Mnist(context.DataDirectory);
+        var mnist = LabData.Mnist(context);
         var images = mnist.IsFull ? mnist.Split.XTest : Mnist.LoadSubsetAll().Images;
         string source = mnist.IsFull ? $"MNIST test digits ({mnist.Description})" : $"digits of {mnist.Description}";
         return (Images.ScalePixels(images.Clone(), flatten: true), source, mnist.IsFull);

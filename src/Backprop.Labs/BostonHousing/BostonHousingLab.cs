@@ -143,7 +143,7 @@ public sealed class BostonHousingLab : ILab
             _ => "The same as (c) with a BatchNormalization layer (Keras defaults: momentum 0.99, ε = 1e-3) in front, which standardises each batch during training and uses moving statistics at inference.",
         });
 
-        var run = BostonHousingTraining.Train(variant, data, context.Seed, epochs, new EpochProgress(context, $"({key}) training", epochs));
+        var run = BostonHousingTraining.Train(variant, data, context.Seed, epochs, early => new EpochProgress(context, $"({key}) training", epochs, early));
         if (variant != BostonHousingVariant.Raw)
         {
             context.Code(run.Model.Summary());

@@ -110,7 +110,7 @@ public sealed class MnistGradientsLab : ILab
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var mnist = LabData.Mnist(context.DataDirectory);
+        var mnist = LabData.Mnist(context);
         var images = mnist.Split.XTrain.SliceRows(0, BatchSize);
         var labels = mnist.Split.YTrain.SliceRows(0, BatchSize);
         var x = Images.ScalePixels<double>(images);

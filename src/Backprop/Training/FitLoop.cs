@@ -13,7 +13,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Callback[] _callbacks = (callbacks ?? []).ToArray();
-    private readonly Dictionary<string, double> _batchLogs = new(StringComparer.Ordinal);
+    private readonly ResultDictionary<double> _batchLogs = new("the batch logs");
 
     public History Run(int epochs, int initialEpoch)
     {
@@ -25,7 +25,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
 
         var history = new History { Params = parameters };
         var progress = new ProgressPrinter(trainer.Model.Output, verbose, epochs, train.Steps);
-        var emptyLogs = new Dictionary<string, double>();
+        var emptyLogs = new ResultDictionary<double>("the logs");
         var keys = new List<string> { "loss" };
         keys.AddRange(trainer.Metrics.Select(m => m.Name));
         if (validation is not null)
@@ -57,7 +57,7 @@ internal sealed class FitLoop<T>(Trainer trainer, IBatchFeed<T> train, IBatchFee
             progress.BeginEpoch(epoch);
             long started = Stopwatch.GetTimestamp();
             var (loss, steps) = TrainEpoch(epoch);
-            var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = loss };
+            var logs = new ResultDictionary<double>("the epoch logs") { ["loss"] = loss };
             foreach (var metric in trainer.Metrics)
             {
                 logs[metric.Name] = metric.Result();
