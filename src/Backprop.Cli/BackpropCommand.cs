@@ -144,17 +144,17 @@ public static class BackpropCommand
             if (!several)
             {
                 var result = LabRunner.Run(labs[0], options, console);
-                output.WriteLine($"{labs[0].Name}: report written to {result.ReportPath} ({result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
+                console.WriteLine($"{labs[0].Name}: report written to {result.ReportPath} ({result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
                 return Success;
             }
 
             var batch = LabRunner.RunAll(labs, options, console);
             foreach (var done in batch.Completed)
             {
-                output.WriteLine($"{done.LabName}: report written to {done.ReportPath} ({done.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
+                console.WriteLine($"{done.LabName}: report written to {done.ReportPath} ({done.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
             }
 
-            output.WriteLine($"index of the run: {batch.IndexPath}");
+            console.WriteLine($"index of the run: {batch.IndexPath}");
             foreach (var failure in batch.Failed)
             {
                 Fail(error, $"lab '{failure.LabName}' failed: {Describe(failure.Error)}", failure.Error, verbose, LabFailed);
