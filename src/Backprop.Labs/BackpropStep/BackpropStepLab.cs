@@ -112,9 +112,13 @@ public sealed class BackpropStepLab : ILab
             $"b¹ ← {Vector(step.UpdatedB1)}\n" +
             $"W² ← {Vector(step.UpdatedW2)}\n" +
             $"b² ← {Exact(step.UpdatedB2)}");
-        context.Finding(
-            $"TrainOnBatch moved every parameter by exactly −η·∂L/∂θ (largest deviation {step.UpdateRuleMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}), " +
-            $"and the same step with the fused Dense(4, activation: relu) hidden layer gives weights that differ by at most {step.FusedActivationMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}.");
+        string update = step.UpdateRuleMaxDifference == 0
+            ? "TrainOnBatch moved every parameter by exactly −η·∂L/∂θ"
+            : $"TrainOnBatch moved every parameter by −η·∂L/∂θ up to {step.UpdateRuleMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}";
+        string fused = step.FusedActivationMaxDifference == 0
+            ? "gives exactly the same weights"
+            : $"gives weights that differ by at most {step.FusedActivationMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}";
+        context.Finding($"{update}, and the same step with the fused Dense(4, activation: relu) hidden layer {fused}.");
         context.Record("forward.z1", step.PreActivations);
         context.Record("forward.a1", step.Activations);
         context.Record("forward.y_hat", step.Outputs);
@@ -207,6 +211,7 @@ public sealed class BackpropStepLab : ILab
                 "The working's 0 leaves out sample 2's Δ¹[3]; the course's own result table has the right −0.5.");
         var table = context.Comparisons.Where(c => c.Figure != BackpropStepPublished.WorkingB1Third).ToList();
         int matching = table.Count(c => c.Verdict == Verdict.Matches);
+        context.Headline("course's table entries equal", $"{matching} of {table.Count}");
         context.Finding(
             $"{matching} of the {table.Count} numbers of the course's forward table, delta table and result table equal this run's exactly" +
             (matching == table.Count ? "." : $"; {table.Count - matching} differ: {string.Join(", ", table.Where(c => c.Verdict != Verdict.Matches).Select(c => c.Quantity))}.") +
@@ -386,6 +391,7 @@ public sealed class BackpropStepLab : ILab
                 : $"Of the learning rates tried, {string.Join(", ", decreasing.Select(Exact))} lower the loss; the best, η = {Exact(best.Eta)}, reaches {Exact(best.Loss)}." +
                   (step.LossAfter >= step.LossBefore ? $" The exercise's η = {Exact(LearningRate)} overshoots: over a step that long the loss is far from its linear approximation." : ""));
 
+        context.Headline("loss before → after the step", $"{Exact(step.LossBefore)} → {Exact(step.LossAfter)}");
         context.Record("loss.before", step.LossBefore);
         context.Record("loss.train_on_batch", step.TrainOnBatchLoss);
         context.Record("loss.after", step.LossAfter);

@@ -77,6 +77,7 @@ public sealed class GradientDerivationsLab : ILab
 
         double worst = engineErrors.Max();
         context.Record("max_engine_error", worst);
+        context.Headline("largest formula − engine difference", Sci(worst));
         context.Section("Summary");
         context.Finding(
             $"Over {engineErrors.Count} derivatives the formulas and the engine's backward passes agree to {Sci(worst)} at most, " +

@@ -184,6 +184,7 @@ public sealed class MnistGradientsLab : ILab
                 Scientific(hand.OutputBias[k] - engineOutputBias[k]),
             ]));
         context.Record("max_abs_difference", overall);
+        context.Headline("hand-written − engine gradients, largest difference", overall == 0 ? "0 (identical)" : Scientific(overall));
         context.Record("loss.hand", hand.Loss);
         context.Record("loss.engine", engine.Loss);
         double largestEntry = pairs.Max(pair => Ops.Max(Ops.Abs(pair.Engine)));
