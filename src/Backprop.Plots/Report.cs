@@ -325,6 +325,7 @@ public sealed class Report
         .notice { background: #fdecea; border: 2px solid #d93025; border-radius: 6px; padding: 12px 18px; margin: 0 0 20px; font-weight: 500; }
         .notice-label { display: block; font-size: 12px; font-weight: bold; text-transform: uppercase; letter-spacing: .06em; color: #b3261e; }
         a { color: var(--accent); }
+        td a { white-space: nowrap; }
         .finding { background: var(--note); border-left: 5px solid var(--note-edge); border-radius: 4px; padding: 10px 16px; margin: 12px 0 16px; }
         .finding-label { display: block; font-size: 12px; font-weight: bold; text-transform: uppercase; letter-spacing: .06em; color: #8a6100; }
         .table-wrap { overflow-x: auto; margin: 8px 0 18px; }

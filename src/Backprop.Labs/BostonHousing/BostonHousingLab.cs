@@ -227,8 +227,11 @@ public sealed class BostonHousingLab : ILab
             curves[values.Any(double.IsFinite) ? Label(variant) : Label(variant) + " (no finite value)"] = values;
         }
 
+        var drawn = s_variants.Where(v => runs[v].History["val_mae"].Any(double.IsFinite)).Select(Label).ToList();
+        var blank = s_variants.Where(v => !runs[v].History["val_mae"].Any(double.IsFinite)).Select(Label).ToList();
         context.Figure(Charts.OverlayCurves(curves, "Validation MAE", "validation MAE", logY: true), "comparison-val-mae",
-            "Validation MAE per epoch of the three variants (log scale), same seed and initial weights.");
+            $"Validation MAE per epoch (log scale) of {string.Join(" and ", drawn)}, same seed and initial weights" +
+            (blank.Count == 0 ? "." : $"; {string.Join(" and ", blank)} has no finite value to draw (its training diverged)."));
         context.Table("Best weights of each variant", ["variant", "validation MSE", "validation MAE", "test MAE", "best epoch", "epochs trained", "diverged"],
             s_variants.Select(v => (IReadOnlyList<object?>)[Label(v), Value(runs[v].BestValMse), Value(runs[v].BestValMae), Value(runs[v].TestMae),
                 Usable(runs[v]) ? runs[v].BestEpoch : "none", runs[v].EpochsRun, runs[v].Diverged ? "yes" : "no"]));
