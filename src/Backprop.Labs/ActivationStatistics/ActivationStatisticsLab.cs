@@ -46,16 +46,20 @@ public sealed class ActivationStatisticsLab : ILab
     // --quick divides every hidden width by 8 (1024→1024→1024→1024→512→512): 3.9 million weights instead of 193 million.
     private static readonly int[] s_quickWideWidths = [1024, 1024, 1024, 1024, 512, 512];
 
+    /// <summary>The name typed on the command line: <c>activation-statistics</c>.</summary>
     public string Name => "activation-statistics";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "How weight initialisation shapes the activations of deep tanh, sigmoid and ReLU networks, on one input and on MNIST, against the courses' claims.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => ActivationStatisticsPublished.All;
 
     /// <summary>The histogram bins the course used for a part 1 scheme: 20 for N(0, 1), 50 for Glorot.</summary>
     internal static int HistogramBins(InitScheme scheme) => scheme.Key == "normal" ? NormalHistogramBins : GlorotHistogramBins;
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -17,11 +17,14 @@ public sealed class BackpropStepLab : ILab
 
     private const int Hidden = 4;
 
+    /// <summary>The name typed on the command line: <c>backprop-step</c>.</summary>
     public string Name => "backprop-step";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "One SGD step of a 2-4-1 ReLU network worked through by the library, checked number by number against the course's solution.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => BackpropStepPublished.All;
 
     /// <summary>W¹ as the course writes it: row j holds the weights into hidden unit j.</summary>
@@ -42,6 +45,7 @@ public sealed class BackpropStepLab : ILab
     /// <summary>The targets: 1 and −1.</summary>
     public static double[] Targets() => [1, -1];
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

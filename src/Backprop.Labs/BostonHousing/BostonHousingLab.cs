@@ -20,13 +20,17 @@ public sealed class BostonHousingLab : ILab
     private static readonly BostonHousingVariant[] s_variants =
         [BostonHousingVariant.Standardised, BostonHousingVariant.Raw, BostonHousingVariant.BatchNormalization];
 
+    /// <summary>The name typed on the command line: <c>boston-housing</c>.</summary>
     public string Name => "boston-housing";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "Boston house prices with a small swish network and early stopping: standardised, raw and batch-normalised inputs over 5 seeds, set against the course's run.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => BostonHousingPublished.All;
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

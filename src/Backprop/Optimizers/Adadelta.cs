@@ -29,14 +29,19 @@ public sealed class Adadelta : FirstOrderOptimizer
         Epsilon = CheckPositive(epsilon, nameof(epsilon));
     }
 
+    /// <summary>ρ, the decay of both running averages (of squared gradients and of squared updates).</summary>
     public double Rho { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override string Name => "adadelta";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 2;
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -57,6 +62,7 @@ public sealed class Adadelta : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -9,16 +9,19 @@ namespace Backprop.Optimizers;
 /// turns all weights into NaN.</summary>
 public sealed class NonFiniteGradientException : ArithmeticException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public NonFiniteGradientException()
         : base("A gradient has a non-finite norm.")
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public NonFiniteGradientException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
     public NonFiniteGradientException(string message, Exception innerException)
         : base(message, innerException)
     {

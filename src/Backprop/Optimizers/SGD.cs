@@ -31,14 +31,19 @@ public sealed class SGD : FirstOrderOptimizer
         Nesterov = nesterov;
     }
 
+    /// <summary>μ, the momentum (0: plain gradient descent; Keras default 0).</summary>
     public double Momentum { get; }
 
+    /// <summary>Use Nesterov momentum: the gradient is applied as if from the look-ahead point.</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     public override string Name => "SGD";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 1;
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -54,6 +59,7 @@ public sealed class SGD : FirstOrderOptimizer
         OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

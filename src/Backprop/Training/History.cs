@@ -39,6 +39,7 @@ public sealed class History
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"History({_epochs.Count} epochs: {string.Join(", ", _values.Select(kv => $"{kv.Key}={(kv.Value.Count > 0 ? kv.Value[^1].ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "-")}"))})";
 }

@@ -11,6 +11,10 @@ public sealed class CsvLogger : Callback
     private string[]? _keys;
     private bool _headerNeeded;
 
+    /// <summary>Logs every epoch to the CSV file at <paramref name="path"/>.</summary>
+    /// <param name="path">The file; created (with its folder) when training starts.</param>
+    /// <param name="separator">The field separator (Keras default ",").</param>
+    /// <param name="append">Add to an existing file instead of replacing it.</param>
     public CsvLogger(string path, string separator = ",", bool append = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -20,12 +24,16 @@ public sealed class CsvLogger : Callback
         Append = append;
     }
 
+    /// <summary>The CSV file written.</summary>
     public string Path { get; }
 
+    /// <summary>The field separator.</summary>
     public string Separator { get; }
 
+    /// <summary>True when rows are added to an existing file rather than replacing it.</summary>
     public bool Append { get; }
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         _writer?.Dispose();
@@ -34,6 +42,7 @@ public sealed class CsvLogger : Callback
         _keys = null;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (_writer is null)
@@ -57,6 +66,7 @@ public sealed class CsvLogger : Callback
         _writer.WriteLine(string.Join(Separator, cells));
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
         _writer?.Dispose();

@@ -11,6 +11,11 @@ public sealed class ModelCheckpoint : Callback
     private bool _maximize;
     private Tensor[]? _weights;
 
+    /// <summary>Keeps the best (or the latest) epoch's weights in memory.</summary>
+    /// <param name="monitor">The logged quantity watched (Keras default "val_loss").</param>
+    /// <param name="mode">"min", "max" or "auto".</param>
+    /// <param name="saveBestOnly">Keep only an epoch that beats the best so far; false keeps every epoch's (the latest).</param>
+    /// <param name="initialValueThreshold">A value the monitor must beat before anything is kept, or null.</param>
     public ModelCheckpoint(string monitor = "val_loss", string mode = "auto", bool saveBestOnly = true, double? initialValueThreshold = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
@@ -21,10 +26,13 @@ public sealed class ModelCheckpoint : Callback
         _maximize = MonitorMode.IsMaximized(monitor, mode, nameof(ModelCheckpoint));
     }
 
+    /// <summary>The logged quantity watched ("val_loss", "val_mae", "loss", …).</summary>
     public string Monitor { get; }
 
+    /// <summary>"min", "max" or "auto" ("auto" maximises quantities whose name contains "acc", as Keras).</summary>
     public string Mode { get; }
 
+    /// <summary>True when only an epoch that beats the best so far is kept; false keeps the latest epoch's weights.</summary>
     public bool SaveBestOnly { get; }
 
     /// <summary>A value the monitor must beat before anything is kept.</summary>
@@ -39,6 +47,7 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>The weights held (copies), or null.</summary>
     public IReadOnlyList<Tensor>? BestWeights => _weights;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         MonitorMode.CheckMonitor(Monitor, Model, nameof(ModelCheckpoint));
@@ -48,6 +57,7 @@ public sealed class ModelCheckpoint : Callback
         _weights = null;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();

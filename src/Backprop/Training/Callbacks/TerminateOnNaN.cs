@@ -21,6 +21,7 @@ public sealed class TerminateOnNaN : Callback
     /// <summary>What happened, e.g. "Epoch 2, batch 3: invalid loss NaN; training stopped, weights restored to the last good step."</summary>
     public string? Message { get; private set; }
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         StoppedEpoch = null;
@@ -29,8 +30,10 @@ public sealed class TerminateOnNaN : Callback
         _lastGood = RequireModel().GetWeights();
     }
 
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => _epoch = epoch;
 
+    /// <inheritdoc/>
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
