@@ -139,6 +139,15 @@ public static class BackpropCommand
 
         var console = CreateConsole(output);
         using var interrupt = new InterruptHandler(output, error);
+        // On a terminal, what a lab writes to Console.Out itself (a Keras log line) goes through the lab console too,
+        // so it cannot be glued onto a progress bar. (Plain output needs no detour: it goes to the same writer.)
+        var originalOut = Console.Out;
+        using var labOut = new LabConsoleWriter(console);
+        if (console is SpectreLabConsole)
+        {
+            Console.SetOut(labOut);
+        }
+
         try
         {
             if (!several)
@@ -170,6 +179,14 @@ public static class BackpropCommand
         {
             string lab = several ? "" : $"lab '{labs[0].Name}' failed: ";
             return Fail(error, lab + Describe(e), e, verbose, LabFailed);
+        }
+        finally
+        {
+            if (console is SpectreLabConsole)
+            {
+                labOut.Flush();
+                Console.SetOut(originalOut);
+            }
         }
     }
 

@@ -67,7 +67,9 @@ internal static class PseudoTerminal
                     column = 0;
                     continue;
                 case '\n':
+                    // A terminal's line discipline turns "\n" into "\r\n" (onlcr).
                     row++;
+                    column = 0;
                     if (row == lines.Count)
                     {
                         lines.Add(NewLine(columns));
