@@ -1,4 +1,5 @@
 using Backprop.Plots;
+using Backprop.Training;
 
 namespace Backprop.Labs;
 
@@ -74,10 +75,12 @@ public sealed class LabContext
     public IReadOnlyList<KeyValuePair<string, object?>> Headlines => _headlines;
 
     /// <summary>Every recorded figure, for results.json.</summary>
-    public IReadOnlyDictionary<string, object?> Results => _results;
+    /// <remarks>A copy in key order; asking it for a key it lacks names the keys it has.</remarks>
+    public IReadOnlyDictionary<string, object?> Results => new ResultDictionary<object?>("the lab's results", _results);
 
     /// <summary>The lab's settings, for results.json.</summary>
-    public IReadOnlyDictionary<string, object?> Config => _config;
+    /// <remarks>A copy in key order; asking it for a key it lacks names the keys it has.</remarks>
+    public IReadOnlyDictionary<string, object?> Config => new ResultDictionary<object?>("the lab's settings", _config);
 
     /// <summary>Starts a part of the lab.</summary>
     public void Section(string heading)

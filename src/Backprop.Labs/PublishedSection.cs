@@ -64,7 +64,7 @@ internal static class PublishedSection
         }
 
         // A value with fewer decimals than that (an exact −0.5, an epoch count of 7) is shown as it is.
-        int decimals = Decimals(published) + 1;
+        int decimals = Math.Min(Decimals(published) + 1, 12);
         for (int k = 0; k < decimals; k++)
         {
             if (Math.Round(value, k) == value)
