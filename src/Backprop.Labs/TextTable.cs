@@ -90,7 +90,7 @@ public static class TextTable
         var numeric = new bool[columns];
         for (int c = 0; c < columns; c++)
         {
-            var values = rows.Where(r => c < r.Count && r[c].Length > 0).Select(r => r[c]).ToList();
+            var values = rows.Where(r => c < r.Count && !Backprop.Plots.NumberFormat.IsPlaceholder(r[c])).Select(r => r[c]).ToList();
             numeric[c] = values.Count > 0 && values.All(LooksNumeric);
         }
 

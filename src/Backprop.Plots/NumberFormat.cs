@@ -140,6 +140,15 @@ public static partial class NumberFormat
     public static string Percent(double fraction) =>
         double.IsFinite(fraction) ? (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : Format(fraction);
 
+    /// <summary>True for a cell that stands for a missing number — empty, "—", or "— (why)" — so it does not make a
+    /// column of numbers a column of text.</summary>
+    public static bool IsPlaceholder(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string trimmed = text.Trim();
+        return trimmed.Length == 0 || trimmed is "—" or "–" || trimmed.StartsWith("— ", StringComparison.Ordinal);
+    }
+
     /// <summary>True for text that reads as a number or a measurement — "2.221", "−1.5e-4", "60,000", "2.22 ± 0.12",
     /// "12 %", "0.7 s", "NaN", "∞" — so tables can right-align columns of preformatted numbers.</summary>
     public static bool LooksNumeric(string text)

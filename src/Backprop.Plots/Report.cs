@@ -267,7 +267,8 @@ public sealed class Report
         {
             numericColumns[column] = table.Rows.Any(row => row[column] is not null)
                 && table.Rows.All(row => row[column] is null || NumberFormat.IsNumeric(row[column])
-                    || (row[column] is string text && (text.Length == 0 || NumberFormat.LooksNumeric(text))));
+                    || (row[column] is string text && (NumberFormat.IsPlaceholder(text) || NumberFormat.LooksNumeric(text))))
+                && table.Rows.Any(row => row[column] is not string text || !NumberFormat.IsPlaceholder(text));
         }
 
         html.Append("<thead><tr>");

@@ -90,6 +90,16 @@ public class ReadableFigureTests
     }
 
     [Fact]
+    public void APlaceholderDoesNotTurnAColumnOfNumbersIntoText()
+    {
+        string html = new Report("lab").Table(["case", "difference"], [["a", "8.67E-18"], ["b", "— (no engine gradient)"], ["c", "0"]]).ToHtml();
+        Assert.Contains("<th class=\"num\">difference</th>", html);
+        Assert.Contains("<td class=\"num\">8.67E-18</td>", html);
+        Assert.True(NumberFormat.IsPlaceholder("— (no engine gradient)"));
+        Assert.False(NumberFormat.IsPlaceholder("-0.5"));
+    }
+
+    [Fact]
     public void PercentKeepsOneDecimalAtMost()
     {
         Assert.Equal("47.5%", NumberFormat.Percent(0.4752));
