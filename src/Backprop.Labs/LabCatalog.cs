@@ -10,6 +10,7 @@ namespace Backprop.Labs;
 /// added here.</summary>
 public static class LabCatalog
 {
+    /// <summary>Every lab, in the order <c>backprop lab list</c> shows them.</summary>
     public static IReadOnlyList<ILab> All { get; } =
     [
         new GradientDerivationsLab(),

@@ -1,4 +1,5 @@
 using Backprop.Plots;
+using Backprop.Training;
 
 namespace Backprop.Labs;
 
@@ -10,19 +11,40 @@ public sealed class LabContext
     private readonly SortedDictionary<string, object?> _results = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, object?> _config = new(StringComparer.Ordinal);
     private readonly List<PublishedComparison> _comparisons = [];
+    private readonly List<KeyValuePair<string, object?>> _headlines = [];
+    private readonly List<TrackedProgress> _open = [];
     private int _figureCount;
 
+    /// <summary>A context for one run of <paramref name="labName"/> writing into <paramref name="outputDirectory"/>;
+    /// data comes from <paramref name="dataDirectory"/> (resolved as <see cref="DataFolder.Resolve"/> does).</summary>
     public LabContext(string labName, string outputDirectory, int seed, bool quick, string? dataDirectory, ILabConsole console)
+        : this(labName, outputDirectory, seed, quick, DataFolder.Resolve(dataDirectory), subset: false, console)
     {
+    }
+
+    /// <summary>A context for one run of <paramref name="labName"/>: its folder, seed, mode, data folder and console.</summary>
+    /// <param name="labName">The lab's name (the report's title).</param>
+    /// <param name="outputDirectory">Where figures are written while the lab runs.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="quick">The reduced smoke-test version (<c>--quick</c>).</param>
+    /// <param name="data">The data folder.</param>
+    /// <param name="subset">Use the data sets' shipped subsets (<c>--subset</c>).</param>
+    /// <param name="console">Where live output goes.</param>
+    public LabContext(string labName, string outputDirectory, int seed, bool quick, DataFolder data, bool subset, ILabConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(console);
         LabName = labName;
         OutputDirectory = outputDirectory;
         Seed = seed;
         Quick = quick;
-        DataDirectory = dataDirectory;
+        Data = data;
+        Subset = subset;
         Console = console;
         Report = new Report(labName);
     }
 
+    /// <summary>The lab's name.</summary>
     public string LabName { get; }
 
     /// <summary>The run folder: report.html, results.json and the figures land here.</summary>
@@ -34,18 +56,31 @@ public sealed class LabContext
     /// <summary>True for the reduced smoke-test version (<c>--quick</c>).</summary>
     public bool Quick { get; }
 
-    /// <summary>A folder holding data sets (<c>--data</c>), or null for the library's default cache.</summary>
-    public string? DataDirectory { get; }
+    /// <summary>True when the run asked for the shipped subsets of the data sets (<c>--subset</c>).</summary>
+    public bool Subset { get; }
 
+    /// <summary>The folder the lab reads data sets from and where that choice came from.</summary>
+    public DataFolder Data { get; }
+
+    /// <summary>The data folder's path (<see cref="Data"/>), for <c>new DataCache(context.DataDirectory)</c>.</summary>
+    public string DataDirectory => Data.Path;
+
+    /// <summary>Where live output goes (terminal, log or test).</summary>
     public ILabConsole Console { get; }
 
+    /// <summary>The report being built; the runner saves it as report.html.</summary>
     public Report Report { get; }
 
+    /// <summary>The figures the lab names as its headline, in order, for the index of a multi-lab run.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Headlines => _headlines;
+
     /// <summary>Every recorded figure, for results.json.</summary>
-    public IReadOnlyDictionary<string, object?> Results => _results;
+    /// <remarks>A copy in key order; asking it for a key it lacks names the keys it has.</remarks>
+    public IReadOnlyDictionary<string, object?> Results => new ResultDictionary<object?>("the lab's results", _results);
 
     /// <summary>The lab's settings, for results.json.</summary>
-    public IReadOnlyDictionary<string, object?> Config => _config;
+    /// <remarks>A copy in key order; asking it for a key it lacks names the keys it has.</remarks>
+    public IReadOnlyDictionary<string, object?> Config => new ResultDictionary<object?>("the lab's settings", _config);
 
     /// <summary>Starts a part of the lab.</summary>
     public void Section(string heading)
@@ -54,6 +89,7 @@ public sealed class LabContext
         Report.Section(heading);
     }
 
+    /// <summary>A paragraph of text.</summary>
     public void Paragraph(string text)
     {
         Console.WriteLine(text);
@@ -125,12 +161,81 @@ public sealed class LabContext
     public PublishedComparison NotMeasured(PublishedFigure figure, string reason, string? qualifier = null) =>
         Compare(figure, Measurement.NotMeasured(reason), qualifier);
 
-    /// <summary>Live progress of a long task.</summary>
-    public ILabProgress Progress(string description, int total) => Console.StartProgress(description, total);
+    /// <summary>Something the reader must not miss, such as data other than the course used: a highlighted box at
+    /// the top of the report and on the console.</summary>
+    public void Notice(string text)
+    {
+        Console.Notice(text);
+        Report.Notice(text);
+    }
+
+    /// <summary>Names one of the run's key figures for the index of <c>lab run all</c> ("best validation MAE",
+    /// 2.22); also recorded in results.json under "headlines".</summary>
+    public void Headline(string label, object? value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        _headlines.Add(new(label, value));
+    }
+
+    /// <summary>Live progress of a long task. The runner ends every task still open when the lab fails, so a bar
+    /// never stays half drawn.</summary>
+    public ILabProgress Progress(string description, int total)
+    {
+        var progress = new TrackedProgress(this, Console.StartProgress(description, total));
+        lock (_open)
+        {
+            _open.Add(progress);
+        }
+
+        return progress;
+    }
+
+    /// <summary>Ends every progress still open with <paramref name="reason"/> (the runner calls it when the lab fails).</summary>
+    internal void StopOpenProgress(string reason)
+    {
+        TrackedProgress[] open;
+        lock (_open)
+        {
+            open = [.. _open];
+            _open.Clear();
+        }
+
+        foreach (var progress in open.Reverse())
+        {
+            progress.Stop(reason);
+            progress.Dispose();
+        }
+    }
 
     /// <summary>A number as the report's tables show it (<see cref="NumberFormat.Format(double, int)"/>): up to
     /// <paramref name="digits"/> significant digits, invariant culture; the console shows the same text.</summary>
     public static string Format(double value, int digits = 4) => NumberFormat.Format(value, digits);
 
     private static string FormatCell(object? cell) => NumberFormat.FormatObject(cell);
+
+    /// <summary>A progress the context knows is open until it is disposed.</summary>
+    private sealed class TrackedProgress(LabContext context, ILabProgress inner) : ILabProgress
+    {
+        private bool _disposed;
+
+        public void Report(int completed, string? status = null) => inner.Report(completed, status);
+
+        public void Stop(string reason) => inner.Stop(reason);
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            lock (context._open)
+            {
+                context._open.Remove(this);
+            }
+
+            inner.Dispose();
+        }
+    }
 }

@@ -6,44 +6,159 @@ using Backprop.Plots;
 namespace Backprop.Labs;
 
 /// <summary>Options of one <c>backprop lab run</c>.</summary>
-public sealed record LabRunOptions(int Seed = 42, bool Quick = false, int? Threads = null, string? OutputDirectory = null, string? DataDirectory = null);
+/// <param name="Seed">Seed for every random choice of the run.</param>
+/// <param name="Quick">The reduced smoke-test version of each lab.</param>
+/// <param name="Threads">Threads for the kernels (default: all cores).</param>
+/// <param name="OutputDirectory">The run folder (default <c>runs/&lt;lab&gt;-&lt;timestamp&gt;</c>).</param>
+/// <param name="DataDirectory">The data folder (else <c>BACKPROP_DATA</c>, else <c>~/.backprop/datasets</c>).</param>
+/// <param name="Force">Replace an earlier run in <paramref name="OutputDirectory"/>.</param>
+/// <param name="Subset">Use the data sets' shipped subsets instead of the full ones.</param>
+public sealed record LabRunOptions(
+    int Seed = 42, bool Quick = false, int? Threads = null, string? OutputDirectory = null, string? DataDirectory = null,
+    bool Force = false, bool Subset = false);
 
 /// <summary>Where a finished lab left its files.</summary>
+/// <param name="LabName">The lab.</param>
+/// <param name="OutputDirectory">Its run folder.</param>
+/// <param name="ReportPath">Its report.html.</param>
+/// <param name="ResultsPath">Its results.json.</param>
+/// <param name="Elapsed">How long the lab ran.</param>
 public sealed record LabRunResult(string LabName, string OutputDirectory, string ReportPath, string ResultsPath, TimeSpan Elapsed);
 
-/// <summary>Runs a lab and writes its run folder: <c>report.html</c>, <c>results.json</c> and the figures.</summary>
+/// <summary>A lab of a multi-lab run that failed, and why.</summary>
+/// <param name="LabName">The lab.</param>
+/// <param name="Error">What it threw.</param>
+public sealed record LabFailure(string LabName, Exception Error);
+
+/// <summary>Where a multi-lab run left its files: one folder per lab and an index.html linking them.</summary>
+/// <param name="OutputDirectory">The run folder.</param>
+/// <param name="IndexPath">Its index.html.</param>
+/// <param name="Completed">The labs that finished.</param>
+/// <param name="Failed">The labs that failed (the index says why).</param>
+public sealed record LabBatchResult(string OutputDirectory, string IndexPath, IReadOnlyList<LabRunResult> Completed, IReadOnlyList<LabFailure> Failed);
+
+/// <summary>Runs labs and writes their run folders: <c>report.html</c>, <c>results.json</c> and the figures, into a
+/// folder that appears only when complete (<see cref="RunFolder"/>); several labs share one folder with an
+/// <c>index.html</c>.</summary>
 public static class LabRunner
 {
-    /// <summary>The default run folder: <c>runs/&lt;lab&gt;-&lt;yyyyMMdd-HHmmss&gt;</c>.</summary>
-    public static string DefaultOutputDirectory(string labName) =>
-        Path.Combine("runs", $"{labName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+    /// <summary>The default run folder: <c>runs/&lt;name&gt;-&lt;yyyyMMdd-HHmmss&gt;</c>, with a suffix when that exists.</summary>
+    public static string DefaultOutputDirectory(string labName)
+    {
+        string stem = Path.Combine("runs", $"{labName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        string folder = stem;
+        for (int i = 2; Directory.Exists(folder) || File.Exists(folder); i++)
+        {
+            folder = $"{stem}-{i}";
+        }
 
+        return folder;
+    }
+
+    /// <summary>Runs one lab into its own run folder (<see cref="LabRunOptions.OutputDirectory"/> or the default).</summary>
+    /// <exception cref="DirectoryNotFoundException">The data folder named by the options or BACKPROP_DATA does not exist.</exception>
+    /// <exception cref="RunFolderException">The run folder cannot be used (not empty without Force, not writable, …).</exception>
     public static LabRunResult Run(ILab lab, LabRunOptions options, ILabConsole console)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
-        if (options.DataDirectory is not null && !Directory.Exists(options.DataDirectory))
+        var data = DataFolder.Resolve(options.DataDirectory);
+        var folder = RunFolder.Begin(options.OutputDirectory ?? DefaultOutputDirectory(lab.Name), options.Force, $"lab {lab.Name}, seed {options.Seed}");
+        try
         {
-            throw new DirectoryNotFoundException($"Data folder '{options.DataDirectory}' does not exist.");
+            var (elapsed, _) = RunInto(lab, options, data, console, folder.Staging);
+            folder.Commit();
+            return new LabRunResult(lab.Name, folder.Target, Path.Combine(folder.Target, "report.html"), Path.Combine(folder.Target, "results.json"), elapsed);
+        }
+        catch
+        {
+            folder.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>Runs several labs into one run folder, one subfolder per lab, and writes <c>index.html</c> linking every
+    /// report with its verdicts and headline figures. A lab that fails is listed in the index with its reason and the
+    /// others still run.</summary>
+    /// <exception cref="DirectoryNotFoundException">The data folder named by the options or BACKPROP_DATA does not exist.</exception>
+    /// <exception cref="RunFolderException">The run folder cannot be used.</exception>
+    public static LabBatchResult RunAll(IReadOnlyList<ILab> labs, LabRunOptions options, ILabConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(labs);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(console);
+        if (labs.Count == 0)
+        {
+            throw new ArgumentException("RunAll needs at least one lab.", nameof(labs));
         }
 
+        var data = DataFolder.Resolve(options.DataDirectory);
+        var folder = RunFolder.Begin(options.OutputDirectory ?? DefaultOutputDirectory("labs"), options.Force,
+            $"labs {string.Join(", ", labs.Select(l => l.Name))}, seed {options.Seed}");
+        var index = new RunIndex(options, data);
+        var completed = new List<LabRunResult>();
+        var failed = new List<LabFailure>();
+        try
+        {
+            foreach (var lab in labs)
+            {
+                string directory = Path.Combine(folder.Staging, lab.Name);
+                try
+                {
+                    var (elapsed, context) = RunInto(lab, options, data, console, directory);
+                    string target = Path.Combine(folder.Target, lab.Name);
+                    completed.Add(new LabRunResult(lab.Name, target, Path.Combine(target, "report.html"), Path.Combine(target, "results.json"), elapsed));
+                    index.Add(lab, context, elapsed);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    failed.Add(new LabFailure(lab.Name, e));
+                    index.AddFailure(lab, e);
+                    DeleteQuietly(directory);
+                }
+
+                index.Save(Path.Combine(folder.Staging, "index.html"));
+            }
+
+            folder.Commit();
+        }
+        catch
+        {
+            folder.Abandon();
+            throw;
+        }
+
+        return new LabBatchResult(folder.Target, Path.Combine(folder.Target, "index.html"), completed, failed);
+    }
+
+    /// <summary>Runs a lab and writes its report, results and figures into <paramref name="directory"/>. On failure every
+    /// progress bar still open is ended with the reason before the exception leaves.</summary>
+    private static (TimeSpan Elapsed, LabContext Context) RunInto(ILab lab, LabRunOptions options, DataFolder data, ILabConsole console, string directory)
+    {
         int threads = options.Threads ?? Environment.ProcessorCount;
         Parallelism.ThreadCount = threads;
-        string outDir = Path.GetFullPath(options.OutputDirectory ?? DefaultOutputDirectory(lab.Name));
-        Directory.CreateDirectory(outDir);
+        Directory.CreateDirectory(directory);
 
-        var context = new LabContext(lab.Name, outDir, options.Seed, options.Quick, options.DataDirectory, console);
+        var context = new LabContext(lab.Name, directory, options.Seed, options.Quick, data, options.Subset, console);
         context.Report.Paragraph(lab.Summary);
         if (options.Quick)
         {
-            context.Report.Finding("This is a --quick run: a reduced version of the lab (fewer epochs or repetitions) for smoke tests. Its numbers are not the full lab's.");
+            context.Notice("This is a --quick run: a reduced version of the lab (fewer epochs, seeds or samples) for smoke tests. Its numbers are not the full lab's.");
         }
 
         var clock = Stopwatch.StartNew();
-        lab.Run(context);
-        clock.Stop();
-        PublishedSection.Write(lab, context);
+        try
+        {
+            lab.Run(context);
+            clock.Stop();
+            PublishedSection.Write(lab, context);
+        }
+        catch (Exception e)
+        {
+            context.StopOpenProgress("failed: " + e.Message);
+            throw;
+        }
 
         var versions = ResultsFile.Versions();
         context.Report.FooterItem("lab", lab.Name);
@@ -51,24 +166,40 @@ public static class LabRunner
         context.Report.FooterItem("threads", threads.ToString(CultureInfo.InvariantCulture));
         context.Report.FooterItem("run time", $"{clock.Elapsed.TotalSeconds:F1} s");
         context.Report.FooterItems(versions);
-        string reportPath = Path.Combine(outDir, "report.html");
-        context.Report.Save(reportPath);
+        context.Report.Save(Path.Combine(directory, "report.html"));
 
-        string resultsPath = Path.Combine(outDir, "results.json");
-        ResultsFile.Write(resultsPath, new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        ResultsFile.Write(Path.Combine(directory, "results.json"), new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["lab"] = lab.Name,
             ["seed"] = options.Seed,
             ["quick"] = options.Quick,
+            ["subset"] = options.Subset,
+            ["data_folder"] = data.Describe(),
             ["threads"] = threads,
             ["elapsed_seconds"] = clock.Elapsed.TotalSeconds,
             ["config"] = context.Config,
+            ["headlines"] = context.Headlines.ToDictionary(h => h.Key, h => h.Value),
             ["published"] = context.Comparisons.Select(c => c.ToRecord()).ToList(),
             ["results"] = context.Results,
             ["versions"] = versions,
             ["machine"] = MachineInfo.Current,
         });
 
-        return new LabRunResult(lab.Name, outDir, reportPath, resultsPath, clock.Elapsed);
+        return (clock.Elapsed, context);
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The whole run folder is still marked incomplete until it is committed.
+        }
     }
 }

@@ -57,6 +57,21 @@ public readonly record struct Measurement
         return new(null, null, 0, reason);
     }
 
+    /// <summary>The measurement with a fixed number of decimals for the value and its spread, so a table of
+    /// measurements reads with one precision: "2.1177", "2.2209 ± 0.1226 (n = 5)"; non-finite values as "NaN", "∞".</summary>
+    public string ToString(int decimals)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(decimals);
+        if (Value is not { } value)
+        {
+            return "not measured";
+        }
+
+        string format = "F" + Math.Min(decimals, 12).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Fixed(double v) => double.IsFinite(v) ? v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : NumberFormat.Format(v);
+        return Std is { } std && Count > 1 ? $"{Fixed(value)} ± {Fixed(std)} (n = {Count})" : Fixed(value);
+    }
+
     /// <summary>"2.254", "2.25 ± 0.12 (n = 5)" or "not measured".</summary>
     public override string ToString()
     {

@@ -23,12 +23,14 @@ public sealed class PublishedComparison
     /// <summary>The figure's quantity, with a qualifier when a run compares it several times ("…, seed 43").</summary>
     public string Quantity { get; }
 
+    /// <summary>What this run measured: one value, mean ± std of repetitions, or the reason it cannot measure the figure.</summary>
     public Measurement Measured { get; }
 
     /// <summary>The tolerance used: the figure's own, or one the run chose for this row (e.g. one seed judged by the
     /// spread of all seeds).</summary>
     public Tolerance Tolerance { get; }
 
+    /// <summary>The verdict the tolerance computed: matches, within spread, differs or not measured.</summary>
     public Verdict Verdict { get; }
 
     /// <summary>The tolerance in words, with this run's spread.</summary>

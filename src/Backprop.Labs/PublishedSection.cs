@@ -41,7 +41,7 @@ internal static class PublishedSection
             "matches (within the tolerance), within spread (outside it, but within the spread of this run's repetitions), differs, or not measured (this run cannot measure it; the note says why)." +
             (context.Quick ? " This is a --quick run, so its figures come from a reduced experiment and may differ for that reason alone." : ""));
         context.Table("Published figures against this run", ["quantity", "published", "this run", "tolerance", "verdict", "source"],
-            compared.Select(c => (IReadOnlyList<object?>)[c.Quantity, c.Figure.Value.ToString(), c.Measured.ToString(), c.ToleranceText, c.Verdict.ToText(), c.Figure.Source]));
+            compared.Select(c => (IReadOnlyList<object?>)[c.Quantity, c.Figure.Value.ToString(), MeasuredText(c), c.ToleranceText, c.Verdict.ToText(), c.Figure.Source]));
 
         var notes = compared.Where(c => c.Note is not null).ToList();
         if (notes.Count > 0)
@@ -50,6 +50,44 @@ internal static class PublishedSection
         }
 
         context.Finding(Summarise(compared));
+    }
+
+    /// <summary>One precision rule for the "this run" column: one decimal more than the course printed (2.199 → 2.1177,
+    /// 9.1605 → 9.07991, a spread with the same decimals), fewer only when the value has fewer (an exact −0.5, an
+    /// epoch count of 7); a measurement of a claim in words keeps six significant digits.</summary>
+    internal static string MeasuredText(PublishedComparison comparison)
+    {
+        var measured = comparison.Measured;
+        if (comparison.Figure.Value.Number is not double published || measured.Value is not double value)
+        {
+            return measured.ToString();
+        }
+
+        // A value with fewer decimals than that (an exact −0.5, an epoch count of 7) is shown as it is.
+        int decimals = Math.Min(Decimals(published) + 1, 12);
+        for (int k = 0; k < decimals; k++)
+        {
+            if (Math.Round(value, k) == value)
+            {
+                decimals = k;
+                break;
+            }
+        }
+
+        return measured.ToString(decimals);
+    }
+
+    /// <summary>The decimals of a published number as printed (its shortest round-trip form): 2.199 → 3, 42 → 0.</summary>
+    internal static int Decimals(double number)
+    {
+        string text = number.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (text.Contains('E', StringComparison.Ordinal))
+        {
+            return 6;
+        }
+
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? 0 : text.Length - dot - 1;
     }
 
     /// <summary>"Of the 18 comparisons with published figures, 2 match, 10 are within the spread of this run's

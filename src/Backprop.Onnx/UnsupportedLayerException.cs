@@ -4,16 +4,19 @@ namespace Backprop.Onnx;
 /// translation, typically a custom one: the message names the layer, its type and what can be exported.</summary>
 public sealed class UnsupportedLayerException : NotSupportedException
 {
+    /// <summary>An export refused with <paramref name="message"/>.</summary>
     public UnsupportedLayerException(string message)
         : base(message)
     {
     }
 
+    /// <summary>An export refused with <paramref name="message"/> and the exception that caused it.</summary>
     public UnsupportedLayerException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>An export refused with the default message.</summary>
     public UnsupportedLayerException()
     {
     }

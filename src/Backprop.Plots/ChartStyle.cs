@@ -70,6 +70,14 @@ public static class ChartStyle
         return plot;
     }
 
+    /// <summary>Shows the legend to the right of the data area, where it can hide no data point, whatever the data.</summary>
+    public static void ShowLegendOutside(Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        plot.ShowLegend(Edge.Right);
+        plot.Legend.BackgroundColor = Colors.White;
+    }
+
     private static string ResolveFontName()
     {
         const string preferred = "DejaVu Sans";

@@ -73,10 +73,13 @@ public static partial class Charts
         }
 
         plot.Add.Bars(bars);
+        // One precision for every "mean ± std" label of the figure: the decimals the smallest spread needs.
+        var spreads = halfLengths.Where(h => h > 0).ToList();
+        int? decimals = spreads.Count > 0 ? spreads.Max(h => NumberFormat.MeanStdDecimals(h)) : null;
         for (int i = 0; i < values.Count; i++)
         {
             (double labelY, bool above) = BarLabelAnchor(heights[i], halfLengths[i]);
-            string text = halfLengths[i] > 0 ? NumberFormat.FormatMeanStd(values[i], halfLengths[i]) : FormatValue(values[i]);
+            string text = halfLengths[i] > 0 ? NumberFormat.FormatMeanStd(values[i], halfLengths[i], decimals: decimals) : FormatValue(values[i]);
             var label = plot.Add.Text(text, i, labelY);
             label.LabelFontName = ChartStyle.FontName;
             label.LabelFontSize = 13;

@@ -117,7 +117,7 @@ public static partial class Charts
 
         plot.Axes.SetLimits(region.XMin, region.XMax, region.YMin, region.YMax);
         plot.HideGrid();
-        plot.ShowLegend(Alignment.UpperRight);
+        ChartStyle.ShowLegendOutside(plot);
         return new Chart(plot);
     }
 

@@ -7,8 +7,9 @@ public static partial class Charts
 {
     /// <summary>
     /// Overlaid density histograms, one per series (e.g. per layer's activations), on shared bin edges spanning all
-    /// series, each with area 1 like <c>plt.hist(values, bins, density=True, histtype="stepfilled", alpha=0.3)</c>:
-    /// a semi-transparent fill under a solid step outline.
+    /// series, each with area 1 like <c>plt.hist(values, bins, density=True, histtype="step")</c>: outlines only, so
+    /// five overlaid series stay five distinguishable lines instead of blending into one filled mass. The legend sits
+    /// beside the data area, where it hides nothing.
     /// </summary>
     /// <param name="series">Legend label → values, drawn in insertion order.</param>
     /// <param name="bins">Number of equal-width bins.</param>
@@ -62,10 +63,15 @@ public static partial class Charts
     /// <param name="groups">Group label → values, drawn left to right in insertion order.</param>
     /// <param name="title">Chart title.</param>
     /// <param name="yLabel">Y axis label.</param>
+    /// <param name="pointMass">A value many samples take exactly (0 for ReLU outputs). Such samples would squash the
+    /// density into a needle, so they are counted apart: a bar at that value as wide as their share (the full violin
+    /// width at 100 %), the share under the group's label ("48% = 0"), and the violin, box and median of the other
+    /// values.</param>
     public static Chart ViolinPlot(
         IReadOnlyDictionary<string, IReadOnlyList<double>> groups,
         string? title = null,
-        string yLabel = "value")
+        string yLabel = "value",
+        double? pointMass = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         if (groups.Count == 0)
@@ -78,11 +84,27 @@ public static partial class Charts
         int index = 0;
         foreach ((string name, IReadOnlyList<double> values) in groups)
         {
-            ticks.AddMajor(index, name);
             double[] finite = Density.Finite(values, out _);
-            if (finite.Length > 0)
+            Color color = ChartStyle.ColorAt(index);
+            if (pointMass is double mass && finite.Length > 0)
             {
-                AddViolin(plot, index, finite, ChartStyle.ColorAt(index));
+                double[] rest = finite.Where(v => v != mass).ToArray();
+                double share = 1 - (rest.Length / (double)finite.Length);
+                ticks.AddMajor(index, $"{name}\n{NumberFormat.Percent(share)} = {NumberFormat.Format(mass)}");
+                if (rest.Length > 0)
+                {
+                    AddViolin(plot, index, rest, color);
+                }
+
+                AddPointMass(plot, index, mass, share, color);
+            }
+            else
+            {
+                ticks.AddMajor(index, name);
+                if (finite.Length > 0)
+                {
+                    AddViolin(plot, index, finite, color);
+                }
             }
 
             index++;
@@ -92,6 +114,21 @@ public static partial class Charts
         plot.Axes.SetLimitsX(-0.6, groups.Count - 0.4);
         plot.Grid.XAxisStyle.IsVisible = false;
         return new Chart(plot);
+    }
+
+    /// <summary>A bar at <paramref name="value"/> whose half-width is 0.4 × <paramref name="share"/>: the samples that are
+    /// exactly <paramref name="value"/>.</summary>
+    private static void AddPointMass(Plot plot, double position, double value, double share, Color color)
+    {
+        if (share <= 0)
+        {
+            return;
+        }
+
+        const double halfWidth = 0.4;
+        LinePlot bar = plot.Add.Line(position - (halfWidth * share), value, position + (halfWidth * share), value);
+        bar.LineColor = color;
+        bar.LineWidth = 6;
     }
 
     private static Plot DensityHistogramPlot(
@@ -110,16 +147,14 @@ public static partial class Charts
         {
             DensityHistogram histogram = Density.Histogram(values, bins, shared);
             Color color = ChartStyle.ColorAt(index++);
-            Polygon fill = plot.Add.Polygon(StepOutline(histogram));
-            fill.FillColor = color.WithAlpha(0.25);
-            fill.LineColor = color;
-            fill.LineWidth = 2;
-            fill.LegendText = histogram.IgnoredNonFinite > 0 ? $"{name} ({histogram.IgnoredNonFinite} non-finite left out)" : name;
+            var outline = StepOutline(histogram);
+            var line = plot.Add.ScatterLine(outline.Select(p => p.X).ToArray(), outline.Select(p => p.Y).ToArray(), color);
+            line.LineWidth = 2;
+            line.LegendText = histogram.IgnoredNonFinite > 0 ? $"{name} ({histogram.IgnoredNonFinite} non-finite left out)" : name;
         }
 
-        // Headroom above the tallest bar keeps the legend off the data's peaks.
-        plot.Axes.Margins(left: 0.03, right: 0.03, bottom: 0, top: 0.22);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.Margins(left: 0.03, right: 0.03, bottom: 0, top: 0.08);
+        ChartStyle.ShowLegendOutside(plot);
         return plot;
     }
 

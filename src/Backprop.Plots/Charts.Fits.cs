@@ -51,7 +51,7 @@ public static partial class Charts
             }
         }
 
-        plot.ShowLegend(Alignment.UpperLeft);
+        ChartStyle.ShowLegendOutside(plot);
         return new Chart(plot);
     }
 

@@ -12,7 +12,7 @@ public static partial class Charts
     /// </summary>
     /// <param name="matrix">A rank-2 tensor of any dtype.</param>
     /// <param name="title">Chart title.</param>
-    /// <param name="valueLabel">Colour bar label: what the entries are, e.g. "∂L/∂w".</param>
+    /// <param name="valueLabel">What the colours show, e.g. "∂L/∂w"; written after the title ("colour: ∂L/∂w").</param>
     /// <param name="diverging">Symmetric diverging colours centred on 0; false for a sequential colormap over the data range.</param>
     /// <exception cref="ArgumentException">The tensor is not rank 2 or has no entries.</exception>
     public static Chart Heatmap(Tensor matrix, string? title = null, string valueLabel = "value", bool diverging = true)
@@ -49,6 +49,7 @@ public static partial class Charts
 
         ScottPlot.Range range = HeatmapRange(low, high, diverging);
         Plot plot = ChartStyle.NewPlot(title, "column", "row");
+
         var heatmap = plot.Add.Heatmap(cells);
         heatmap.Colormap = diverging ? DivergingColormap.Instance : new ScottPlot.Colormaps.Viridis();
         heatmap.ManualRange = range;
@@ -56,12 +57,18 @@ public static partial class Charts
         // Cell centres on integer coordinates; ScottPlot draws cells[0, *] along the top edge of the rectangle.
         heatmap.Rectangle = new CoordinateRect(-0.5, columns - 0.5, -0.5, rows - 0.5);
         var bar = plot.Add.ColorBar(heatmap);
-        bar.Label = valueLabel;
-        bar.LabelStyle.FontSize = 14;
+        // What the colours mean goes above the colour bar, horizontal and in the axis labels' size: a label along
+        // the bar would be rotated and squeezed beside the tick labels.
+        bar.Label = "";
         bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { TargetTickCount = 7 };
         bar.Axis.TickLabelStyle.FontSize = 13;
         plot.Axes.Bottom.TickGenerator = IndexTicks(columns, fromTop: false);
         plot.Axes.Left.TickGenerator = IndexTicks(rows, fromTop: true);
+        if (!string.IsNullOrEmpty(valueLabel))
+        {
+            plot.Title(string.IsNullOrEmpty(title) ? $"colour: {valueLabel}" : $"{title}   colour: {valueLabel}");
+        }
+
         plot.HideGrid();
         plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
 

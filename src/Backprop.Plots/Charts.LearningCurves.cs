@@ -178,7 +178,7 @@ public static partial class Charts
             plot.Axes.SetLimitsX(0.5, Math.Max(longest, 1) + 0.5);
         }
 
-        plot.ShowLegend(Alignment.UpperRight);
+        ChartStyle.ShowLegendOutside(plot);
         return plot;
     }
 

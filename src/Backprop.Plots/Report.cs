@@ -13,6 +13,7 @@ namespace Backprop.Plots;
 public sealed class Report
 {
     private readonly List<Block> _blocks = [];
+    private readonly List<string> _notices = [];
     private readonly List<KeyValuePair<string, string>> _footer = [];
     private int _sectionCount;
 
@@ -51,6 +52,15 @@ public sealed class Report
     {
         ArgumentNullException.ThrowIfNull(text);
         _blocks.Add(new FindingBlock(text));
+        return this;
+    }
+
+    /// <summary>A highlighted box at the top of the page, above the contents, whenever it is added: for what a reader
+    /// must see before any number (e.g. "this run used the shipped subset, not the course's data").</summary>
+    public Report Notice(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        _notices.Add(text);
         return this;
     }
 
@@ -162,6 +172,10 @@ public sealed class Report
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(Escape(Title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n")
             .Append("<h1>").Append(Escape(Title)).Append("</h1>\n");
+        foreach (string notice in _notices)
+        {
+            html.Append("<div class=\"notice\" role=\"note\"><span class=\"notice-label\">Note</span>").Append(Escape(notice)).Append("</div>\n");
+        }
 
         var sections = _blocks.OfType<SectionBlock>().ToList();
         if (sections.Count > 0)
@@ -252,7 +266,9 @@ public sealed class Report
         for (int column = 0; column < table.Headers.Length; column++)
         {
             numericColumns[column] = table.Rows.Any(row => row[column] is not null)
-                && table.Rows.All(row => row[column] is null || NumberFormat.IsNumeric(row[column]));
+                && table.Rows.All(row => row[column] is null || NumberFormat.IsNumeric(row[column])
+                    || (row[column] is string text && (NumberFormat.IsPlaceholder(text) || NumberFormat.LooksNumeric(text))))
+                && table.Rows.Any(row => row[column] is not string text || !NumberFormat.IsPlaceholder(text));
         }
 
         html.Append("<thead><tr>");
@@ -267,8 +283,18 @@ public sealed class Report
             html.Append("<tr>");
             for (int column = 0; column < row.Count; column++)
             {
-                bool numeric = NumberFormat.IsNumeric(row[column]);
-                html.Append(numeric ? "<td class=\"num\">" : "<td>").Append(Escape(NumberFormat.FormatObject(row[column]))).Append("</td>");
+                bool numeric = numericColumns[column] || NumberFormat.IsNumeric(row[column]);
+                html.Append(numeric ? "<td class=\"num\">" : "<td>");
+                if (row[column] is ReportLink link)
+                {
+                    html.Append("<a href=\"").Append(Escape(link.Href)).Append("\">").Append(Escape(link.Text)).Append("</a>");
+                }
+                else
+                {
+                    html.Append(Escape(NumberFormat.FormatObject(row[column])));
+                }
+
+                html.Append("</td>");
             }
 
             html.Append("</tr>\n");
@@ -297,6 +323,10 @@ public sealed class Report
         nav.toc ol { margin: 4px 0 8px; padding-left: 22px; }
         nav.toc a { color: var(--accent); text-decoration: none; }
         nav.toc a:hover { text-decoration: underline; }
+        .notice { background: #fdecea; border: 2px solid #d93025; border-radius: 6px; padding: 12px 18px; margin: 0 0 20px; font-weight: 500; }
+        .notice-label { display: block; font-size: 12px; font-weight: bold; text-transform: uppercase; letter-spacing: .06em; color: #b3261e; }
+        a { color: var(--accent); }
+        td a { white-space: nowrap; }
         .finding { background: var(--note); border-left: 5px solid var(--note-edge); border-radius: 4px; padding: 10px 16px; margin: 12px 0 16px; }
         .finding-label { display: block; font-size: 12px; font-weight: bold; text-transform: uppercase; letter-spacing: .06em; color: #8a6100; }
         .table-wrap { overflow-x: auto; margin: 8px 0 18px; }
@@ -310,7 +340,7 @@ public sealed class Report
         figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
         figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
         pre { background: #f5f5f7; border: 1px solid var(--rule); border-radius: 4px; padding: 12px 14px; overflow-x: auto;
-              font: 13px/1.45 "DejaVu Sans Mono", Consolas, Menlo, monospace; }
+              font: 13px "DejaVu Sans Mono", Consolas, Menlo, monospace; line-height: normal; }
         dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 20px; margin: 8px 0 18px; }
         dl.kv dt { font-weight: 600; color: var(--muted); }
         dl.kv dd { margin: 0; font-variant-numeric: tabular-nums; }

@@ -136,7 +136,7 @@ public sealed class ChartOptionTests
     }
 
     [Fact]
-    public void Heatmap_KeepsCellsInRowMajorOrder_AndLabelsTheColourBar()
+    public void Heatmap_KeepsCellsInRowMajorOrder_AndSaysWhatTheColoursShow()
     {
         double[] data = [-2, 0, 1, 0.5, double.NaN, 3];
         Chart chart = Charts.Heatmap(Tensor.From(data, 2, 3), "m", "∂L/∂w");
@@ -148,7 +148,9 @@ public sealed class ChartOptionTests
         Assert.Equal(0.5, heatmap.Intensities[1, 0]);
         Assert.True(double.IsNaN(heatmap.Intensities[1, 1]));
         Assert.Equal(new ScottPlot.Range(-3, 3), heatmap.ManualRange);
-        Assert.Equal("∂L/∂w", chart.Plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Single().Label);
+        // What the colours show is written after the title, horizontal, not squeezed along the colour bar.
+        Assert.Single(chart.Plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>());
+        Assert.Equal("m   colour: ∂L/∂w", chart.Plot.Axes.Title.Label.Text);
         Assert.Equal((500, 300), PngInfo.Size(chart.ToPngBytes(500, 300)));
     }
 

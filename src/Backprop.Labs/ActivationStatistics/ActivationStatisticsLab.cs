@@ -46,16 +46,20 @@ public sealed class ActivationStatisticsLab : ILab
     // --quick divides every hidden width by 8 (1024→1024→1024→1024→512→512): 3.9 million weights instead of 193 million.
     private static readonly int[] s_quickWideWidths = [1024, 1024, 1024, 1024, 512, 512];
 
+    /// <summary>The name typed on the command line: <c>activation-statistics</c>.</summary>
     public string Name => "activation-statistics";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "How weight initialisation shapes the activations of deep tanh, sigmoid and ReLU networks, on one input and on MNIST, against the courses' claims.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => ActivationStatisticsPublished.All;
 
     /// <summary>The histogram bins the course used for a part 1 scheme: 20 for N(0, 1), 50 for Glorot.</summary>
     internal static int HistogramBins(InitScheme scheme) => scheme.Key == "normal" ? NormalHistogramBins : GlorotHistogramBins;
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -246,6 +250,7 @@ public sealed class ActivationStatisticsLab : ILab
         // Layer 1's pre-activation z = x·W has standard deviation ‖x‖·σ_w for a fixed x.
         double normalZ = inputNorm * 1.0;
         double glorotZ = inputNorm * Math.Sqrt(2.0 / (widths[0] + widths[1]));
+        context.Headline("N(0, 1) layer 1 saturated", Pct(normal[0].SaturatedFraction));
         context.Finding(
             $"N(0, 1) weights saturate the network at once: layer 1's pre-activations have standard deviation ‖x‖·σ_w = {normalZ:F1}, so " +
             $"{Pct(normal[0].SaturatedFraction)} of its units have |h| > 0.99, and {Pct(normal.Skip(1).Min(st => st.SaturatedFraction))}–" +
@@ -375,7 +380,8 @@ public sealed class ActivationStatisticsLab : ILab
                     "he_normal" => "Weights Drawn with He Initialization",
                     _ => $"Weights Drawn from N(μ = 0, σ = {config.Scheme.Key["normal_".Length..]})",
                 };
-                var violin = Charts.ViolinPlot(groups, title, $"{ActivationLabel(config.Activation)} Neuron Outputs");
+                // ReLU outputs are exactly 0 about half the time: counted apart, so the violins show the positive part's shape.
+                var violin = Charts.ViolinPlot(groups, title, $"{ActivationLabel(config.Activation)} Neuron Outputs", config.Rule == SaturationRule.None ? 0 : null);
                 violin.Plot.Axes.Bottom.Label.Text = "Hidden Layer";
                 // The activation's whole output range on every panel, so panels compare at a glance.
                 if (config.Rule == SaturationRule.Tanh)
@@ -392,6 +398,19 @@ public sealed class ActivationStatisticsLab : ILab
             }
         }
 
+        // Panels of one activation share their y range, so the initialisers compare at a glance (tanh and sigmoid already
+        // show their whole output range).
+        double reluTop = 0;
+        foreach (var config in MnistConfigs.Where(c => c.Rule == SaturationRule.None))
+        {
+            reluTop = Math.Max(reluTop, plotted[config].SelectMany(v => v).DefaultIfEmpty(0).Max());
+        }
+
+        foreach (var config in MnistConfigs.Where(c => c.Rule == SaturationRule.None))
+        {
+            violins[config].Plot.Axes.SetLimitsY(-0.04 * Math.Max(reluTop, 1e-9), 1.05 * Math.Max(reluTop, 1e-9));
+        }
+
         context.Record("part2.identical_hidden_kernels", identicalKernels);
         context.Finding(identicalKernels
             ? "In every network the five 100 × 100 kernels are identical, element for element: the one seeded initialiser repeats its draw for every layer of the same shape."
@@ -400,11 +419,24 @@ public sealed class ActivationStatisticsLab : ILab
         foreach (string activation in MnistConfigs.Select(c => c.Activation).Distinct())
         {
             var configs = MnistConfigs.Where(c => c.Activation == activation).ToList();
+            string caption = $"Violin plots of each activated hidden layer's {activation} outputs (every {PlotStride}th value: {samples * Units / PlotStride:N0} per violin) for " +
+                string.Join(", ", configs.Select(c => c.Scheme.Label)) + ": Gaussian KDE outline, min–max line, interquartile bar, median dot";
+            if (configs[0].Rule == SaturationRule.None)
+            {
+                var zeroShares = configs.SelectMany(c => plotted[c].Select(v => v.Count(x => x == 0) / (double)v.Length)).ToList();
+                caption += $". Outputs exactly 0 ({NumberFormat.Percent(zeroShares.Min())} to {NumberFormat.Percent(zeroShares.Max())} of a layer's plotted values) are counted apart: " +
+                    "the share under each layer's number, a bar at 0 as wide as that share; the violins, bars and dots describe the positive outputs. " +
+                    $"Both panels share one y range (0 to {LabContext.Format(reluTop, 3)}).";
+            }
+            else
+            {
+                caption += $"; the y axis spans the whole {activation} range on every panel.";
+            }
+
             context.Figure(
                 Chart.Grid(configs.Select(c => violins[c]).ToList(), columns: 2, $"Part 2: {activation} activations per hidden layer"),
                 $"part2-{activation}-violins",
-                $"Violin plots of each activated hidden layer's {activation} outputs (every {PlotStride}th value: {samples * Units / PlotStride:N0} per violin) for " +
-                string.Join(", ", configs.Select(c => c.Scheme.Label)) + ": Gaussian KDE outline, min–max line, interquartile bar, median dot.");
+                caption);
             context.Table(
                 $"Part 2: {activation} activations per layer (all values)",
                 LayerHeaders("initialiser", Enumerable.Repeat(Units, Depth)),
@@ -434,6 +466,7 @@ public sealed class ActivationStatisticsLab : ILab
         string spread = $"99th percentile of the plotted layer 4–5 outputs: {F3(Percentile(plotted[glorot].Skip(3).SelectMany(v => v), 0.99))} under Glorot, " +
             $"{F3(Percentile(plotted[he].Skip(3).SelectMany(v => v), 0.99))} under He; layer 5 std {F3(results[glorot][^1].StandardDeviation)} and {F3(results[he][^1].StandardDeviation)}.";
         var glorotRow = context.Compare(ActivationStatisticsPublished.ReluGlorotConcentrated, BelowHalf(glorot), note: spread);
+        context.Headline("ReLU layers 4–5 below 0.5, Glorot / He", $"{Pct(BelowHalf(glorot))} / {Pct(BelowHalf(he))}");
         var heRow = context.Compare(ActivationStatisticsPublished.ReluHeSpread, BelowHalf(he));
         context.Finding(
             $"The course's ReLU claim: under Glorot normal {Pct(BelowHalf(glorot))} of the plotted layer 4–5 outputs are below 0.5 ({glorotRow.Verdict.ToText()} \"concentrated below 0.5\"), " +
@@ -504,7 +537,7 @@ public sealed class ActivationStatisticsLab : ILab
     /// MNIST in the data folder, the 10,000 digits shipped with the library.</summary>
     private static (Tensor<float> Images, string Source, bool Full) LoadTestDigits(LabContext context)
     {
-        var mnist = LabData.Mnist(context.DataDirectory);
+        var mnist = LabData.Mnist(context);
         var images = mnist.IsFull ? mnist.Split.XTest : Mnist.LoadSubsetAll().Images;
         string source = mnist.IsFull ? $"MNIST test digits ({mnist.Description})" : $"digits of {mnist.Description}";
         return (Images.ScalePixels(images.Clone(), flatten: true), source, mnist.IsFull);

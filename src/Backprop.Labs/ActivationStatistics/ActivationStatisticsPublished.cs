@@ -56,6 +56,7 @@ public static class ActivationStatisticsPublished
         "with He initialisation layers 4 and 5 are not concentrated below 0.5 as with Glorot", Course003,
         Tolerance.AtMost(0.9, "not nearly all below 0.5"));
 
+    /// <summary>Every figure above, in the order the report lists them.</summary>
     public static IReadOnlyList<PublishedFigure> All { get; } =
     [
         NormalSaturates, GlorotCentred, GlorotSimilarVariance, GlorotVariantsAlike,

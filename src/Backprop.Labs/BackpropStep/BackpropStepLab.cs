@@ -17,11 +17,14 @@ public sealed class BackpropStepLab : ILab
 
     private const int Hidden = 4;
 
+    /// <summary>The name typed on the command line: <c>backprop-step</c>.</summary>
     public string Name => "backprop-step";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "One SGD step of a 2-4-1 ReLU network worked through by the library, checked number by number against the course's solution.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => BackpropStepPublished.All;
 
     /// <summary>W¹ as the course writes it: row j holds the weights into hidden unit j.</summary>
@@ -42,6 +45,7 @@ public sealed class BackpropStepLab : ILab
     /// <summary>The targets: 1 and −1.</summary>
     public static double[] Targets() => [1, -1];
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -112,9 +116,13 @@ public sealed class BackpropStepLab : ILab
             $"b¹ ← {Vector(step.UpdatedB1)}\n" +
             $"W² ← {Vector(step.UpdatedW2)}\n" +
             $"b² ← {Exact(step.UpdatedB2)}");
-        context.Finding(
-            $"TrainOnBatch moved every parameter by exactly −η·∂L/∂θ (largest deviation {step.UpdateRuleMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}), " +
-            $"and the same step with the fused Dense(4, activation: relu) hidden layer gives weights that differ by at most {step.FusedActivationMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}.");
+        string update = step.UpdateRuleMaxDifference == 0
+            ? "TrainOnBatch moved every parameter by exactly −η·∂L/∂θ"
+            : $"TrainOnBatch moved every parameter by −η·∂L/∂θ up to {step.UpdateRuleMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}";
+        string fused = step.FusedActivationMaxDifference == 0
+            ? "gives exactly the same weights"
+            : $"gives weights that differ by at most {step.FusedActivationMaxDifference.ToString("G3", CultureInfo.InvariantCulture)}";
+        context.Finding($"{update}, and the same step with the fused Dense(4, activation: relu) hidden layer {fused}.");
         context.Record("forward.z1", step.PreActivations);
         context.Record("forward.a1", step.Activations);
         context.Record("forward.y_hat", step.Outputs);
@@ -207,6 +215,7 @@ public sealed class BackpropStepLab : ILab
                 "The working's 0 leaves out sample 2's Δ¹[3]; the course's own result table has the right −0.5.");
         var table = context.Comparisons.Where(c => c.Figure != BackpropStepPublished.WorkingB1Third).ToList();
         int matching = table.Count(c => c.Verdict == Verdict.Matches);
+        context.Headline("course's table entries equal", $"{matching} of {table.Count}");
         context.Finding(
             $"{matching} of the {table.Count} numbers of the course's forward table, delta table and result table equal this run's exactly" +
             (matching == table.Count ? "." : $"; {table.Count - matching} differ: {string.Join(", ", table.Where(c => c.Verdict != Verdict.Matches).Select(c => c.Quantity))}.") +
@@ -386,6 +395,7 @@ public sealed class BackpropStepLab : ILab
                 : $"Of the learning rates tried, {string.Join(", ", decreasing.Select(Exact))} lower the loss; the best, η = {Exact(best.Eta)}, reaches {Exact(best.Loss)}." +
                   (step.LossAfter >= step.LossBefore ? $" The exercise's η = {Exact(LearningRate)} overshoots: over a step that long the loss is far from its linear approximation." : ""));
 
+        context.Headline("loss before → after the step", $"{Exact(step.LossBefore)} → {Exact(step.LossAfter)}");
         context.Record("loss.before", step.LossBefore);
         context.Record("loss.train_on_batch", step.TrainOnBatchLoss);
         context.Record("loss.after", step.LossAfter);

@@ -49,6 +49,7 @@ public static class BackpropStepPublished
     public static PublishedFigure WorkingB1Third { get; } = Exact(
         "b¹[3] after the step, as the intermediate working writes it", 0, "course 001, Ex. 2a solution: working for b¹(t = 1), which ends in (−2, 2, 0, −2.5)");
 
+    /// <summary>Every figure above, in the order the report lists them.</summary>
     public static IReadOnlyList<PublishedFigure> All { get; } =
     [
         .. PreActivations.SelectMany(s => s), .. Activations.SelectMany(s => s), .. Outputs,

@@ -8,8 +8,10 @@ namespace Backprop.Labs.BackpropStep;
 /// would report the wrong loss values, so the lab defines it through the public <see cref="Loss"/> base class.</summary>
 public sealed class HalfSquaredError : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "half_squared_error";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -25,6 +27,7 @@ public sealed class HalfSquaredError : Loss
         return rows == 0 ? 0 : 0.5 * sum / rows;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

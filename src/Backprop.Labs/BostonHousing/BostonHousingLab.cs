@@ -20,13 +20,17 @@ public sealed class BostonHousingLab : ILab
     private static readonly BostonHousingVariant[] s_variants =
         [BostonHousingVariant.Standardised, BostonHousingVariant.Raw, BostonHousingVariant.BatchNormalization];
 
+    /// <summary>The name typed on the command line: <c>boston-housing</c>.</summary>
     public string Name => "boston-housing";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "Boston house prices with a small swish network and early stopping: standardised, raw and batch-normalised inputs over 5 seeds, set against the course's run.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => BostonHousingPublished.All;
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -143,7 +147,7 @@ public sealed class BostonHousingLab : ILab
             _ => "The same as (c) with a BatchNormalization layer (Keras defaults: momentum 0.99, ε = 1e-3) in front, which standardises each batch during training and uses moving statistics at inference.",
         });
 
-        var run = BostonHousingTraining.Train(variant, data, context.Seed, epochs, new EpochProgress(context, $"({key}) training", epochs));
+        var run = BostonHousingTraining.Train(variant, data, context.Seed, epochs, early => new EpochProgress(context, $"({key}) training", epochs, early));
         if (variant != BostonHousingVariant.Raw)
         {
             context.Code(run.Model.Summary());
@@ -165,7 +169,7 @@ public sealed class BostonHousingLab : ILab
             ReportFirstSteps(context, data);
         }
         context.Table($"({key}) Best weights", ["validation MSE", "validation MAE", "test MSE", "test MAE", "best epoch", "epochs trained", "seconds"],
-            [[run.BestValMse, run.BestValMae, run.TestMse, run.TestMae, run.BestEpoch, run.EpochsRun, run.Seconds]]);
+            [[Value(run.BestValMse), Value(run.BestValMae), Value(run.TestMse), Value(run.TestMae), Usable(run) ? run.BestEpoch : "none", run.EpochsRun, run.Seconds]]);
 
         RecordRun(context, key, run);
         context.Finding(DescribeRun(run, key, epochs));
@@ -227,10 +231,14 @@ public sealed class BostonHousingLab : ILab
             curves[values.Any(double.IsFinite) ? Label(variant) : Label(variant) + " (no finite value)"] = values;
         }
 
+        var drawn = s_variants.Where(v => runs[v].History["val_mae"].Any(double.IsFinite)).Select(Label).ToList();
+        var blank = s_variants.Where(v => !runs[v].History["val_mae"].Any(double.IsFinite)).Select(Label).ToList();
         context.Figure(Charts.OverlayCurves(curves, "Validation MAE", "validation MAE", logY: true), "comparison-val-mae",
-            "Validation MAE per epoch of the three variants (log scale), same seed and initial weights.");
+            $"Validation MAE per epoch (log scale) of {string.Join(" and ", drawn)}, same seed and initial weights" +
+            (blank.Count == 0 ? "." : $"; {string.Join(" and ", blank)} has no finite value to draw (its training diverged)."));
         context.Table("Best weights of each variant", ["variant", "validation MSE", "validation MAE", "test MAE", "best epoch", "epochs trained", "diverged"],
-            s_variants.Select(v => (IReadOnlyList<object?>)[Label(v), runs[v].BestValMse, runs[v].BestValMae, runs[v].TestMae, runs[v].BestEpoch, runs[v].EpochsRun, runs[v].Diverged ? "yes" : "no"]));
+            s_variants.Select(v => (IReadOnlyList<object?>)[Label(v), Value(runs[v].BestValMse), Value(runs[v].BestValMae), Value(runs[v].TestMae),
+                Usable(runs[v]) ? runs[v].BestEpoch : "none", runs[v].EpochsRun, runs[v].Diverged ? "yes" : "no"]));
 
         var b = runs[BostonHousingVariant.Standardised];
         foreach (var variant in new[] { BostonHousingVariant.Raw, BostonHousingVariant.BatchNormalization })
@@ -277,6 +285,8 @@ public sealed class BostonHousingLab : ILab
             }
         }
 
+        // One rule for every MAE in this table, the findings and the figure: three decimals. A diverged seed has no MAE,
+        // and a mean over seeds covers only those that did not diverge.
         var rows = new List<IReadOnlyList<object?>>();
         for (int i = 0; i < seeds.Length; i++)
         {
@@ -284,23 +294,25 @@ public sealed class BostonHousingLab : ILab
             foreach (var variant in s_variants)
             {
                 var run = runs[variant][i];
-                row.Add(run.BestValMae);
+                row.Add(Usable(run) ? Mae(run.BestValMae) : "diverged");
                 row.Add(run.EpochsRun);
             }
 
             rows.Add(row);
         }
 
-        var stats = s_variants.ToDictionary(v => v, v => MeanStd(runs[v].Select(r => r.BestValMae).ToArray()));
-        rows.Add(["mean ± std", .. s_variants.SelectMany(v => new object?[] { $"{F(stats[v].Mean, 3)} ± {F(stats[v].Std, 2)}", runs[v].Average(r => r.EpochsRun) })]);
+        var stats = s_variants.ToDictionary(v => v, v => MeanStd(runs[v].Where(Usable).Select(r => r.BestValMae).ToArray()));
+        rows.Add(["mean ± std", .. s_variants.SelectMany(v => new object?[] { MeanStdText(runs[v]), runs[v].Average(r => r.EpochsRun) })]);
         context.Table($"Best validation MAE and epochs trained per seed (fewer than {epochs}: early stopping fired)",
             ["seed", "(b) MAE", "(b) epochs", "(c) MAE", "(c) epochs", "(d) MAE", "(d) epochs"], rows);
 
-        // A variant without a finite mean (some seed diverged) has no bar to draw; the caption says so.
+        // A variant whose every seed diverged has no bar; the caption says what the figure shows, from what was drawn.
         var plotted = s_variants.Where(v => double.IsFinite(stats[v].Mean)).ToArray();
-        var missing = s_variants.Except(plotted).Select(Label).ToArray();
-        string caption = $"Mean ± std of the best validation MAE over seeds {string.Join(", ", seeds)}." +
-            (missing.Length == 0 ? "" : $" Not drawn, because a seed diverged: {string.Join(", ", missing)}.");
+        var missing = s_variants.Except(plotted).ToArray();
+        var partial = plotted.Where(v => runs[v].Any(r => !Usable(r))).ToArray();
+        string caption = $"Best validation MAE, mean ± std over seeds {string.Join(", ", seeds)}" +
+            (partial.Length == 0 ? "." : $" that did not diverge ({string.Join("; ", partial.Select(v => $"{Label(v)}: {Diverged(runs[v])}"))}).") +
+            (missing.Length == 0 ? "" : $" No bar for {string.Join(" and ", missing.Select(v => $"{Label(v)}, which {Diverged(runs[v])}"))}.");
         if (plotted.Length > 0)
         {
             context.Figure(Charts.BarChart(plotted.Select(Label).ToArray(), plotted.Select(v => stats[v].Mean).ToArray(), plotted.Select(v => stats[v].Std).ToArray(),
@@ -308,6 +320,14 @@ public sealed class BostonHousingLab : ILab
                 // Each variant keeps its colour from the overlay plot even when a diverged variant has no bar.
                 plotted.Select(v => ChartStyle.ColorAt(Array.IndexOf(s_variants, v))).ToArray()), "seeds-val-mae", caption);
         }
+        else
+        {
+            context.Paragraph($"No bar chart: every variant {Diverged(runs[s_variants[0]])}.");
+        }
+
+        context.Headline("(b) best validation MAE", MeanStdText(runs[BostonHousingVariant.Standardised]));
+        context.Headline("(c) raw features", runs[BostonHousingVariant.Raw].All(Usable) ? MeanStdText(runs[BostonHousingVariant.Raw]) : Diverged(runs[BostonHousingVariant.Raw]));
+        context.Headline("(d) BatchNorm", MeanStdText(runs[BostonHousingVariant.BatchNormalization]));
 
         foreach (var variant in s_variants)
         {
@@ -339,7 +359,7 @@ public sealed class BostonHousingLab : ILab
     private static void SeedFindings(LabContext context, BostonHousingData data, Dictionary<BostonHousingVariant, List<BostonHousingRun>> runs,
         Dictionary<BostonHousingVariant, (double Mean, double Std)> stats, int epochs)
     {
-        var ranked = s_variants.Where(v => double.IsFinite(stats[v].Mean)).OrderBy(v => stats[v].Mean).ToList();
+        var ranked = s_variants.Where(v => double.IsFinite(stats[v].Mean) && runs[v].All(Usable)).OrderBy(v => stats[v].Mean).ToList();
         if (ranked.Count >= 2)
         {
             var best = ranked[0];
@@ -351,19 +371,18 @@ public sealed class BostonHousingLab : ILab
                 : "within one standard deviation, so the seeds do not separate them clearly";
             int wins = runs[best].Zip(runs[second]).Count(pair => pair.First.BestValMae < pair.Second.BestValMae);
             context.Finding(
-                $"{Label(best)} is best on average ({F(stats[best].Mean, 3)} ± {F(stats[best].Std, 2)}), {F(gap, 3)} ahead of {Label(second)} ({F(stats[second].Mean, 3)} ± {F(stats[second].Std, 2)}): " +
+                $"{Label(best)} is best on average ({MeanStdText(runs[best])}), {Mae(gap)} ahead of {Label(second)} ({MeanStdText(runs[second])}): " +
                 $"a gap {separation}; it wins in {wins} of {runs[best].Count} seeds.");
         }
 
         var raw = runs[BostonHousingVariant.Raw];
         var standardised = stats[BostonHousingVariant.Standardised];
-        int diverged = raw.Count(r => r.Diverged);
-        var finite = raw.Where(r => !r.Diverged && double.IsFinite(r.BestValMae)).Select(r => r.BestValMae).ToArray();
-        string rawOutcome = diverged == 0
-            ? $"never diverged; its mean best validation MAE is {F(finite.Average())}, {F(finite.Average() / standardised.Mean, 3)}× that of (b)"
+        var finite = raw.Where(Usable).Select(r => r.BestValMae).ToArray();
+        string rawOutcome = finite.Length == raw.Count
+            ? $"never diverged; its mean best validation MAE is {Mae(finite.Average())}, {F(finite.Average() / standardised.Mean, 3)}× that of (b)"
             : finite.Length == 0
-                ? $"diverged (non-finite training loss) in all {raw.Count} seeds, so it never produced a usable model"
-                : $"diverged (non-finite training loss) in {diverged} of {raw.Count} seeds; the other {finite.Length} reached a mean best validation MAE of {F(finite.Average())}, {F(finite.Average() / standardised.Mean, 3)}× that of (b)";
+                ? $"{Diverged(raw)} (non-finite training loss), so it never produced a usable model"
+                : $"{Diverged(raw)} (non-finite training loss); the other {finite.Length} reached a mean best validation MAE of {Mae(finite.Average())}, {F(finite.Average() / standardised.Mean, 3)}× that of (b)";
         var mean = data.Scaler.Mean!.ToArray();
         int largest = Array.IndexOf(mean, mean.Max());
         int smallest = Array.IndexOf(mean, mean.Min());
@@ -372,10 +391,41 @@ public sealed class BostonHousingLab : ILab
         foreach (var variant in s_variants)
         {
             var values = runs[variant];
-            int stopped = values.Count(r => r.StoppedEpoch > 0);
-            context.Finding(
-                $"{Label(variant)}: early stopping fired in {stopped} of {values.Count} seeds; on average {F(values.Average(r => r.EpochsRun), 3)} epochs were trained (of at most {epochs}) and the best epoch was {F(values.Average(r => r.BestEpoch), 3)}.");
+            var usable = values.Where(Usable).ToList();
+            int stopped = usable.Count(r => r.StoppedEpoch > 0);
+            context.Finding(usable.Count == 0
+                ? $"{Label(variant)}: {Diverged(values)}, so its early stopping and best epochs mean nothing; training stopped after {F(values.Average(r => r.EpochsRun), 3)} epochs on average, when {BostonHousingTraining.Patience} epochs had passed without a finite validation MAE."
+                : $"{Label(variant)}: early stopping fired in {stopped} of {usable.Count} seeds{(usable.Count < values.Count ? $" that did not diverge ({Diverged(values)})" : "")}; " +
+                  $"on average {F(usable.Average(r => r.EpochsRun), 3)} epochs were trained (of at most {epochs}) and the best epoch was {F(usable.Average(r => r.BestEpoch), 3)}.");
         }
+    }
+
+    /// <summary>A run whose best validation MAE is a number (it did not diverge before its best epoch).</summary>
+    private static bool Usable(BostonHousingRun run) => !run.Diverged && double.IsFinite(run.BestValMae);
+
+    /// <summary>A number for a table, or "diverged" where a diverged run has none.</summary>
+    private static object Value(double value) => double.IsFinite(value) ? value : "diverged";
+
+    /// <summary>"diverged in 5 of 5 seeds".</summary>
+    private static string Diverged(IReadOnlyList<BostonHousingRun> runs) =>
+        $"diverged in {runs.Count(r => !Usable(r))} of {runs.Count} seeds";
+
+    /// <summary>The lab's one rule for a validation MAE: three decimals.</summary>
+    private static string Mae(double value) => double.IsFinite(value) ? value.ToString("F3", CultureInfo.InvariantCulture) : "not finite";
+
+    /// <summary>"2.220 ± 0.123" over the seeds that did not diverge, "1.974 ± 0.046 (3 of 5 seeds)" when some did,
+    /// "diverged in 5 of 5 seeds" when all did.</summary>
+    private static string MeanStdText(IReadOnlyList<BostonHousingRun> runs)
+    {
+        var values = runs.Where(Usable).Select(r => r.BestValMae).ToArray();
+        if (values.Length == 0)
+        {
+            return Diverged(runs);
+        }
+
+        var (mean, std) = MeanStd(values);
+        string text = $"{Mae(mean)} ± {Mae(std)}";
+        return values.Length == runs.Count ? text : $"{text} ({values.Length} of {runs.Count} seeds; {Diverged(runs)})";
     }
 
     /// <summary>(b) per seed and as mean ± std over the seeds against the course's one run, and (c) against its claim.</summary>
@@ -435,6 +485,11 @@ public sealed class BostonHousingLab : ILab
 
     private static (double Mean, double Std) MeanStd(double[] values)
     {
+        if (values.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
         double mean = values.Average();
         double std = values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
         return (mean, std);

@@ -51,6 +51,7 @@ public static class BostonHousingPublished
         "course 000, Q1(c) answer (prose, no numbers)",
         Tolerance.AtLeast(0.6, "worse in most seeds"));
 
+    /// <summary>Every figure above, in the order the report lists them.</summary>
     public static IReadOnlyList<PublishedFigure> All { get; } =
     [
         BestValidationMae, ValidationMse, BestEpoch, EpochsTrained,

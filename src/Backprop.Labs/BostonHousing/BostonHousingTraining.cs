@@ -88,12 +88,18 @@ internal static class BostonHousingTraining
 
     /// <summary>Trains a variant for up to <paramref name="epochs"/> epochs and evaluates the restored best weights
     /// on the validation and test rows.</summary>
-    public static BostonHousingRun Train(BostonHousingVariant variant, BostonHousingData data, int seed, int epochs, Callback? progress = null)
+    /// <param name="variant">Which inputs the network sees.</param>
+    /// <param name="data">The prepared data.</param>
+    /// <param name="seed">The run's seed (initial weights and batch order).</param>
+    /// <param name="epochs">The epoch limit.</param>
+    /// <param name="progress">Makes the progress callback for the run, given its early-stopping callback (so the bar
+    /// can say why training stopped), or null for none.</param>
+    public static BostonHousingRun Train(BostonHousingVariant variant, BostonHousingData data, int seed, int epochs, Func<EarlyStopping, Callback>? progress = null)
     {
         var model = BuildModel(variant, seed);
         var (xTrain, xValidation, xTest) = Inputs(variant, data);
         var earlyStopping = new EarlyStopping(monitor: "val_mae", patience: Patience, restoreBestWeights: true);
-        Callback[] callbacks = progress is null ? [earlyStopping] : [earlyStopping, progress];
+        Callback[] callbacks = progress is null ? [earlyStopping] : [earlyStopping, progress(earlyStopping)];
 
         // The exercise's input pipeline: the training rows reshuffled every epoch from the run's seed, batches of 32.
         var training = TrainingDataset(xTrain, data.YTrain, seed);
@@ -103,8 +109,8 @@ internal static class BostonHousingTraining
         var history = model.Fit(training, epochs: epochs, validationData: validationBatches, callbacks: callbacks, verbose: 0);
         clock.Stop();
 
-        var validation = model.Evaluate(xValidation, data.YValidation);
-        var test = model.Evaluate(xTest, data.YTest);
+        var validation = model.Evaluate(xValidation, data.YValidation, verbose: 0);
+        var test = model.Evaluate(xTest, data.YTest, verbose: 0);
         return new BostonHousingRun(variant, seed, model, history, earlyStopping,
             validation["mae"], validation["loss"], test["mae"], test["loss"], clock.Elapsed.TotalSeconds, model.Trainer!.SkippedSteps);
     }

@@ -8,6 +8,7 @@ namespace Backprop.Labs.GradientDerivations;
 /// activation h (tanh or sigmoid), random values from <paramref name="Seed"/>.</summary>
 public sealed record BlockCase(int Samples, int Inputs, int Hidden, int Outputs, string Activation, ulong Seed)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"{Activation}, S = {Samples}, M = {Inputs}, F = {Hidden}, N = {Outputs}";
 }
 
@@ -19,6 +20,7 @@ public sealed record BlockCase(int Samples, int Inputs, int Hidden, int Outputs,
 /// </summary>
 public static class BlockGradients
 {
+    /// <summary>Checks the block's five gradients for one case: each formula against the engine's backward pass and against central differences.</summary>
     public static IReadOnlyList<DerivativeCheck> Check(BlockCase c)
     {
         ArgumentNullException.ThrowIfNull(c);

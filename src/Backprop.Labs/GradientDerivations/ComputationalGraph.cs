@@ -7,6 +7,7 @@ namespace Backprop.Labs.GradientDerivations;
 /// <summary>One instance of the graph: a row input of D features, H hidden units, random values from <paramref name="Seed"/>.</summary>
 public sealed record GraphCase(int Inputs, int Hidden, ulong Seed)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"D = {Inputs}, H = {Hidden}";
 }
 

@@ -12,11 +12,14 @@ public sealed class GradientDerivationsLab : ILab
     /// <summary>The largest error against the engine that counts as agreement: float64 rounding of the same sums.</summary>
     public const double EngineBound = 1e-10;
 
+    /// <summary>The name typed on the command line: <c>gradient-derivations</c>.</summary>
     public string Name => "gradient-derivations";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "Gradient formulas from the courses (a linear–activation–linear block, PReLU, a computational graph, δ = ŷ − y) checked against the engine and central differences.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => GradientDerivationsPublished.All;
 
     /// <summary>The block instances: awkward sizes (1, 7, 33) under tanh and sigmoid.</summary>
@@ -47,6 +50,7 @@ public sealed class GradientDerivationsLab : ILab
         }),
     ];
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -77,6 +81,7 @@ public sealed class GradientDerivationsLab : ILab
 
         double worst = engineErrors.Max();
         context.Record("max_engine_error", worst);
+        context.Headline("largest formula − engine difference", Sci(worst));
         context.Section("Summary");
         context.Finding(
             $"Over {engineErrors.Count} derivatives the formulas and the engine's backward passes agree to {Sci(worst)} at most, " +

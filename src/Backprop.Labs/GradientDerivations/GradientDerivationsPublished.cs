@@ -16,18 +16,25 @@ public static class GradientDerivationsPublished
 
     private static readonly Tolerance s_agreement = Tolerance.AtMost(Bound, "error against central differences");
 
+    /// <summary>∂L/∂X of the linear–activation–linear block Y = h(XWᵀ)Vᵀ: (A∘B)W with A = (∂L/∂Y)V and B = h′(XWᵀ) (course 002 §3).</summary>
     public static PublishedFigure BlockX { get; } = Formula("block: ∂L/∂X", "(A∘B)W, A = (∂L/∂Y)V, B = h′(XWᵀ)", Block);
 
+    /// <summary>∂L/∂W of the block: (A∘B)ᵀX (course 002 §3).</summary>
     public static PublishedFigure BlockW { get; } = Formula("block: ∂L/∂W", "(A∘B)ᵀX", Block);
 
+    /// <summary>∂L/∂V of the block: (∂L/∂Y)ᵀh(XWᵀ) (course 002 §3).</summary>
     public static PublishedFigure BlockV { get; } = Formula("block: ∂L/∂V", "C = (∂L/∂Y)ᵀh(XWᵀ)", Block);
 
+    /// <summary>∂L/∂b₁ of the block, obtained through a constant-1 column appended to X (course 002 §3).</summary>
     public static PublishedFigure BlockB1 { get; } = Formula("block: ∂L/∂b₁", "through a constant-1 column appended to X", Block);
 
+    /// <summary>∂L/∂b₂ of the block, obtained through a constant-1 column appended to h(XWᵀ) (course 002 §3).</summary>
     public static PublishedFigure BlockB2 { get; } = Formula("block: ∂L/∂b₂", "through a constant-1 column appended to h(XWᵀ)", Block);
 
+    /// <summary>∂L/∂θ of PReLU: Σᵢⱼ(∂L/∂Y ∘ min(0, X))ᵢⱼ (course 002 §3).</summary>
     public static PublishedFigure PReluTheta { get; } = Formula("PReLU: ∂L/∂θ", "Σᵢⱼ(∂L/∂Y ∘ min(0, X))ᵢⱼ", PRelu);
 
+    /// <summary>∂L/∂X of PReLU: ∂L/∂Y ∘ E with Eᵢⱼ = 1 where Xᵢⱼ ≥ 0, else θ (course 002 §3).</summary>
     public static PublishedFigure PReluX { get; } = Formula("PReLU: ∂L/∂X", "∂L/∂Y ∘ E, Eᵢⱼ = 1 if Xᵢⱼ ≥ 0 else θ", PRelu);
 
     /// <summary>The twelve derivatives (i)–(xii) of course 004 §3, in order.</summary>
@@ -51,12 +58,16 @@ public static class GradientDerivationsPublished
     public static PublishedFigure GraphSignSlip { get; } = Formula(
         "graph (iv) as the course's chain carries it on: ∂l/∂b2", "∂l/∂ŷ used as +2(y − ŷ), the sign of (ii)", "course 004, §3 computational graph, derivatives (ii)–(iv)");
 
+    /// <summary>The output delta of a linear output with ½ squared error: ŷ − y per sample.</summary>
     public static PublishedFigure LinearDelta { get; } = Formula("δ for a linear output and ½ squared error", "ŷ − y (per sample)", Deltas);
 
+    /// <summary>The output delta of a sigmoid output with binary cross-entropy: ŷ − y per sample.</summary>
     public static PublishedFigure SigmoidDelta { get; } = Formula("δ for a sigmoid output and binary cross-entropy", "ŷ − y (per sample)", Deltas);
 
+    /// <summary>The output delta of a softmax output with categorical cross-entropy: ŷ − y per sample.</summary>
     public static PublishedFigure SoftmaxDelta { get; } = Formula("δ for a softmax output and categorical cross-entropy", "ŷ − y (per sample)", Deltas);
 
+    /// <summary>Every figure above, in the order the report lists them.</summary>
     public static IReadOnlyList<PublishedFigure> All { get; } =
     [
         BlockX, BlockW, BlockV, BlockB1, BlockB2, PReluTheta, PReluX, .. GraphChain, GraphSignSlip, LinearDelta, SigmoidDelta, SoftmaxDelta,

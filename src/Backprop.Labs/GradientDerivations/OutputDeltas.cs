@@ -21,6 +21,7 @@ public enum OutputPair
 /// <summary>One instance: n samples of k outputs (k = 1 for the sigmoid pair), random values from <paramref name="Seed"/>.</summary>
 public sealed record OutputCase(OutputPair Pair, int Samples, int Outputs, ulong Seed)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"{OutputDeltas.Label(Pair)}, n = {Samples}, k = {Outputs}";
 }
 
@@ -32,6 +33,7 @@ public sealed record OutputCase(OutputPair Pair, int Samples, int Outputs, ulong
 /// </summary>
 public static class OutputDeltas
 {
+    /// <summary>How the report names an output–loss pair ("sigmoid + binary cross-entropy").</summary>
     public static string Label(OutputPair pair) => pair switch
     {
         OutputPair.LinearHalfSquaredError => "linear + ½ squared error",
@@ -39,6 +41,7 @@ public static class OutputDeltas
         _ => "softmax + categorical cross-entropy",
     };
 
+    /// <summary>Checks δ = ŷ − y for one output–loss pair against the engine and against central differences.</summary>
     public static DerivativeCheck Check(OutputCase c)
     {
         ArgumentNullException.ThrowIfNull(c);

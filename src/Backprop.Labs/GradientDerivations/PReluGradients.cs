@@ -7,6 +7,7 @@ namespace Backprop.Labs.GradientDerivations;
 /// <summary>One PReLU instance: an S × M input, a single slope θ, random values from <paramref name="Seed"/>.</summary>
 public sealed record PReluCase(int Samples, int Features, double Theta, ulong Seed)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"S = {Samples}, M = {Features}, θ = {Theta}";
 }
 
@@ -18,6 +19,7 @@ public sealed record PReluCase(int Samples, int Features, double Theta, ulong Se
 /// </summary>
 public static class PReluGradients
 {
+    /// <summary>Checks PReLU's two gradients for one case: each formula against the engine and against central differences.</summary>
     public static IReadOnlyList<DerivativeCheck> Check(PReluCase c)
     {
         ArgumentNullException.ThrowIfNull(c);

@@ -26,11 +26,14 @@ public sealed class MnistGradientsLab : ILab
 
     private const int Classes = 10;
 
+    /// <summary>The name typed on the command line: <c>mnist-gradients</c>.</summary>
     public string Name => "mnist-gradients";
 
+    /// <summary>One line for <c>backprop lab list</c> and the top of the report.</summary>
     public string Summary =>
         "A hand-written backward pass for an MNIST sigmoid network checked against the engine, and what each slip in the course's gradient code costs.";
 
+    /// <summary>The course's published figures this lab compares with.</summary>
     public IReadOnlyList<PublishedFigure> Published => MnistGradientsPublished.All;
 
     /// <summary>∂L/∂W and ∂L/∂b of the output layer (W³, b³) and of the second hidden layer (W², b²), kernels in
@@ -107,10 +110,11 @@ public sealed class MnistGradientsLab : ILab
         return new MnistForward(a1, a2, p, w3);
     }
 
+    /// <summary>Runs the experiment (a reduced version with <see cref="LabContext.Quick"/>), writing every table, figure, finding and comparison to <paramref name="context"/>.</summary>
     public void Run(LabContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var mnist = LabData.Mnist(context.DataDirectory);
+        var mnist = LabData.Mnist(context);
         var images = mnist.Split.XTrain.SliceRows(0, BatchSize);
         var labels = mnist.Split.YTrain.SliceRows(0, BatchSize);
         var x = Images.ScalePixels<double>(images);
@@ -184,6 +188,7 @@ public sealed class MnistGradientsLab : ILab
                 Scientific(hand.OutputBias[k] - engineOutputBias[k]),
             ]));
         context.Record("max_abs_difference", overall);
+        context.Headline("hand-written − engine gradients, largest difference", overall == 0 ? "0 (identical)" : Scientific(overall));
         context.Record("loss.hand", hand.Loss);
         context.Record("loss.engine", engine.Loss);
         double largestEntry = pairs.Max(pair => Ops.Max(Ops.Abs(pair.Engine)));

@@ -65,6 +65,7 @@ public static class MnistGradientsPublished
     public static PublishedFigure Entries { get; } = new(
         "the individual printed entries ('Gradients for W2'[1,1], …)", PrintedW2Corners[0][0], Printout, Tolerance.PublishedDecimals(8));
 
+    /// <summary>Every figure above, in the order the report lists them.</summary>
     public static IReadOnlyList<PublishedFigure> All { get; } = [W2Rows, W2Columns, B2Length, B2MaxAbs, B2Rms, W2CornerRms, Entries];
 
     private static double Rms(IEnumerable<double> values)

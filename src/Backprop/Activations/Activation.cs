@@ -31,8 +31,10 @@ public abstract class Activation
     /// <summary>The activation with this Keras name; an unknown name throws, listing the valid ones.</summary>
     public static Activation Get(string name) => ActivationRegistry.Create(name);
 
+    /// <summary>An activation by its Keras name, so <c>activation: "relu"</c> works wherever an activation is expected (see <see cref="Get"/>).</summary>
     public static implicit operator Activation(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 
     /// <summary>Throws a <see cref="ShapeMismatchException"/> naming both shapes unless they are equal.</summary>

@@ -7,6 +7,8 @@ namespace Backprop.Activations;
 /// <c>nn.ELU(alpha=1.0)</c>. f′ = 1 for x &gt; 0, α·eˣ otherwise.</summary>
 public sealed class Elu : Activation
 {
+    /// <summary>ELU with slope α for negative inputs.</summary>
+    /// <param name="alpha">α, the value f approaches as x → −∞ is −α; finite (Keras default 1).</param>
     public Elu(double alpha = 1.0)
     {
         if (!double.IsFinite(alpha))
@@ -17,24 +19,30 @@ public sealed class Elu : Activation
         Alpha = alpha;
     }
 
+    /// <summary>α: f(x) = α·(eˣ − 1) for x ≤ 0.</summary>
     public double Alpha { get; }
 
+    /// <inheritdoc/>
     public override string Name => "elu";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
         ScalarActivationLoops.Backward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["alpha"] = Alpha };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"elu(alpha={Alpha})");
 
     /// <summary>scale·elu(x, α), shared with <see cref="Selu"/>.</summary>

@@ -8,15 +8,20 @@ namespace Backprop.Activations;
 /// (PyTorch <c>approximate='tanh'</c>): f(x) = ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Computed in double.</summary>
 public sealed class Gelu : Activation
 {
+    /// <summary>GELU, exact or with the tanh approximation.</summary>
+    /// <param name="approximate">Use the tanh approximation (PyTorch <c>approximate='tanh'</c>); default the exact erf form (Keras default).</param>
     public Gelu(bool approximate = false)
     {
         Approximate = approximate;
     }
 
+    /// <summary>True for the tanh approximation, false for the exact x·Φ(x).</summary>
     public bool Approximate { get; }
 
+    /// <inheritdoc/>
     public override string Name => "gelu";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -30,6 +35,7 @@ public sealed class Gelu : Activation
         }
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -43,8 +49,10 @@ public sealed class Gelu : Activation
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["approximate"] = Approximate };
 
+    /// <inheritdoc/>
     public override string ToString() => Approximate ? "gelu(approximate=True)" : Name;
 
     private const double InverseSqrt2 = 0.70710678118654752440084436210484903;

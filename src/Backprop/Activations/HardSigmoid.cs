@@ -6,14 +6,17 @@ namespace Backprop.Activations;
 /// PyTorch <c>nn.Hardsigmoid</c>. f′ = 1/6 on (−3, 3), else 0.</summary>
 public sealed class HardSigmoid : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "hard_sigmoid";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

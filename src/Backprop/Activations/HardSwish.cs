@@ -6,6 +6,8 @@ namespace Backprop.Activations;
 /// f′ = 0 below −3, 1 above 3, (2x + 3)/6 between.</summary>
 public sealed class HardSwish : Activation
 {
+    /// <summary>Hard swish, reporting the Keras name it was asked for.</summary>
+    /// <param name="name">"hard_silu" (Keras's name) or its alias "hard_swish".</param>
     public HardSwish(string name = "hard_silu")
     {
         if (name is not ("hard_silu" or "hard_swish"))
@@ -16,14 +18,17 @@ public sealed class HardSwish : Activation
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override string Name { get; }
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -8,6 +8,8 @@ namespace Backprop.Activations;
 /// f′(0) is taken as negative_slope.</summary>
 public sealed class LeakyRelu : Activation
 {
+    /// <summary>f(x) = x for x ≥ 0, negative_slope·x below.</summary>
+    /// <param name="negativeSlope">The slope for negative inputs, finite and ≥ 0 (Keras <c>leaky_relu</c> default 0.2).</param>
     public LeakyRelu(double negativeSlope = 0.2)
     {
         if (!double.IsFinite(negativeSlope) || negativeSlope < 0)
@@ -18,24 +20,30 @@ public sealed class LeakyRelu : Activation
         NegativeSlope = negativeSlope;
     }
 
+    /// <summary>The slope for negative inputs.</summary>
     public double NegativeSlope { get; }
 
+    /// <inheritdoc/>
     public override string Name => "leaky_relu";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
         ScalarActivationLoops.Backward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["negative_slope"] = NegativeSlope };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"leaky_relu(negative_slope={NegativeSlope})");
 
     private readonly struct Function(double negativeSlope) : IScalarActivation

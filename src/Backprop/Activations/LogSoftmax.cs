@@ -7,8 +7,10 @@ namespace Backprop.Activations;
 /// PyTorch <c>nn.LogSoftmax(dim=-1)</c>. Backward per row: dx = dy − softmax(x)·Σ dy, with softmax = e^y.</summary>
 public sealed class LogSoftmax : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "log_softmax";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -21,6 +23,7 @@ public sealed class LogSoftmax : Activation
         }
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -7,14 +7,17 @@ namespace Backprop.Activations;
 /// f′ = tanh(sp) + x·(1 − tanh²(sp))·σ(x) with sp = softplus(x).</summary>
 public sealed class Mish : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "mish";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -33,16 +33,21 @@ public sealed class Relu : Activation
         Threshold = threshold;
     }
 
+    /// <summary>The slope below the threshold (0 for plain ReLU).</summary>
     public double NegativeSlope { get; }
 
+    /// <summary>The output ceiling (ReLU6 has 6), or null for none.</summary>
     public double? MaxValue { get; }
 
+    /// <summary>Where the linear part starts (0 for plain ReLU).</summary>
     public double Threshold { get; }
 
+    /// <inheritdoc/>
     public override string Name => "relu";
 
     private bool IsPlain => NegativeSlope == 0 && MaxValue is null && Threshold == 0;
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -55,6 +60,7 @@ public sealed class Relu : Activation
         ScalarActivationLoops.Forward(Function, x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -67,6 +73,7 @@ public sealed class Relu : Activation
         ScalarActivationLoops.Backward(Function, x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["negative_slope"] = NegativeSlope,
@@ -74,6 +81,7 @@ public sealed class Relu : Activation
         ["threshold"] = Threshold,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => IsPlain
         ? Name
         : string.Create(CultureInfo.InvariantCulture, $"relu(negative_slope={NegativeSlope}, max_value={MaxValue?.ToString(CultureInfo.InvariantCulture) ?? "None"}, threshold={Threshold})");

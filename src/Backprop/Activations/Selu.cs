@@ -7,18 +7,23 @@ namespace Backprop.Activations;
 /// <c>nn.SELU</c>. Meant with lecun_normal initialisation.</summary>
 public sealed class Selu : Activation
 {
+    /// <summary>α = 1.6732632423543772848…, Klambauer et al.'s constant (Keras's value).</summary>
     public const double Alpha = 1.6732632423543772848170429916717;
 
+    /// <summary>λ = 1.0507009873554804934…, Klambauer et al.'s constant (Keras's value).</summary>
     public const double Scale = 1.0507009873554804934193349852946;
 
+    /// <inheritdoc/>
     public override string Name => "selu";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(new Elu.Function(Alpha, Scale), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -8,14 +8,17 @@ namespace Backprop.Activations;
 /// <see cref="Losses.IFusesWithActivation"/>.</summary>
 public sealed class Sigmoid : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "sigmoid";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         Elementwise.Sigmoid(x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

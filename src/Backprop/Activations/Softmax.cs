@@ -9,8 +9,10 @@ namespace Backprop.Activations;
 /// see <see cref="Losses.IFusesWithActivation"/>.</summary>
 public sealed class Softmax : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "softmax";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -23,6 +25,7 @@ public sealed class Softmax : Activation
         }
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -7,14 +7,17 @@ namespace Backprop.Activations;
 /// <c>nn.Softplus()</c> (β = 1). f′ = σ(x).</summary>
 public sealed class Softplus : Activation
 {
+    /// <inheritdoc/>
     public override string Name => "softplus";
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
         ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

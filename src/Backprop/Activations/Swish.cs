@@ -7,6 +7,8 @@ namespace Backprop.Activations;
 /// f′ = σ(x)·(1 + x·(1 − σ(x))). Reports the name it was created under ("swish" or "silu").</summary>
 public sealed class Swish : Activation
 {
+    /// <summary>x·σ(x), reporting the Keras name it was asked for.</summary>
+    /// <param name="name">"swish" or its alias "silu".</param>
     public Swish(string name = "swish")
     {
         if (name is not ("swish" or "silu"))
@@ -17,8 +19,10 @@ public sealed class Swish : Activation
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override string Name { get; }
 
+    /// <inheritdoc/>
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -26,6 +30,7 @@ public sealed class Swish : Activation
         Elementwise.Multiply(x.AsSpan(), y.AsSpan(), y.AsSpan());
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -44,10 +44,13 @@ public sealed class BackupAndRestore : Callback
         DeleteCheckpoint = deleteCheckpoint;
     }
 
+    /// <summary>The folder holding the backup (Keras <c>backup_dir</c>).</summary>
     public string BackupDir { get; }
 
+    /// <summary>Back up every this many batches as well as at each epoch end; 0 for epoch ends only (Keras <c>save_freq</c>).</summary>
     public int SaveEveryBatches { get; }
 
+    /// <summary>Delete the backup when Fit ends normally (Keras <c>delete_checkpoint</c>).</summary>
     public bool DeleteCheckpoint { get; }
 
     /// <summary>Saves after the other callbacks, so that their updates are part of the checkpoint.</summary>
@@ -63,6 +66,7 @@ public sealed class BackupAndRestore : Callback
 
     private string PreviousPath => Path.Combine(BackupDir, PreviousFile);
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
@@ -106,6 +110,7 @@ public sealed class BackupAndRestore : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
         if (SaveEveryBatches > 0 && ++_batchesSinceSave >= SaveEveryBatches)
@@ -114,6 +119,7 @@ public sealed class BackupAndRestore : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (SaveEveryBatches == 0)
@@ -122,6 +128,7 @@ public sealed class BackupAndRestore : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
         if (DeleteCheckpoint)

@@ -49,20 +49,28 @@ public sealed partial class ModelCheckpoint : Callback
         }
     }
 
+    /// <summary>The file to write, with Keras's placeholders (<c>{epoch:02d}</c>, <c>{val_loss:.2f}</c>, …) filled at each save.</summary>
     public string Filepath { get; }
 
+    /// <summary>The logged quantity that decides the best model ("val_loss").</summary>
     public string Monitor { get; }
 
+    /// <summary>1 to write a line to the model's output at each save, 0 to stay silent.</summary>
     public int Verbose { get; }
 
+    /// <summary>Save only when the monitored quantity improves on the best so far.</summary>
     public bool SaveBestOnly { get; }
 
+    /// <summary>Write only the weights (safetensors) instead of the whole model file.</summary>
     public bool SaveWeightsOnly { get; }
 
+    /// <summary>"min", "max" or "auto": whether a smaller or a larger monitored value is better.</summary>
     public string Mode { get; }
 
+    /// <summary>Save every this many batches, or 0 to save at each epoch end (Keras <c>save_freq</c>: "epoch" or an integer).</summary>
     public int SaveFreq { get; }
 
+    /// <summary>The value the monitored quantity must beat before the first save with <see cref="SaveBestOnly"/>, or null (Keras <c>initial_value_threshold</c>).</summary>
     public double? InitialValueThreshold { get; }
 
     /// <summary>The best monitored value so far (±∞ before any).</summary>
@@ -75,6 +83,7 @@ public sealed partial class ModelCheckpoint : Callback
     private int _epoch;
     private int _batchesSinceSave;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
@@ -98,8 +107,10 @@ public sealed partial class ModelCheckpoint : Callback
         _batchesSinceSave = 0;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => _epoch = epoch;
 
+    /// <inheritdoc/>
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
         if (SaveFreq > 0 && ++_batchesSinceSave >= SaveFreq)
@@ -109,6 +120,7 @@ public sealed partial class ModelCheckpoint : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (SaveFreq == 0)
@@ -150,6 +162,7 @@ public sealed partial class ModelCheckpoint : Callback
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -9,6 +9,9 @@ namespace Backprop.Initializers;
 /// <c>kaiming_normal_(a=α)</c> uses (PyTorch does not truncate).</summary>
 public sealed class HeNormal : VarianceScaling
 {
+    /// <summary>He normal for an activation with negative slope α (0 for ReLU).</summary>
+    /// <param name="seed">A seed that fixes the values drawn (the same on every call); null draws from the library-wide stream that <see cref="Random.RandomSeed.Set"/> seeds.</param>
+    /// <param name="negativeSlope">α of the leaky activation the weights feed; 0 gives Keras's HeNormal.</param>
     public HeNormal(int? seed = null, double negativeSlope = 0.0)
         : base(ScaleFor(negativeSlope), "fan_in", "truncated_normal", seed)
     {
@@ -18,11 +21,14 @@ public sealed class HeNormal : VarianceScaling
     /// <summary>The negative slope α of the leaky activation the weights feed (0 for ReLU).</summary>
     public double NegativeSlope { get; }
 
+    /// <inheritdoc/>
     public override string Name => "he_normal";
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() =>
         NegativeSlope == 0 ? new Dictionary<string, object?> { ["seed"] = Seed } : new Dictionary<string, object?> { ["seed"] = Seed, ["negative_slope"] = NegativeSlope };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"HeNormal(negative_slope={NegativeSlope}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
 
     /// <summary>The variance-scaling factor 2/(1 + α²).</summary>

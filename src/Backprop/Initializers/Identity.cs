@@ -8,15 +8,20 @@ namespace Backprop.Initializers;
 /// <c>eye(rows, cols)</c>). Keras <c>Identity(gain=1.0)</c> (<c>"identity"</c>); PyTorch <c>nn.init.eye_</c>.</summary>
 public sealed class Identity : Initializer
 {
+    /// <summary>gain·I for a rank-2 tensor.</summary>
+    /// <param name="gain">The value on the diagonal (Keras default 1).</param>
     public Identity(double gain = 1.0)
     {
         Gain = InitializerChecks.Finite(gain, nameof(gain));
     }
 
+    /// <summary>The value on the main diagonal.</summary>
     public double Gain { get; }
 
+    /// <inheritdoc/>
     public override string Name => "identity";
 
+    /// <inheritdoc/>
     public override void Initialize<T>(Tensor<T> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -36,8 +41,10 @@ public sealed class Identity : Initializer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["gain"] = Gain };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Identity(gain={Gain})");
 
     /// <summary>Recreates the initialiser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>

@@ -8,6 +8,7 @@ namespace Backprop.Initializers;
 /// ("glorot_uniform", "zeros", …).</summary>
 public abstract class Initializer
 {
+    /// <summary>The Keras name ("glorot_uniform", "zeros", …) under which the registry creates it.</summary>
     public abstract string Name { get; }
 
     /// <summary>Writes initial values into <paramref name="tensor"/>.</summary>
@@ -24,10 +25,13 @@ public abstract class Initializer
     /// back with <see cref="ConfigRegistry{T}.FromDescription"/>.</summary>
     public Dictionary<string, object?> Describe() => ConfigRegistry<Initializer>.Describe(Name, GetConfig());
 
+    /// <summary>The initialiser with this Keras name and Keras's default arguments; an unknown name throws, listing the valid ones.</summary>
     public static Initializer Get(string name) => InitializerRegistry.Create(name);
 
+    /// <summary>An initialiser by its Keras name, so <c>kernelInitializer: "he_normal"</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Initializer(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 
     /// <summary>Keras's <c>compute_fans</c>: rank 2 (in, out); rank 1 (n, n); higher ranks multiply the receptive

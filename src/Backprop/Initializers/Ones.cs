@@ -6,8 +6,10 @@ namespace Backprop.Initializers;
 /// <summary>All ones. Keras <c>Ones</c> (<c>"ones"</c>; the default BatchNormalization gamma).</summary>
 public sealed class Ones : Initializer
 {
+    /// <inheritdoc/>
     public override string Name => "ones";
 
+    /// <inheritdoc/>
     public override void Initialize<T>(Tensor<T> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);

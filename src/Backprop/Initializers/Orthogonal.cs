@@ -12,18 +12,25 @@ namespace Backprop.Initializers;
 /// on the (out, in) layout.</summary>
 public sealed class Orthogonal : Initializer
 {
+    /// <summary>A random (semi-)orthogonal matrix times <paramref name="gain"/>.</summary>
+    /// <param name="gain">The scale of the orthogonal matrix (Keras default 1).</param>
+    /// <param name="seed">A seed that fixes the values drawn (the same on every call); null draws from the library-wide stream that <see cref="Random.RandomSeed.Set"/> seeds.</param>
     public Orthogonal(double gain = 1.0, int? seed = null)
     {
         Gain = InitializerChecks.Finite(gain, nameof(gain));
         Seed = seed;
     }
 
+    /// <summary>The scale: WᵀW = gain²·I (or WWᵀ for wide matrices).</summary>
     public double Gain { get; }
 
+    /// <summary>The seed that fixes the draw, or null for the library-wide stream.</summary>
     public int? Seed { get; }
 
+    /// <inheritdoc/>
     public override string Name => "orthogonal";
 
+    /// <inheritdoc/>
     public override void Initialize<T>(Tensor<T> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -56,8 +63,10 @@ public sealed class Orthogonal : Initializer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["gain"] = Gain, ["seed"] = Seed };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Orthogonal(gain={Gain}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
 
     // Gram–Schmidt with a second orthogonalisation pass ("twice is enough", Giraud et al. 2005), in place on the

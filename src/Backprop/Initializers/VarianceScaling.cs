@@ -23,6 +23,11 @@ public class VarianceScaling : Initializer
     private static readonly string[] s_modes = ["fan_in", "fan_out", "fan_avg"];
     private static readonly string[] s_distributions = ["truncated_normal", "untruncated_normal", "uniform"];
 
+    /// <summary>Variance scaling: values of variance scale/n, n the fan chosen by <paramref name="mode"/>.</summary>
+    /// <param name="scale">The scale, &gt; 0.</param>
+    /// <param name="mode">"fan_in", "fan_out" or "fan_avg".</param>
+    /// <param name="distribution">"truncated_normal", "untruncated_normal" or "uniform".</param>
+    /// <param name="seed">A seed that fixes the values drawn (the same on every call); null draws from the library-wide stream that <see cref="Random.RandomSeed.Set"/> seeds.</param>
     public VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal", int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(mode);
@@ -37,14 +42,19 @@ public class VarianceScaling : Initializer
         Seed = seed;
     }
 
+    /// <summary>The scale: the variance drawn is scale/n.</summary>
     public double Scale { get; }
 
+    /// <summary>Which fan n is: "fan_in", "fan_out" or "fan_avg".</summary>
     public string Mode { get; }
 
+    /// <summary>"truncated_normal", "untruncated_normal" or "uniform".</summary>
     public string Distribution { get; }
 
+    /// <summary>The seed that fixes the draw, or null for the library-wide stream.</summary>
     public int? Seed { get; }
 
+    /// <inheritdoc/>
     public override string Name => "variance_scaling";
 
     /// <summary>s = scale/n for a tensor of this shape (the variance of the values drawn).</summary>
@@ -60,6 +70,7 @@ public class VarianceScaling : Initializer
         return Scale / n;
     }
 
+    /// <inheritdoc/>
     public override void Initialize<T>(Tensor<T> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -79,6 +90,7 @@ public class VarianceScaling : Initializer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["scale"] = Scale,
@@ -87,6 +99,7 @@ public class VarianceScaling : Initializer
         ["seed"] = Seed,
     };
 
+    /// <inheritdoc/>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{GetType().Name}(scale={Scale}, mode={Mode}, distribution={Distribution}, seed={Seed?.ToString(CultureInfo.InvariantCulture) ?? "None"})");
 

@@ -18,6 +18,7 @@ public sealed record GradientCheckEntry(string Name, int Count, double MaxAbsolu
 /// <summary>The result of a <see cref="GradientCheck"/>: one entry per input and parameter.</summary>
 public sealed class GradientCheckReport(IReadOnlyList<GradientCheckEntry> entries)
 {
+    /// <summary>One entry per checked tensor: the input first, then every trainable parameter as "layer/parameter".</summary>
     public IReadOnlyList<GradientCheckEntry> Entries { get; } = entries;
 
     /// <summary>True when every entry passed.</summary>
@@ -28,6 +29,7 @@ public sealed class GradientCheckReport(IReadOnlyList<GradientCheckEntry> entrie
         Entries.FirstOrDefault(e => e.Name == name)
         ?? throw new KeyNotFoundException($"No entry '{name}'. Entries: {string.Join(", ", Entries.Select(e => e.Name))}.");
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var sb = new StringBuilder();

@@ -14,20 +14,28 @@ public readonly record struct WindowGeometry
     /// <summary>Input height, width and channels (per image).</summary>
     public int Height { get; init; }
 
+    /// <summary>Input width (per image).</summary>
     public int Width { get; init; }
 
+    /// <summary>Input channels (per image).</summary>
     public int Channels { get; init; }
 
+    /// <summary>Rows of the window (the kernel or pooling height).</summary>
     public int WindowHeight { get; init; }
 
+    /// <summary>Columns of the window.</summary>
     public int WindowWidth { get; init; }
 
+    /// <summary>Rows between vertically adjacent window positions.</summary>
     public int StrideHeight { get; init; }
 
+    /// <summary>Columns between horizontally adjacent window positions.</summary>
     public int StrideWidth { get; init; }
 
+    /// <summary>Rows between vertically adjacent window taps (1: contiguous).</summary>
     public int DilationHeight { get; init; }
 
+    /// <summary>Columns between horizontally adjacent window taps (1: contiguous).</summary>
     public int DilationWidth { get; init; }
 
     /// <summary>Padding rows above the image (the rest of the padding is below).</summary>
@@ -36,8 +44,10 @@ public readonly record struct WindowGeometry
     /// <summary>Padding columns left of the image.</summary>
     public int PadLeft { get; init; }
 
+    /// <summary>Rows of the output.</summary>
     public int OutputHeight { get; init; }
 
+    /// <summary>Columns of the output.</summary>
     public int OutputWidth { get; init; }
 
     /// <summary>Output pixels per image.</summary>

@@ -26,8 +26,10 @@ public sealed class Activation : Layer, IActivationOutput
     /// <summary>f (<see cref="Function"/>): this layer is nothing but the activation.</summary>
     public ActivationFunction OutputActivation => Function;
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -37,6 +39,7 @@ public sealed class Activation : Layer, IActivationOutput
     }
 
     // dx = dy ⊙ f′(x)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -58,6 +61,7 @@ public sealed class Activation : Layer, IActivationOutput
         return needInputGradient ? preActivationGradient : null;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["activation"] = Function.Describe(),

@@ -22,6 +22,7 @@ public sealed class AveragePooling2D : Pooling2D
     }
 
     // y = (Σ over the window's real cells) / count
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -31,6 +32,7 @@ public sealed class AveragePooling2D : Pooling2D
     }
 
     // ∂x[cell] = Σ over the windows covering the cell of dy / count
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

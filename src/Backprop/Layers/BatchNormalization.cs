@@ -87,28 +87,40 @@ public sealed class BatchNormalization : Layer
     /// <summary>True when the moving variance is updated with the unbiased batch variance (PyTorch).</summary>
     public bool UnbiasedMovingVariance { get; }
 
+    /// <summary>m of the moving statistics' update <c>moving = moving·m + batch·(1 − m)</c> (Keras 0.99).</summary>
     public double Momentum { get; }
 
+    /// <summary>ε &gt; 0 added to the variance before the square root (Keras default 1e-3).</summary>
     public double Epsilon { get; }
 
+    /// <summary>Whether β (an offset) is learned; without it the output is not shifted.</summary>
     public bool Center { get; }
 
+    /// <summary>Whether γ (a scale) is learned; without it the output is not scaled.</summary>
     public bool Scale { get; }
 
+    /// <summary>How β starts (zeros), or null when β is not learned.</summary>
     public Initializer? BetaInitializer { get; }
 
+    /// <summary>How γ starts (ones), or null when γ is not learned.</summary>
     public Initializer? GammaInitializer { get; }
 
+    /// <summary>How the moving mean starts (Keras: zeros).</summary>
     public Initializer? MovingMeanInitializer { get; }
 
+    /// <summary>How the moving variance starts (Keras: ones).</summary>
     public Initializer? MovingVarianceInitializer { get; }
 
+    /// <summary>The penalty on β added to the loss, or null.</summary>
     public Regularizer? BetaRegularizer { get; }
 
+    /// <summary>The penalty on γ added to the loss, or null.</summary>
     public Regularizer? GammaRegularizer { get; }
 
+    /// <summary>The projection applied to β after each step, or null.</summary>
     public Constraint? BetaConstraint { get; }
 
+    /// <summary>The projection applied to γ after each step, or null.</summary>
     public Constraint? GammaConstraint { get; }
 
     /// <summary>γ (null when <see cref="Scale"/> is false).</summary>
@@ -117,10 +129,13 @@ public sealed class BatchNormalization : Layer
     /// <summary>β (null when <see cref="Center"/> is false).</summary>
     public Parameter? Beta => _beta;
 
+    /// <summary>The per-feature mean used at inference, updated by every training batch (not trainable).</summary>
     public Parameter MovingMean => _movingMean ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
+    /// <summary>The per-feature variance used at inference, updated by every training batch (not trainable).</summary>
     public Parameter MovingVariance => _movingVariance ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         if (inputShape.Rank == 0)
@@ -136,6 +151,7 @@ public sealed class BatchNormalization : Layer
         return inputShape;
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape)
     {
         int features = inputShape[-1];
@@ -158,6 +174,7 @@ public sealed class BatchNormalization : Layer
         _sumDyXhat = new double[features];
     }
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int features = InputShape[-1];
@@ -244,6 +261,7 @@ public sealed class BatchNormalization : Layer
     // dβ += Σ dy;  dγ += Σ dy·x̂;
     // training: dx = γ/(R·√(σ²+ε)) · (R·dy − Σdy − x̂·Σ(dy·x̂))   (R rows, sums over the batch per feature)
     // inference: dx = dy·γ/√(moving_var + ε)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         int features = InputShape[-1];
@@ -297,6 +315,7 @@ public sealed class BatchNormalization : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = new Dictionary<string, object?>(base.GetConfig())
@@ -324,6 +343,7 @@ public sealed class BatchNormalization : Layer
         return config;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{base.ToString()} (momentum={Momentum}, epsilon={Epsilon})");
 
     private static Dictionary<string, object?> Describe(Initializer? initializer, string defaultName) =>

@@ -91,33 +91,43 @@ public sealed class Conv2D : Layer
         BiasConstraint = biasConstraint;
     }
 
+    /// <summary>The number of output channels (kernels).</summary>
     public int Filters { get; }
 
     /// <summary>(height, width) of the kernel window.</summary>
     public (int Height, int Width) KernelSize { get; }
 
+    /// <summary>The steps between window positions, (height, width).</summary>
     public (int Height, int Width) Strides { get; }
 
     /// <summary>"valid" or "same".</summary>
     public string Padding { get; }
 
+    /// <summary>The spacing between kernel taps, (height, width); 1 for an ordinary convolution.</summary>
     public (int Height, int Width) DilationRate { get; }
 
+    /// <summary>f, applied to x ⊛ W + b ("linear" when none was given).</summary>
     public ActivationFunction Activation { get; }
 
+    /// <summary>Whether a per-filter bias b is added.</summary>
     public bool UseBias { get; }
 
     /// <summary>The kernel initialiser ("glorot_uniform" unless one was given).</summary>
     public Initializer KernelInitializer => KernelInitializerOrNull ??= Initializer.Get("glorot_uniform");
 
+    /// <summary>How b starts (Keras default "zeros").</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>The penalty on W added to the loss, or null.</summary>
     public Regularizer? KernelRegularizer { get; }
 
+    /// <summary>The penalty on b added to the loss, or null.</summary>
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>The projection applied to W after each step, or null.</summary>
     public Constraint? KernelConstraint { get; }
 
+    /// <summary>The projection applied to b after each step, or null.</summary>
     public Constraint? BiasConstraint { get; }
 
     /// <summary>W, shape (kernelHeight, kernelWidth, channels, filters).</summary>
@@ -128,12 +138,14 @@ public sealed class Conv2D : Layer
 
     private Initializer? KernelInitializerOrNull { get; set; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         var g = GeometryFor(inputShape);
         return new Shape(g.OutputHeight, g.OutputWidth, Filters);
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape)
     {
         _geometry = GeometryFor(inputShape);
@@ -145,6 +157,7 @@ public sealed class Conv2D : Layer
     }
 
     // z = conv(x, W) + b;  y = f(z)
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -170,6 +183,7 @@ public sealed class Conv2D : Layer
     }
 
     // dz = dy ⊙ f′(z);  ∂W += Σ_pixels patchᵀ·dz;  ∂b += Σ_pixels dz;  ∂x = col2im(dz·Wᵀ)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         var x = (Tensor<T>)_input!;
@@ -194,6 +208,7 @@ public sealed class Conv2D : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = new Dictionary<string, object?>(base.GetConfig())

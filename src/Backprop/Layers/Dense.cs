@@ -66,6 +66,7 @@ public sealed class Dense : Layer, IActivationOutput
         BiasConstraint = biasConstraint;
     }
 
+    /// <summary>The output width: the number of units.</summary>
     public int Units { get; }
 
     /// <summary>f, applied after x·W + b.</summary>
@@ -74,19 +75,25 @@ public sealed class Dense : Layer, IActivationOutput
     /// <summary>f (<see cref="Activation"/>), for the loss–output handshake.</summary>
     public ActivationFunction OutputActivation => Activation;
 
+    /// <summary>Whether a bias b is added.</summary>
     public bool UseBias { get; }
 
     /// <summary>The kernel initialiser ("glorot_uniform" unless one was given).</summary>
     public Initializer KernelInitializer => KernelInitializerOrNull ??= Initializer.Get("glorot_uniform");
 
+    /// <summary>How b starts (Keras default "zeros").</summary>
     public Initializer BiasInitializer { get; }
 
+    /// <summary>The penalty on W added to the loss, or null.</summary>
     public Regularizer? KernelRegularizer { get; }
 
+    /// <summary>The penalty on b added to the loss, or null.</summary>
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>The projection applied to W after each step, or null.</summary>
     public Constraint? KernelConstraint { get; }
 
+    /// <summary>The projection applied to b after each step, or null.</summary>
     public Constraint? BiasConstraint { get; }
 
     /// <summary>W, shape (inputs, units).</summary>
@@ -97,6 +104,7 @@ public sealed class Dense : Layer, IActivationOutput
 
     private Initializer? KernelInitializerOrNull { get; set; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         if (inputShape.Rank == 0)
@@ -107,6 +115,7 @@ public sealed class Dense : Layer, IActivationOutput
         return inputShape.WithDimension(-1, Units);
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape)
     {
         // The width of the last axis, read on every pass (Shape's negative indexing costs a normalisation each time).
@@ -119,6 +128,7 @@ public sealed class Dense : Layer, IActivationOutput
     }
 
     // z = x·W + b;  y = f(z)
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int inputs = _inputs;
@@ -159,6 +169,7 @@ public sealed class Dense : Layer, IActivationOutput
     }
 
     // dz = dy ⊙ f′(z);  dW += xᵀ·dz;  db += Σ_rows dz;  dx = dz·Wᵀ
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (_fusion == Fusion.Linear)
@@ -259,6 +270,7 @@ public sealed class Dense : Layer, IActivationOutput
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = new Dictionary<string, object?>(base.GetConfig())

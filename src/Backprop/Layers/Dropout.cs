@@ -34,6 +34,7 @@ public sealed class Dropout : Layer, IRandomStateOwner
         _masks = new RandomGenerator(Seed);
     }
 
+    /// <summary>The fraction of inputs set to zero during training, in [0, 1); the others are scaled by 1/(1 − rate).</summary>
     public double Rate { get; }
 
     /// <summary>The seed the mask stream started from.</summary>
@@ -51,9 +52,11 @@ public sealed class Dropout : Layer, IRandomStateOwner
     /// of drawing a new one, so the layer is a fixed linear map — what a gradient check needs.</summary>
     public bool FreezeMask { get; set; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     // training: y = x ⊙ m with m ∈ {0, 1/(1−rate)};  inference: y = x
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _lastTraining = training && Rate > 0;
@@ -76,6 +79,7 @@ public sealed class Dropout : Layer, IRandomStateOwner
     }
 
     // dx = dy ⊙ m  (identity at inference)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -93,6 +97,7 @@ public sealed class Dropout : Layer, IRandomStateOwner
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["rate"] = Rate,

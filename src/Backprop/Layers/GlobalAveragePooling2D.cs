@@ -18,6 +18,7 @@ public sealed class GlobalAveragePooling2D : Layer
     {
     }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         WindowArguments.CheckImage(inputShape, this);
@@ -25,6 +26,7 @@ public sealed class GlobalAveragePooling2D : Layer
     }
 
     // y = mean over the pixels, per channel
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -34,6 +36,7 @@ public sealed class GlobalAveragePooling2D : Layer
     }
 
     // ∂x = dy / (H·W) on every pixel
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -47,6 +50,7 @@ public sealed class GlobalAveragePooling2D : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["data_format"] = "channels_last",

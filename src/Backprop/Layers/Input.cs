@@ -19,10 +19,13 @@ public sealed class Input : Layer
     /// <summary>The declared per-sample shape.</summary>
     public Shape Shape => DeclaredInputShape!.Value;
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) => input;
 
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
         needInputGradient ? outputGradient : null;
 }

@@ -356,6 +356,7 @@ public abstract partial class Layer
         ActivityRegularizer = config.Object("activity_regularizer", Regularizer.Registry);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => IsBuilt
         ? $"{GetType().Name} '{Name}' {WithNone(_inputShape)} → {WithNone(_outputShape)}"
         : $"{GetType().Name} '{Name}' (not built)";

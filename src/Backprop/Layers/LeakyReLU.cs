@@ -24,10 +24,13 @@ public sealed class LeakyReLU : Layer
         NegativeSlope = negativeSlope;
     }
 
+    /// <summary>α: f(x) = α·x for x &lt; 0 (Keras layer default 0.3).</summary>
     public double NegativeSlope { get; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -44,6 +47,7 @@ public sealed class LeakyReLU : Layer
     }
 
     // dx = dy · (1 if x > 0 else α)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -65,10 +69,12 @@ public sealed class LeakyReLU : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["negative_slope"] = NegativeSlope,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{base.ToString()} (negative_slope={NegativeSlope})");
 }

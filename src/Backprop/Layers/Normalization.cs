@@ -47,6 +47,7 @@ public sealed class Normalization : Layer
         Invert = invert;
     }
 
+    /// <summary>True when the layer undoes a normalisation (x·σ + μ) instead of applying it.</summary>
     public bool Invert { get; }
 
     /// <summary>Per-feature mean (non-trainable).</summary>
@@ -55,6 +56,7 @@ public sealed class Normalization : Layer
     /// <summary>Per-feature variance (non-trainable).</summary>
     public Parameter Variance => _variance ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         if (inputShape.Rank == 0)
@@ -128,6 +130,7 @@ public sealed class Normalization : Layer
         Store(_variance!, variance);
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape)
     {
         int features = inputShape[-1];
@@ -137,6 +140,7 @@ public sealed class Normalization : Layer
         Store(_variance, _initialVariance is null ? [1.0] : _initialVariance);
     }
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int features = InputShape[-1];
@@ -157,6 +161,7 @@ public sealed class Normalization : Layer
     }
 
     // dx = dy / max(√var, ε)   (invert: dx = dy · max(√var, ε))
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -179,6 +184,7 @@ public sealed class Normalization : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["axis"] = -1,

@@ -36,17 +36,22 @@ public sealed class PReLU : Layer
         }
     }
 
+    /// <summary>How α starts (Keras default "zeros": the layer starts as a ReLU).</summary>
     public Initializer AlphaInitializer { get; }
 
+    /// <summary>The penalty on α added to the loss, or null.</summary>
     public Regularizer? AlphaRegularizer { get; }
 
+    /// <summary>The projection applied to α after each step, or null.</summary>
     public Constraint? AlphaConstraint { get; }
 
+    /// <summary>The per-sample axes (1 = the first) along which one α is shared, e.g. [1, 2] for one α per channel of an image.</summary>
     public IReadOnlyList<int> SharedAxes => _sharedAxes;
 
     /// <summary>α: the per-sample input shape with the shared axes set to 1.</summary>
     public Parameter Alpha => _alpha ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         foreach (int axis in _sharedAxes)
@@ -60,6 +65,7 @@ public sealed class PReLU : Layer
         return inputShape;
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape)
     {
         var alphaShape = inputShape;
@@ -71,6 +77,7 @@ public sealed class PReLU : Layer
         _alpha = AddParameter("alpha", alphaShape, AlphaInitializer, true, AlphaRegularizer, AlphaConstraint);
     }
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -89,6 +96,7 @@ public sealed class PReLU : Layer
     }
 
     // dα += Σ (over batch and shared axes) dy · min(x, 0);  dx = dy · (1 if x > 0 else α)
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         var x = (Tensor<T>)_input!;
@@ -123,6 +131,7 @@ public sealed class PReLU : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["alpha_initializer"] = AlphaInitializer.Describe(),

@@ -27,14 +27,17 @@ public abstract class Pooling2D : Layer
 
     private protected WindowGeometry Geometry { get; private set; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         var g = GeometryFor(inputShape);
         return new Shape(g.OutputHeight, g.OutputWidth, g.Channels);
     }
 
+    /// <inheritdoc/>
     protected override void BuildCore(Shape inputShape) => Geometry = GeometryFor(inputShape);
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["pool_size"] = new[] { PoolSize.Height, PoolSize.Width },

@@ -31,6 +31,7 @@ public sealed class Reshape : Layer
     /// <summary>The requested per-sample shape (may contain −1).</summary>
     public IReadOnlyList<int> TargetShape => _targetShape;
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         int known = 1;
@@ -65,13 +66,16 @@ public sealed class Reshape : Layer
         return new Shape(dims);
     }
 
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) =>
         _forward.View(input, BatchBuffer.WithBatch(input.Shape[0], OutputShape));
 
     // dx = dy viewed with the input's shape
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
         needInputGradient ? _backward.View(outputGradient, BatchBuffer.WithBatch(outputGradient.Shape[0], InputShape)) : null;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["target_shape"] = _targetShape.ToArray(),

@@ -33,14 +33,19 @@ public sealed class ZeroPadding2D : Layer
         };
     }
 
+    /// <summary>Rows of zeros added above the image.</summary>
     public int Top { get; }
 
+    /// <summary>Rows of zeros added below the image.</summary>
     public int Bottom { get; }
 
+    /// <summary>Columns of zeros added left of the image.</summary>
     public int Left { get; }
 
+    /// <summary>Columns of zeros added right of the image.</summary>
     public int Right { get; }
 
+    /// <inheritdoc/>
     public override Shape ComputeOutputShape(Shape inputShape)
     {
         WindowArguments.CheckImage(inputShape, this);
@@ -48,6 +53,7 @@ public sealed class ZeroPadding2D : Layer
     }
 
     // y = x with zero rows/columns around it
+    /// <inheritdoc/>
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -68,6 +74,7 @@ public sealed class ZeroPadding2D : Layer
     }
 
     // ∂x = dy cropped to the image
+    /// <inheritdoc/>
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)
@@ -91,6 +98,7 @@ public sealed class ZeroPadding2D : Layer
         return dx;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig())
     {
         ["padding"] = new[] { new[] { Top, Bottom }, new[] { Left, Right } },

@@ -12,6 +12,9 @@ namespace Backprop.Losses;
 /// After a sigmoid output the model can take the fused gradient <see cref="BackwardThroughSigmoid{T}"/>.</summary>
 public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
 {
+    /// <summary>Binary cross-entropy, on probabilities or on logits.</summary>
+    /// <param name="fromLogits">True when y_pred are logits (raw scores); the loss applies the sigmoid itself, in a numerically stable form.</param>
+    /// <param name="labelSmoothing">In [0, 1]: the targets are moved towards ½ by this fraction (Keras default 0).</param>
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0)
     {
         LabelSmoothingCheck.Validate(labelSmoothing);
@@ -19,10 +22,13 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
         LabelSmoothing = labelSmoothing;
     }
 
+    /// <summary>True when y_pred are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
 
+    /// <summary>The label-smoothing fraction: targets become y·(1 − s) + s/2.</summary>
     public double LabelSmoothing { get; }
 
+    /// <inheritdoc/>
     public override string Name => "binary_crossentropy";
 
     /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a sigmoid output.</summary>
@@ -42,6 +48,7 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
         return true;
     }
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -66,6 +73,7 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);
@@ -112,12 +120,14 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["from_logits"] = FromLogits,
         ["label_smoothing"] = LabelSmoothing,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"BinaryCrossentropy(from_logits={FromLogits}, label_smoothing={LabelSmoothing})");
 
     private double Smooth<T>(T label) where T : unmanaged, IFloatingPointIeee754<T> =>

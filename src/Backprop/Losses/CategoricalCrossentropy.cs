@@ -13,6 +13,9 @@ namespace Backprop.Losses;
 /// <see cref="BackwardThroughSoftmax{T}"/>.</summary>
 public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
 {
+    /// <summary>Categorical cross-entropy on one-hot targets, on probabilities or on logits.</summary>
+    /// <param name="fromLogits">True when y_pred are logits (raw scores); the loss applies the softmax itself, in a numerically stable form.</param>
+    /// <param name="labelSmoothing">In [0, 1]: the targets are moved towards the uniform distribution by this fraction (Keras default 0).</param>
     public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0)
     {
         LabelSmoothingCheck.Validate(labelSmoothing);
@@ -20,10 +23,13 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
         LabelSmoothing = labelSmoothing;
     }
 
+    /// <summary>True when y_pred are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
 
+    /// <summary>The label-smoothing fraction: targets become y·(1 − s) + s/classes.</summary>
     public double LabelSmoothing { get; }
 
+    /// <inheritdoc/>
     public override string Name => "categorical_crossentropy";
 
     /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a softmax output.</summary>
@@ -43,6 +49,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
         return true;
     }
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -75,6 +82,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
         return rows == 0 ? 0 : total / rows;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -158,12 +166,14 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["from_logits"] = FromLogits,
         ["label_smoothing"] = LabelSmoothing,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"CategoricalCrossentropy(from_logits={FromLogits}, label_smoothing={LabelSmoothing})");
 
     private double Smooth<T>(T label, int classes) where T : unmanaged, IFloatingPointIeee754<T> =>

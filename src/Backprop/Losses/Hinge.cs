@@ -5,8 +5,10 @@ namespace Backprop.Losses;
 /// <summary>L = mean of max(1 − y·ŷ, 0). Keras <c>Hinge</c> (<c>"hinge"</c>); PyTorch has no direct equivalent (<c>MultiMarginLoss</c> is the multi-class form). ∂L/∂ŷ = −y where 1 − y·ŷ &gt; 0, else 0, over the element count. Labels are ±1; as in Keras, a batch whose labels are all 0 or 1 is converted with 2y − 1.</summary>
 public sealed class Hinge : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "hinge";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -23,6 +25,7 @@ public sealed class Hinge : Loss
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

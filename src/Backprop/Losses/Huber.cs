@@ -8,6 +8,8 @@ namespace Backprop.Losses;
 /// δ, over the element count.</summary>
 public sealed class Huber : Loss
 {
+    /// <summary>Huber loss: quadratic within δ of the target, linear beyond.</summary>
+    /// <param name="delta">δ &gt; 0, where the loss turns from quadratic to linear (Keras default 1).</param>
     public Huber(double delta = 1.0)
     {
         if (!(delta > 0) || double.IsInfinity(delta))
@@ -18,10 +20,13 @@ public sealed class Huber : Loss
         Delta = delta;
     }
 
+    /// <summary>δ, where the loss turns from quadratic to linear.</summary>
     public double Delta { get; }
 
+    /// <inheritdoc/>
     public override string Name => "huber_loss";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -38,6 +43,7 @@ public sealed class Huber : Loss
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);
@@ -53,7 +59,9 @@ public sealed class Huber : Loss
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["delta"] = Delta };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Huber(delta={Delta})");
 }

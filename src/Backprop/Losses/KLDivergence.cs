@@ -8,8 +8,10 @@ namespace Backprop.Losses;
 /// ∂L/∂ŷⱼ = −tⱼ/pⱼ where the clip passes ŷⱼ, else 0, over the batch.</summary>
 public sealed class KLDivergence : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "kl_divergence";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -25,6 +27,7 @@ public sealed class KLDivergence : Loss
         return rows == 0 ? 0 : sum / rows;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

@@ -23,8 +23,10 @@ public abstract class Loss
     /// <summary>The loss with this Keras name or alias; an unknown name throws, listing the valid ones.</summary>
     public static Loss Get(string name) => LossRegistry.Create(name);
 
+    /// <summary>A loss by its Keras name or alias, so <c>loss: "mse"</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Loss(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 
     /// <summary>Checks that y_true fits y_pred (same length, rank equal or one less) and returns the batch size.</summary>

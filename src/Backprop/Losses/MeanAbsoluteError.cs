@@ -6,8 +6,10 @@ namespace Backprop.Losses;
 /// PyTorch <c>L1Loss()</c>. ∂L/∂ŷ = sign(ŷ − y)/(elements), with sign(0) = 0.</summary>
 public sealed class MeanAbsoluteError : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "mean_absolute_error";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -22,6 +24,7 @@ public sealed class MeanAbsoluteError : Loss
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

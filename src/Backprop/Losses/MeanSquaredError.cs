@@ -6,8 +6,10 @@ namespace Backprop.Losses;
 /// PyTorch <c>MSELoss()</c> (which averages over all elements — the same number).</summary>
 public sealed class MeanSquaredError : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "mean_squared_error";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -24,6 +26,7 @@ public sealed class MeanSquaredError : Loss
     }
 
     // ∂L/∂ŷ = 2(ŷ − y) / (batch · outputs)
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

@@ -5,8 +5,10 @@ namespace Backprop.Losses;
 /// <summary>The perceptron criterion (Rosenblatt; Bishop, PRML §4.1.7): L = mean of max(0, −y·ŷ), zero for every correctly classified sample. Not in Keras; scikit-learn's <c>Perceptron</c> minimises the same criterion (its <c>loss="perceptron"</c>). ∂L/∂ŷ = −y where y·ŷ &lt; 0, else 0, over the element count. Labels are ±1; as in Keras, a batch whose labels are all 0 or 1 is converted with 2y − 1.</summary>
 public sealed class Perceptron : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "perceptron";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -23,6 +25,7 @@ public sealed class Perceptron : Loss
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

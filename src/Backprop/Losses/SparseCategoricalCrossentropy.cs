@@ -13,13 +13,17 @@ namespace Backprop.Losses;
 /// <see cref="BackwardThroughSoftmax{T}"/>.</summary>
 public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
 {
+    /// <summary>Categorical cross-entropy on integer class labels, on probabilities or on logits.</summary>
+    /// <param name="fromLogits">True when y_pred are logits (raw scores); the loss applies the softmax itself, in a numerically stable form.</param>
     public SparseCategoricalCrossentropy(bool fromLogits = false)
     {
         FromLogits = fromLogits;
     }
 
+    /// <summary>True when y_pred are logits rather than probabilities.</summary>
     public bool FromLogits { get; }
 
+    /// <inheritdoc/>
     public override string Name => "sparse_categorical_crossentropy";
 
     /// <summary>True when the loss reads probabilities (not <c>fromLogits</c>), so it fuses with a softmax output.</summary>
@@ -39,6 +43,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
         return true;
     }
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -64,6 +69,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
         return rows == 0 ? 0 : total / rows;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -129,8 +135,10 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["from_logits"] = FromLogits };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SparseCategoricalCrossentropy(from_logits={FromLogits})");
 
     /// <summary>The class index a stored label means; anything but an integer in [0, classes) throws, naming the

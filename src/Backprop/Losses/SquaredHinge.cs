@@ -5,8 +5,10 @@ namespace Backprop.Losses;
 /// <summary>L = mean of max(1 − y·ŷ, 0)². Keras <c>SquaredHinge</c> (<c>"squared_hinge"</c>). ∂L/∂ŷ = −2y·max(1 − y·ŷ, 0) over the element count. Labels are ±1; as in Keras, a batch whose labels are all 0 or 1 is converted with 2y − 1.</summary>
 public sealed class SquaredHinge : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "squared_hinge";
 
+    /// <inheritdoc/>
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -23,6 +25,7 @@ public sealed class SquaredHinge : Loss
         return p.Length == 0 ? 0 : sum / p.Length;
     }
 
+    /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

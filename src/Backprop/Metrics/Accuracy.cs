@@ -7,11 +7,14 @@ namespace Backprop.Metrics;
 /// variant).</summary>
 public sealed class Accuracy : MeanMetric
 {
+    /// <summary>The share of predictions exactly equal to their targets (Keras <c>Accuracy</c>).</summary>
+    /// <param name="name">The name in the logs and History (Keras default "accuracy").</param>
     public Accuracy(string name = "accuracy")
         : base(name)
     {
     }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckSameLength(yTrue, yPred);

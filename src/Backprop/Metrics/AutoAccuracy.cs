@@ -12,19 +12,24 @@ public sealed class AutoAccuracy : Metric
 {
     private Metric? _resolved;
 
+    /// <summary>The accuracy that the first batch's shapes choose (binary, sparse categorical or categorical).</summary>
+    /// <param name="name">The name in the logs and History (Keras default "accuracy").</param>
     public AutoAccuracy(string name = "accuracy")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override string Name { get; }
 
     /// <summary>The concrete metric once the first batch has chosen it, else null.</summary>
     public Metric? Resolved => _resolved;
 
+    /// <inheritdoc/>
     public override void Reset() => _resolved?.Reset();
 
+    /// <inheritdoc/>
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
@@ -33,6 +38,7 @@ public sealed class AutoAccuracy : Metric
         _resolved.Update(yTrue, yPred);
     }
 
+    /// <inheritdoc/>
     public override double Result() => _resolved?.Result() ?? 0;
 
     /// <summary>Which accuracy the first batch chose ("kind": 1 binary, 2 categorical, 3 sparse categorical) and its
@@ -49,6 +55,7 @@ public sealed class AutoAccuracy : Metric
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -7,6 +7,9 @@ namespace Backprop.Metrics;
 /// <c>BinaryAccuracy(threshold=0.5)</c> (<c>"binary_accuracy"</c>).</summary>
 public sealed class BinaryAccuracy : MeanMetric
 {
+    /// <summary>The share of predictions on the right side of <paramref name="threshold"/>.</summary>
+    /// <param name="name">The name in the logs and History (Keras default "binary_accuracy").</param>
+    /// <param name="threshold">A prediction above it counts as 1 (Keras default 0.5).</param>
     public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5)
         : base(name)
     {
@@ -18,8 +21,10 @@ public sealed class BinaryAccuracy : MeanMetric
         Threshold = threshold;
     }
 
+    /// <summary>A prediction above it counts as class 1.</summary>
     public double Threshold { get; }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckSameLength(yTrue, yPred);
@@ -36,7 +41,9 @@ public sealed class BinaryAccuracy : MeanMetric
         return (hits, p.Length);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(threshold={Threshold})");
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig()) { ["threshold"] = Threshold };
 }

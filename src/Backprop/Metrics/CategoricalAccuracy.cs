@@ -7,11 +7,14 @@ namespace Backprop.Metrics;
 /// <c>CategoricalAccuracy</c> (<c>"categorical_accuracy"</c>).</summary>
 public sealed class CategoricalAccuracy : MeanMetric
 {
+    /// <summary>The share of rows whose largest prediction is the one-hot target's class.</summary>
+    /// <param name="name">The name in the logs and History (Keras default "categorical_accuracy").</param>
     public CategoricalAccuracy(string name = "categorical_accuracy")
         : base(name)
     {
     }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         var (rows, classes) = CheckRows(yTrue, yPred);

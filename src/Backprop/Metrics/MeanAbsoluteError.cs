@@ -6,11 +6,14 @@ namespace Backprop.Metrics;
 /// <c>"mean_absolute_error"</c>).</summary>
 public sealed class MeanAbsoluteError : MeanMetric
 {
+    /// <summary>The mean of |ŷ − y| over every element seen.</summary>
+    /// <param name="name">The name in the logs and History (Keras default "mean_absolute_error").</param>
     public MeanAbsoluteError(string name = "mean_absolute_error")
         : base(name)
     {
     }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckSameLength(yTrue, yPred);

@@ -10,25 +10,31 @@ public abstract class MeanMetric : Metric
     private double _total;
     private long _count;
 
+    /// <summary>A mean metric reported under <paramref name="name"/>.</summary>
+    /// <param name="name">The name in the logs and History.</param>
     protected MeanMetric(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override string Name { get; }
 
     /// <summary>The running total and count (for subclasses that transform the mean, such as RMSE).</summary>
     protected double Total => _total;
 
+    /// <summary>How many values the running total holds.</summary>
     protected long Count => _count;
 
+    /// <inheritdoc/>
     public override void Reset()
     {
         _total = 0;
         _count = 0;
     }
 
+    /// <inheritdoc/>
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
@@ -38,6 +44,7 @@ public abstract class MeanMetric : Metric
         _count += count;
     }
 
+    /// <inheritdoc/>
     public override double Result() => _count == 0 ? 0 : _total / _count;
 
     /// <summary>The running total (float64) and count (int64).</summary>
@@ -49,6 +56,7 @@ public abstract class MeanMetric : Metric
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -6,11 +6,14 @@ namespace Backprop.Metrics;
 /// <c>"mean_squared_error"</c>).</summary>
 public class MeanSquaredError : MeanMetric
 {
+    /// <summary>The mean of (ŷ − y)² over every element seen.</summary>
+    /// <param name="name">The name in the logs and History (Keras default "mean_squared_error").</param>
     public MeanSquaredError(string name = "mean_squared_error")
         : base(name)
     {
     }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckSameLength(yTrue, yPred);

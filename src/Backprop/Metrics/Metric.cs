@@ -10,10 +10,15 @@ public abstract class Metric
     /// <summary>The name shown in logs and History ("mae", "accuracy"); "val_" is prefixed for validation.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Forgets everything seen (Fit calls it at the start of every epoch and of every evaluation).</summary>
     public abstract void Reset();
 
+    /// <summary>Adds one batch of targets and predictions to the running result.</summary>
+    /// <param name="yTrue">The targets.</param>
+    /// <param name="yPred">The model's predictions.</param>
     public abstract void Update<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>The metric over everything seen since <see cref="Reset"/> (0 before any update).</summary>
     public abstract double Result();
 
     /// <summary>The arguments that recreate this metric, with Keras key names ("name", and "threshold" or "k" where
@@ -38,7 +43,9 @@ public abstract class Metric
     /// <summary>The metric with this Keras name; an unknown name throws, listing the valid ones.</summary>
     public static Metric Get(string name) => MetricRegistry.Create(name);
 
+    /// <summary>A metric by its Keras name, so <c>metrics: ["mae"]</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Metric(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

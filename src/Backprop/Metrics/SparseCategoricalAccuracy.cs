@@ -7,11 +7,14 @@ namespace Backprop.Metrics;
 /// <c>SparseCategoricalAccuracy</c> (<c>"sparse_categorical_accuracy"</c>).</summary>
 public sealed class SparseCategoricalAccuracy : MeanMetric
 {
+    /// <summary>The share of rows whose largest prediction is the integer label's class.</summary>
+    /// <param name="name">The name in the logs and History (Keras default "sparse_categorical_accuracy").</param>
     public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy")
         : base(name)
     {
     }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         var (rows, classes) = CheckSparseRows(yTrue, yPred);

@@ -9,14 +9,19 @@ namespace Backprop.Metrics;
 /// as inside, as Keras's <c>in_top_k</c> does (fewer than k scores strictly above the true one).</summary>
 public sealed class TopKCategoricalAccuracy : MeanMetric
 {
+    /// <summary>The share of rows whose one-hot target's class is among the <paramref name="k"/> largest predictions.</summary>
+    /// <param name="k">How many of the largest predictions count (Keras default 5).</param>
+    /// <param name="name">The name in the logs and History (Keras default "top_k_categorical_accuracy").</param>
     public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy")
         : base(name)
     {
         K = TopK.Validate(k);
     }
 
+    /// <summary>How many of the largest predictions count as a hit.</summary>
     public int K { get; }
 
+    /// <inheritdoc/>
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         var (rows, classes) = CheckRows(yTrue, yPred);
@@ -32,7 +37,9 @@ public sealed class TopKCategoricalAccuracy : MeanMetric
         return (hits, rows);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(k={K})");
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>(base.GetConfig()) { ["k"] = K };
 }

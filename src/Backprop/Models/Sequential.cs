@@ -359,6 +359,7 @@ public sealed class Sequential
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Sequential '{Name}' ({_layers.Count} layers, {DType.Name()})";
 
     /// <summary>The model's config (Keras <c>get_config()</c> with its class name) as indented JSON, printable like

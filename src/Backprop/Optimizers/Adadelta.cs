@@ -29,14 +29,19 @@ public sealed class Adadelta : FirstOrderOptimizer
         Epsilon = CheckPositive(epsilon, nameof(epsilon));
     }
 
+    /// <summary>ρ, the decay of both running averages (of squared gradients and of squared updates).</summary>
     public double Rho { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override string Name => "adadelta";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 2;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "accumulated_grad",
@@ -44,6 +49,7 @@ public sealed class Adadelta : FirstOrderOptimizer
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -64,6 +70,7 @@ public sealed class Adadelta : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -29,20 +29,26 @@ public sealed class Adagrad : FirstOrderOptimizer
         Epsilon = CheckPositive(epsilon, nameof(epsilon));
     }
 
+    /// <summary>The starting value of every squared-gradient accumulator (Keras default 0.1).</summary>
     public double InitialAccumulatorValue { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override string Name => "adagrad";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 1;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "accumulator",
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -58,6 +64,7 @@ public sealed class Adagrad : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -38,18 +38,25 @@ public class Adam : FirstOrderOptimizer
         Amsgrad = amsgrad;
     }
 
+    /// <summary>β₁, the decay rate of the first-moment (mean) estimate (Keras default 0.9).</summary>
     public double Beta1 { get; }
 
+    /// <summary>β₂, the decay rate of the second-moment (uncentred variance) estimate (Keras default 0.999).</summary>
     public double Beta2 { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7; PyTorch 1e-8).</summary>
     public double Epsilon { get; }
 
+    /// <summary>Use AMSGrad: divide by the running maximum of the second-moment estimate.</summary>
     public bool Amsgrad { get; }
 
+    /// <inheritdoc/>
     public override string Name => "adam";
 
+    /// <inheritdoc/>
     protected override int SlotCount => Amsgrad ? 3 : 2;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "momentum",
@@ -58,6 +65,7 @@ public class Adam : FirstOrderOptimizer
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;
@@ -94,6 +102,7 @@ public class Adam : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -31,6 +31,7 @@ public sealed class AdamW : Adam
     {
     }
 
+    /// <inheritdoc/>
     public override string Name => "adamw";
 
     internal static new AdamW FromConfig(ConfigReader config) => new(

@@ -32,16 +32,22 @@ public sealed class Adamax : FirstOrderOptimizer
         Epsilon = CheckPositive(epsilon, nameof(epsilon));
     }
 
+    /// <summary>β₁, the decay rate of the first-moment estimate (Keras default 0.9).</summary>
     public double Beta1 { get; }
 
+    /// <summary>β₂, the decay rate of the exponentially weighted infinity norm (Keras default 0.999).</summary>
     public double Beta2 { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override string Name => "adamax";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 2;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "m",
@@ -49,6 +55,7 @@ public sealed class Adamax : FirstOrderOptimizer
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;
@@ -70,6 +77,7 @@ public sealed class Adamax : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -218,6 +218,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         }
     }
 
+    /// <inheritdoc/>
     protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
     {
         var slots = new Tensor?[parameters.Count][];

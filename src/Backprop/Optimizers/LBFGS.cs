@@ -106,18 +106,25 @@ public sealed class LBFGS : Optimizer
             : throw new ArgumentOutOfRangeException(nameof(maxLineSearchSteps), maxLineSearchSteps, "maxLineSearchSteps must be ≥ 1.");
     }
 
+    /// <summary>The iteration limit (scikit-learn <c>max_iter</c>, default 200).</summary>
     public int MaxIterations { get; }
 
+    /// <summary>The limit on loss-and-gradient evaluations (scikit-learn <c>max_fun</c>, default 15000).</summary>
     public int MaxFunctionEvaluations { get; }
 
+    /// <summary>Stop when max |∂f/∂xᵢ| ≤ this (scikit-learn <c>tol</c> = scipy <c>gtol</c>, default 1e-4).</summary>
     public double Tolerance { get; }
 
+    /// <summary>Stop when an iteration reduces the loss by a relative amount ≤ this (scipy <c>ftol</c>, default 2.22e-9).</summary>
     public double FunctionTolerance { get; }
 
+    /// <summary>How many (s, y) curvature pairs are kept (scipy <c>maxcor</c>, default 10).</summary>
     public int HistorySize { get; }
 
+    /// <summary>Trial steps allowed per line search (scipy <c>maxls</c>, default 20).</summary>
     public int MaxLineSearchSteps { get; }
 
+    /// <inheritdoc/>
     public override string Name => "lbfgs";
 
     /// <summary>True: every evaluation must see the whole training set (the line search compares losses of one
@@ -169,6 +176,7 @@ public sealed class LBFGS : Optimizer
         }
     }
 
+    /// <inheritdoc/>
     protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
     {
         if (!state.Keys.Any(k => k.StartsWith("search/", StringComparison.Ordinal)))
@@ -223,6 +231,7 @@ public sealed class LBFGS : Optimizer
         return search.Result;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["name"] = Name,

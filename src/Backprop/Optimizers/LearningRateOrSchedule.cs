@@ -22,18 +22,23 @@ public readonly struct LearningRateOrSchedule
     /// <summary>The schedule, or null for a fixed rate.</summary>
     public LearningRateSchedule? Schedule { get; }
 
+    /// <summary>A fixed learning rate.</summary>
     public static implicit operator LearningRateOrSchedule(double value) => new(value, null);
 
+    /// <summary>A learning rate that follows <paramref name="schedule"/> over the optimiser's iterations.</summary>
     public static implicit operator LearningRateOrSchedule(LearningRateSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         return new(double.NaN, schedule);
     }
 
+    /// <summary>A fixed learning rate (for languages without implicit conversions).</summary>
     public static LearningRateOrSchedule FromDouble(double value) => value;
 
+    /// <summary>A scheduled learning rate (for languages without implicit conversions).</summary>
     public static LearningRateOrSchedule FromLearningRateSchedule(LearningRateSchedule schedule) => schedule;
 
+    /// <inheritdoc/>
     public override string ToString() => Schedule?.ToString() ?? Value.ToString(CultureInfo.InvariantCulture);
 }
 

@@ -38,16 +38,22 @@ public sealed class Nadam : FirstOrderOptimizer
         Epsilon = CheckPositive(epsilon, nameof(epsilon));
     }
 
+    /// <summary>β₁, the decay rate of the first-moment estimate (Keras default 0.9).</summary>
     public double Beta1 { get; }
 
+    /// <summary>β₂, the decay rate of the second-moment estimate (Keras default 0.999).</summary>
     public double Beta2 { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc/>
     public override string Name => "nadam";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 2;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "momentum",
@@ -55,25 +61,30 @@ public sealed class Nadam : FirstOrderOptimizer
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     public override void Reset()
     {
         base.Reset();
         _momentumProduct = 1.0;
     }
 
+    /// <inheritdoc/>
     protected override void BeginStep()
     {
         _previousMomentumProduct = _momentumProduct;
         _momentumProduct *= MomentumAt(Iterations + 1);
     }
 
+    /// <inheritdoc/>
     protected override void UndoBeginStep() => _momentumProduct = _previousMomentumProduct;
+    /// <inheritdoc/>
     protected override void WriteState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names)
     {
         base.WriteState(state, parameters, names);
         state.SetDouble("momentum_product", _momentumProduct);
     }
 
+    /// <inheritdoc/>
     protected override Action ReadState(StateDict state, IReadOnlyList<Parameter> parameters, IReadOnlyList<string> names, ISet<string> used)
     {
         var slots = base.ReadState(state, parameters, names, used);
@@ -87,6 +98,7 @@ public sealed class Nadam : FirstOrderOptimizer
     }
 
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;
@@ -118,6 +130,7 @@ public sealed class Nadam : FirstOrderOptimizer
 
     private double MomentumAt(double step) => Beta1 * (1.0 - 0.5 * Math.Pow(0.96, step));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

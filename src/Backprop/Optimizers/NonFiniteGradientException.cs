@@ -9,16 +9,19 @@ namespace Backprop.Optimizers;
 /// and silently turn weights into NaN.</summary>
 public sealed class NonFiniteGradientException : NonFiniteStepException
 {
+    /// <summary>Creates the exception with a default message.</summary>
     public NonFiniteGradientException()
         : base("A gradient is not finite.", null)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public NonFiniteGradientException(string message)
         : base(message, null)
     {
     }
 
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
     public NonFiniteGradientException(string message, Exception innerException)
         : base(message, innerException)
     {

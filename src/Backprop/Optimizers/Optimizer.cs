@@ -178,8 +178,10 @@ public abstract class Optimizer
     /// <summary>The optimiser with this Keras name and its defaults.</summary>
     public static Optimizer Get(string name) => OptimizerRegistry.Create(name);
 
+    /// <summary>An optimiser by its Keras name with Keras's defaults, so <c>optimizer: "adam"</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Optimizer(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var config = GetConfig().Where(p => p.Key != "name").Select(p => $"{p.Key}={Format(p.Value)}");

@@ -20,6 +20,7 @@ public static class OptimizerRegistry
             ["lbfgs"] = (() => new LBFGS(), LBFGS.FromConfig),
         };
 
+    /// <summary>The names <see cref="Create"/> knows, sorted.</summary>
     public static IReadOnlyList<string> Names => s_entries.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The optimiser called <paramref name="name"/> (case-insensitive) with its defaults.</summary>

@@ -36,18 +36,25 @@ public sealed class RMSprop : FirstOrderOptimizer
         Centered = centered;
     }
 
+    /// <summary>ρ, the decay of the moving average of squared gradients (Keras default 0.9).</summary>
     public double Rho { get; }
 
+    /// <summary>μ, the momentum applied to the scaled update (Keras default 0).</summary>
     public double Momentum { get; }
 
+    /// <summary>ε &gt; 0 added to the denominator for numerical stability (Keras default 1e-7).</summary>
     public double Epsilon { get; }
 
+    /// <summary>Divide by the estimated variance of the gradient (squared average minus squared mean) instead of the plain squared average.</summary>
     public bool Centered { get; }
 
+    /// <inheritdoc/>
     public override string Name => "rmsprop";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 3;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "velocity",
@@ -56,6 +63,7 @@ public sealed class RMSprop : FirstOrderOptimizer
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -97,6 +105,7 @@ public sealed class RMSprop : FirstOrderOptimizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

@@ -50,16 +50,20 @@ public sealed class SGD : FirstOrderOptimizer
     /// <summary>PyTorch's dampening d (0 for Keras's SGD).</summary>
     public double Dampening { get; }
 
+    /// <inheritdoc/>
     public override string Name => "SGD";
 
+    /// <inheritdoc/>
     protected override int SlotCount => 1;
 
+    /// <inheritdoc/>
     protected override string SlotName(int slot) => slot switch
     {
         0 => "momentum",
         _ => base.SlotName(slot),
     };
 
+    /// <inheritdoc/>
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);
@@ -80,6 +84,7 @@ public sealed class SGD : FirstOrderOptimizer
         OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = BaseConfig();

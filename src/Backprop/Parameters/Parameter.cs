@@ -93,6 +93,7 @@ public sealed class Parameter
         return gradient;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Name} {Shape} {Value.DType.Name()}{(Trainable ? "" : " (non-trainable)")}";
 
     private Tensor Storage()

@@ -7,6 +7,7 @@ namespace Backprop.Regularizers;
 /// convert by Keras name ("max_norm", "non_neg", "unit_norm", "min_max_norm") with Keras's defaults.</summary>
 public abstract class Constraint
 {
+    /// <summary>The Keras name ("max_norm", "non_neg", …) under which the registry creates it.</summary>
     public abstract string Name { get; }
 
     /// <summary>Projects <paramref name="weights"/> in place onto the constraint set.</summary>
@@ -26,7 +27,9 @@ public abstract class Constraint
     /// <summary>The constraint with this Keras name; an unknown name throws, listing the valid ones.</summary>
     public static Constraint Get(string name) => ConstraintRegistry.Create(name);
 
+    /// <summary>A constraint by its Keras name, so <c>kernelConstraint: "non_neg"</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Constraint(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -8,15 +8,20 @@ namespace Backprop.Regularizers;
 /// autodiff gives).</summary>
 public sealed class L1 : Regularizer
 {
+    /// <summary>The penalty l1·Σ|w|.</summary>
+    /// <param name="l1">The factor, finite and ≥ 0 (Keras default 0.01).</param>
     public L1(double l1 = 0.01)
     {
         Factor = FactorCheck.Validate(l1, nameof(l1));
     }
 
+    /// <summary>The factor l1 in l1·Σ|w|.</summary>
     public double Factor { get; }
 
+    /// <inheritdoc/>
     public override string Name => "l1";
 
+    /// <inheritdoc/>
     public override double Penalty<T>(Tensor<T> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -29,6 +34,7 @@ public sealed class L1 : Regularizer
         return Factor * sum;
     }
 
+    /// <inheritdoc/>
     public override void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient)
     {
         FactorCheck.SameShape(Name, weights, gradient);
@@ -41,8 +47,10 @@ public sealed class L1 : Regularizer
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["l1"] = Factor };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L1(l1={Factor})");
 
     /// <summary>Recreates the regulariser from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>

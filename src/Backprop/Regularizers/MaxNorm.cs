@@ -9,6 +9,9 @@ namespace Backprop.Regularizers;
 /// constrains each unit's incoming weights.</summary>
 public sealed class MaxNorm : Constraint
 {
+    /// <summary>Caps each slice's L2 norm at <paramref name="maxValue"/>.</summary>
+    /// <param name="maxValue">The largest norm allowed, ≥ 0 (Keras default 2).</param>
+    /// <param name="axis">The axis the norm runs over (0: each unit's incoming weights of a Dense kernel).</param>
     public MaxNorm(double maxValue = 2, int axis = 0)
     {
         if (!(maxValue >= 0) || double.IsInfinity(maxValue))
@@ -20,17 +23,23 @@ public sealed class MaxNorm : Constraint
         Axis = axis;
     }
 
+    /// <summary>The largest L2 norm a slice may keep.</summary>
     public double MaxValue { get; }
 
+    /// <summary>The axis the norm runs over.</summary>
     public int Axis { get; }
 
+    /// <inheritdoc/>
     public override string Name => "max_norm";
 
+    /// <inheritdoc/>
     public override void Apply<T>(Tensor<T> weights) =>
         NormAxis.Rescale(weights, Axis, norm => Math.Clamp(norm, 0, MaxValue) / (ConstraintRegistry.Epsilon + norm), Name);
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["max_value"] = MaxValue, ["axis"] = Axis };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MaxNorm(max_value={MaxValue}, axis={Axis})");
 
     /// <summary>Recreates the constraint from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>

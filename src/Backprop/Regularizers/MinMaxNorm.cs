@@ -9,6 +9,11 @@ namespace Backprop.Regularizers;
 /// <c>MinMaxNorm(min_value=0.0, max_value=1.0, rate=1.0, axis=0)</c> (<c>"min_max_norm"</c>).</summary>
 public sealed class MinMaxNorm : Constraint
 {
+    /// <summary>Moves each slice's L2 norm towards [minValue, maxValue].</summary>
+    /// <param name="minValue">The smallest norm, ≥ 0 (Keras default 0).</param>
+    /// <param name="maxValue">The largest norm, ≥ minValue (Keras default 1).</param>
+    /// <param name="rate">How far to move per step, in [0, 1] (1 projects exactly).</param>
+    /// <param name="axis">The axis the norm runs over.</param>
     public MinMaxNorm(double minValue = 0.0, double maxValue = 1.0, double rate = 1.0, int axis = 0)
     {
         if (!(minValue >= 0) || double.IsInfinity(minValue))
@@ -32,19 +37,26 @@ public sealed class MinMaxNorm : Constraint
         Axis = axis;
     }
 
+    /// <summary>The smallest L2 norm a slice is moved to.</summary>
     public double MinValue { get; }
 
+    /// <summary>The largest L2 norm a slice is moved to.</summary>
     public double MaxValue { get; }
 
+    /// <summary>The fraction of the way to the allowed range moved per step (1 projects exactly).</summary>
     public double Rate { get; }
 
+    /// <summary>The axis the norm runs over.</summary>
     public int Axis { get; }
 
+    /// <inheritdoc/>
     public override string Name => "min_max_norm";
 
+    /// <inheritdoc/>
     public override void Apply<T>(Tensor<T> weights) =>
         NormAxis.Rescale(weights, Axis, norm => (Rate * Math.Clamp(norm, MinValue, MaxValue) + (1 - Rate) * norm) / (ConstraintRegistry.Epsilon + norm), Name);
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["min_value"] = MinValue,
@@ -53,6 +65,7 @@ public sealed class MinMaxNorm : Constraint
         ["axis"] = Axis,
     };
 
+    /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"MinMaxNorm(min_value={MinValue}, max_value={MaxValue}, rate={Rate}, axis={Axis})");
 
     /// <summary>Recreates the constraint from <see cref="GetConfig"/>'s keys (missing keys take the defaults).</summary>

@@ -6,8 +6,10 @@ namespace Backprop.Regularizers;
 /// <summary>Zeroes negative weights: w ← w·[w ≥ 0]. Keras <c>NonNeg</c> (<c>"non_neg"</c>).</summary>
 public sealed class NonNeg : Constraint
 {
+    /// <inheritdoc/>
     public override string Name => "non_neg";
 
+    /// <inheritdoc/>
     public override void Apply<T>(Tensor<T> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);

@@ -7,6 +7,7 @@ namespace Backprop.Regularizers;
 /// Strings convert by Keras name ("l1", "l2", "l1_l2") with Keras's default factor 0.01.</summary>
 public abstract class Regularizer
 {
+    /// <summary>The Keras name ("l1", "l2", "l1_l2", …) under which the registry creates it.</summary>
     public abstract string Name { get; }
 
     /// <summary>The penalty R(w).</summary>
@@ -26,9 +27,12 @@ public abstract class Regularizer
     /// back with <see cref="ConfigRegistry{T}.FromDescription"/>.</summary>
     public Dictionary<string, object?> Describe() => ConfigRegistry<Regularizer>.Describe(Name, GetConfig());
 
+    /// <summary>The regulariser with this Keras name and Keras's default factor; an unknown name throws, listing the valid ones.</summary>
     public static Regularizer Get(string name) => RegularizerRegistry.Create(name);
 
+    /// <summary>A regulariser by its Keras name, so <c>kernelRegularizer: "l2"</c> works (see <see cref="Get"/>).</summary>
     public static implicit operator Regularizer(string name) => Get(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

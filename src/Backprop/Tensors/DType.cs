@@ -4,13 +4,21 @@ namespace Backprop;
 /// the integer types exist so that data files (IDX, NPY) can be read and written without loss.</summary>
 public enum DType
 {
+    /// <summary>32-bit IEEE floating point (<see cref="float"/>), Keras's default for models.</summary>
     Float32,
+    /// <summary>64-bit IEEE floating point (<see cref="double"/>), for exact checks.</summary>
     Float64,
+    /// <summary>Unsigned 8-bit integer (<see cref="byte"/>), e.g. image pixels and labels.</summary>
     UInt8,
+    /// <summary>Signed 8-bit integer (<see cref="sbyte"/>).</summary>
     Int8,
+    /// <summary>Signed 16-bit integer (<see cref="short"/>).</summary>
     Int16,
+    /// <summary>Signed 32-bit integer (<see cref="int"/>).</summary>
     Int32,
+    /// <summary>Signed 64-bit integer (<see cref="long"/>).</summary>
     Int64,
+    /// <summary>Boolean (<see cref="bool"/>), as numpy's bool_.</summary>
     Bool,
 }
 

@@ -9,12 +9,16 @@ namespace Backprop;
 /// numpy broadcasting (dimensions aligned from the right; a dimension of 1 stretches).</summary>
 public static partial class Ops
 {
+    /// <summary>x + y, element-wise with numpy broadcasting. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Add<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Add, x, y, destination, "Add");
 
+    /// <summary>x − y, element-wise with numpy broadcasting. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Subtract<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Subtract, x, y, destination, "Subtract");
 
+    /// <summary>x·y, element-wise with numpy broadcasting (the Hadamard product; <see cref="MatMul{T}"/> is the matrix product). Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Multiply<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Multiply, x, y, destination, "Multiply");
 
+    /// <summary>x / y, element-wise with numpy broadcasting. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Divide<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Divide, x, y, destination, "Divide");
 
     /// <summary>Element-wise maximum (numpy's <c>maximum</c>).</summary>
@@ -23,18 +27,25 @@ public static partial class Ops
     /// <summary>Element-wise minimum (numpy's <c>minimum</c>).</summary>
     public static Tensor<T> Minimum<T>(Tensor<T> x, Tensor<T> y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.Apply(BinaryOp.Minimum, x, y, destination, "Minimum");
 
+    /// <summary>x + y for every element of x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Add<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Add, x, y, destination, "Add");
 
+    /// <summary>x − y for every element of x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Subtract<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Subtract, x, y, destination, "Subtract");
 
+    /// <summary>x·y for every element of x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Multiply<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Multiply, x, y, destination, "Multiply");
 
+    /// <summary>x / y for every element of x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Divide<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Divide, x, y, destination, "Divide");
 
+    /// <summary>max(x, y) for every element of x (numpy's <c>maximum</c> with a scalar; ReLU is <c>Maximum(x, 0)</c>). Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Maximum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Maximum, x, y, destination, "Maximum");
 
+    /// <summary>min(x, y) for every element of x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Minimum<T>(Tensor<T> x, T y, Tensor<T>? destination = null) where T : unmanaged, INumber<T> => Broadcasting.ApplyScalar(BinaryOp.Minimum, x, y, destination, "Minimum");
 
+    /// <summary>−x. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Negate<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
     {
         var d = Unary.Target(x, destination, "Negate");
@@ -42,6 +53,7 @@ public static partial class Ops
         return d;
     }
 
+    /// <summary>|x|. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Abs<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
     {
         var d = Unary.Target(x, destination, "Abs");
@@ -49,6 +61,7 @@ public static partial class Ops
         return d;
     }
 
+    /// <summary>x², element-wise. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Square<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, INumber<T>
     {
         var d = Unary.Target(x, destination, "Square");
@@ -56,6 +69,7 @@ public static partial class Ops
         return d;
     }
 
+    /// <summary>eˣ, element-wise. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Exp<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = Unary.Target(x, destination, "Exp");
@@ -71,6 +85,7 @@ public static partial class Ops
         return d;
     }
 
+    /// <summary>tanh x, element-wise. Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Tanh<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = Unary.Target(x, destination, "Tanh");
@@ -86,6 +101,7 @@ public static partial class Ops
         return d;
     }
 
+    /// <summary>√x, element-wise (NaN below 0, as numpy). Written into <paramref name="destination"/> when given, else into a new tensor.</summary>
     public static Tensor<T> Sqrt<T>(Tensor<T> x, Tensor<T>? destination = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = Unary.Target(x, destination, "Sqrt");

@@ -128,19 +128,25 @@ public readonly struct Shape : IEquatable<Shape>
     private readonly void ThrowAxisOutOfRange(int axis) =>
         throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis {axis} is out of range for shape {this} of rank {Rank}.");
 
+    /// <summary>True when both shapes have the same rank and dimensions.</summary>
     public bool Equals(Shape other)
     {
         return Rank == other.Rank && _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
     }
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Shape other && Equals(other);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Rank, _d0, _d1, _d2, _d3);
 
+    /// <summary>True when both shapes have the same rank and dimensions.</summary>
     public static bool operator ==(Shape left, Shape right) => left.Equals(right);
 
+    /// <summary>True when the shapes differ in rank or in a dimension.</summary>
     public static bool operator !=(Shape left, Shape right) => !left.Equals(right);
 
+    /// <summary>A shape from its dimensions, so <c>[2, 3]</c> works where a shape is expected.</summary>
     public static implicit operator Shape(int[] dimensions) => new(dimensions);
 
     /// <summary>numpy's tuple notation: <c>()</c>, <c>(5,)</c>, <c>(2, 3)</c>.</summary>

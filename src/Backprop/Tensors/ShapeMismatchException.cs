@@ -4,16 +4,19 @@ namespace Backprop;
 /// every shape involved, e.g. <c>Dense 'dense_1': expected input (None, 13), got (32, 12)</c>.</summary>
 public sealed class ShapeMismatchException : ArgumentException
 {
+    /// <summary>Creates the exception with a message naming the layer or operation and both shapes.</summary>
     public ShapeMismatchException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with its message and cause.</summary>
     public ShapeMismatchException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>Creates the exception with a default message.</summary>
     public ShapeMismatchException()
     {
     }

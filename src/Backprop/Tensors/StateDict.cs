@@ -86,6 +86,7 @@ public sealed class StateDict
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"StateDict({string.Join(", ", _entries.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}: {e.Value.DType.Name()}{e.Value.Shape}")))})";
 

@@ -33,7 +33,7 @@ internal sealed class FitLoop<T> : IFitLoop
     private readonly Callback[] _callbacks;
     private readonly int _firstLate;
     private readonly bool _callbackHandlesLoss;
-    private readonly Dictionary<string, double> _batchLogs = new(StringComparer.Ordinal);
+    private readonly ResultDictionary<double> _batchLogs = new("the batch logs");
     private History _history = new();
     private FitState? _resume;
     private bool _inTrainBegin;
@@ -66,7 +66,7 @@ internal sealed class FitLoop<T> : IFitLoop
 
         _history = new History { Params = parameters };
         var progress = new ProgressPrinter(_trainer.Model.Output, _verbose, epochs, _train.Steps);
-        var emptyLogs = new Dictionary<string, double>();
+        var emptyLogs = new ResultDictionary<double>("the logs");
         var keys = new List<string> { "loss" };
         keys.AddRange(_trainer.Metrics.Select(m => m.Name));
         if (_validation is not null)
@@ -123,7 +123,7 @@ internal sealed class FitLoop<T> : IFitLoop
                 progress.BeginEpoch(_epoch);
                 long started = Stopwatch.GetTimestamp();
                 var (loss, steps) = TrainEpoch(resumed ? resume : null);
-                var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = loss };
+                var logs = new ResultDictionary<double>("the epoch logs") { ["loss"] = loss };
                 foreach (var metric in _trainer.Metrics)
                 {
                     logs[metric.Name] = metric.Result();

@@ -43,7 +43,7 @@ public sealed class Gradients
         ?? throw new KeyNotFoundException($"No gradient '{key}'. Keys: {string.Join(", ", Items.Select(g => g.Key))}.");
 
     /// <summary>‖∂L/∂θ‖₂ per "layer/parameter".</summary>
-    public IReadOnlyDictionary<string, double> Norms() => Items.ToDictionary(g => g.Key, g => g.Norm());
+    public IReadOnlyDictionary<string, double> Norms() => new ResultDictionary<double>("the gradient norms", Items.Select(g => new KeyValuePair<string, double>(g.Key, g.Norm())));
 
     /// <summary>The global norm √(Σ‖g‖²) over all parameters.</summary>
     public double GlobalNorm() => Math.Sqrt(Items.Sum(g => g.Norm() * g.Norm()));

@@ -13,7 +13,7 @@ public sealed class History
 
     /// <summary>Each logged quantity per epoch, in order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Values =>
-        _values.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value, StringComparer.Ordinal);
+        new ResultDictionary<IReadOnlyList<double>>("History's values", _values.Select(kv => new KeyValuePair<string, IReadOnlyList<double>>(kv.Key, kv.Value)));
 
     /// <summary>The series for one key ("loss", "val_mae" …); throws listing the keys when absent.</summary>
     public IReadOnlyList<double> this[string key] =>
@@ -56,6 +56,7 @@ public sealed class History
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"History({_epochs.Count} epochs: {string.Join(", ", _values.Select(kv => $"{kv.Key}={(kv.Value.Count > 0 ? kv.Value[^1].ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "-")}"))})";
 }

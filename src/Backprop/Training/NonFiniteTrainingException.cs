@@ -19,15 +19,18 @@ public sealed class NonFiniteTrainingException : ArithmeticException
         ParameterName = parameterName;
     }
 
+    /// <summary>A training stop with the default message.</summary>
     public NonFiniteTrainingException()
     {
     }
 
+    /// <summary>A training stop with <paramref name="message"/>.</summary>
     public NonFiniteTrainingException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A training stop with <paramref name="message"/> and the exception that caused it.</summary>
     public NonFiniteTrainingException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -117,14 +117,22 @@ public static class SequentialTraining
             where T : unmanaged, IFloatingPointIeee754<T> => Prediction.Predict(model, data);
 
         /// <summary>Loss and metrics over (x, y) in inference mode, computed in batches and averaged by sample count
-        /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}.</summary>
-        public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32)
-            where T : unmanaged, IFloatingPointIeee754<T> => RequireTrainer(model).Evaluate(x, y, batchSize);
+        /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}; asking for a key it lacks names the
+        /// keys it has.</summary>
+        /// <param name="x">Inputs, samples along axis 0, in the model's dtype.</param>
+        /// <param name="y">Targets, samples along axis 0.</param>
+        /// <param name="batchSize">Rows per step.</param>
+        /// <param name="verbose">0 silent, 1 Keras's progress line ("4/4 ━━━━ 0s 1ms/step - loss: … - mae: …"), 2
+        /// the same without the bar; Keras's default ("auto") is 1.</param>
+        public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32, int verbose = 1)
+            where T : unmanaged, IFloatingPointIeee754<T> => RequireTrainer(model).Evaluate(x, y, batchSize, verbose);
 
         /// <summary>Loss and metrics over one pass of a batched (x, y) dataset in inference mode (Keras
         /// <c>model.evaluate(dataset, return_dict=True)</c>).</summary>
-        public IReadOnlyDictionary<string, double> Evaluate<T>(Dataset<T> data)
-            where T : unmanaged, IFloatingPointIeee754<T> => RequireTrainer(model).Evaluate(data);
+        /// <param name="data">A batched dataset with targets, in the model's dtype.</param>
+        /// <param name="verbose">0 silent, 1 Keras's progress line, 2 the same without the bar (Keras's default is 1).</param>
+        public IReadOnlyDictionary<string, double> Evaluate<T>(Dataset<T> data, int verbose = 1)
+            where T : unmanaged, IFloatingPointIeee754<T> => RequireTrainer(model).Evaluate(data, verbose);
 
         /// <summary>Trains for <paramref name="epochs"/> epochs (Keras <c>fit</c>); see
         /// <see cref="Trainer.Fit{T}(Tensor{T}, Tensor{T}, int, int, ValueTuple{Tensor{T}, Tensor{T}}?, double, bool, IReadOnlyList{Callback}?, int, int, ulong?)"/>.</summary>

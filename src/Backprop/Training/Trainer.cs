@@ -239,29 +239,49 @@ public class Trainer
         ComputeLoss(y, Model.Forward(x, training));
 
     /// <summary>Loss and metrics over (x, y) in inference mode, computed in batches and averaged by sample count
-    /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32)
+    /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}; a missing key's error lists the keys.</summary>
+    /// <param name="x">Inputs, samples along axis 0, in the model's dtype.</param>
+    /// <param name="y">Targets, samples along axis 0.</param>
+    /// <param name="batchSize">Rows per step.</param>
+    /// <param name="verbose">0 silent, 1 Keras's progress line ("4/4 ━━━━ 0s 1ms/step - loss: … - mae: …"), 2 the same
+    /// without the bar; written to the model's <c>Output</c>. Keras's default ("auto") is 1.</param>
+    public IReadOnlyDictionary<string, double> Evaluate<T>(Tensor<T> x, Tensor<T> y, int batchSize = 32, int verbose = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckData(x, y, nameof(x), nameof(y));
         CheckBatchSize(batchSize);
+        CheckVerbose(verbose);
         using var use = Enter("Evaluate");
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        EvaluateInto(new TensorBatches<T>(x, y, batchSize, shuffle: false, seed: 0), logs, prefix: "");
-        return logs;
+        return EvaluateAndPrint(new TensorBatches<T>(x, y, batchSize, shuffle: false, seed: 0), (x.Shape[0] - 1) / batchSize + 1, verbose);
     }
 
     /// <summary>Loss and metrics over one pass of a batched (x, y) dataset in inference mode, averaged by sample
     /// count (Keras <c>model.evaluate(dataset, return_dict=True)</c>).</summary>
     /// <exception cref="ArgumentException">The dataset is not batched, has no targets, or has another dtype.</exception>
-    public IReadOnlyDictionary<string, double> Evaluate<T>(Dataset<T> data)
+    /// <param name="data">A batched dataset with targets, in the model's dtype.</param>
+    /// <param name="verbose">0 silent, 1 Keras's progress line, 2 the same without the bar (Keras's default is 1).</param>
+    public IReadOnlyDictionary<string, double> Evaluate<T>(Dataset<T> data, int verbose = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         DatasetChecks.Check(Model, data, nameof(data), "Evaluate", needTargets: true);
+        CheckVerbose(verbose);
         using var use = Enter("Evaluate");
         Model.EnsureBuilt(data.XRowShape);
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        EvaluateInto(new DatasetBatches<T>(data), logs, prefix: "");
+        return EvaluateAndPrint(new DatasetBatches<T>(data), data.Cardinality is long known and >= 0 and <= int.MaxValue ? (int)known : null, verbose);
+    }
+
+    /// <summary>Evaluate's pass and, when verbose, Keras's one line about it.</summary>
+    private ResultDictionary<double> EvaluateAndPrint<T>(IBatchFeed<T> batches, int? steps, int verbose)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var logs = new ResultDictionary<double>("Evaluate's results");
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        int done = EvaluateInto(batches, logs, prefix: "");
+        if (verbose > 0)
+        {
+            new ProgressPrinter(Model.Output, verbose, 1, steps ?? done).EndEpoch(done, System.Diagnostics.Stopwatch.GetElapsedTime(started), logs);
+        }
+
         return logs;
     }
 
@@ -490,12 +510,13 @@ public class Trainer
 
     /// <summary>Loss and metrics over one epoch of <paramref name="batches"/> in inference mode, averaged by sample
     /// count, into logs[prefix + name].</summary>
-    internal void EvaluateInto<T>(IBatchFeed<T> batches, Dictionary<string, double> logs, string prefix)
+    internal int EvaluateInto<T>(IBatchFeed<T> batches, Dictionary<string, double> logs, string prefix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ResetMetrics();
         double lossSum = 0;
         long n = 0;
+        int steps = 0;
         batches.BeginEpoch(0);
         try
         {
@@ -504,6 +525,7 @@ public class Trainer
                 int count = xb.Shape[0];
                 lossSum += TestStep(xb, yb!) * count;
                 n += count;
+                steps++;
             }
         }
         finally
@@ -516,6 +538,8 @@ public class Trainer
         {
             logs[prefix + metric.Name] = metric.Result();
         }
+
+        return steps;
     }
 
     private StepClosure<T> Closure<T>()
@@ -590,6 +614,11 @@ public class Trainer
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "initialEpoch must be ≥ 0.");
         }
 
+        CheckVerbose(verbose);
+    }
+
+    private static void CheckVerbose(int verbose)
+    {
         if (verbose is < 0 or > 2)
         {
             throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose is 0 (silent), 1 (progress) or 2 (one line per epoch).");

@@ -19,6 +19,10 @@ public sealed class KillTests(ITestOutputHelper output)
         int targetKills = int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_KILL_TEST_KILLS"), out int k) ? k : 3;
         int epochs = int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_KILL_TEST_EPOCHS"), out int e) ? e : targetKills >= 20 ? 10 : 2;
         int rows = targetKills >= 20 ? 4096 : 768;
+
+        // The CI-sized run (2 epochs of 768 rows) trains in milliseconds on a fast machine, before any kill lands:
+        // a 5 ms pause before each batch makes it last about 0.2 s wherever it runs. The full test needs none.
+        int pause = int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_KILL_TEST_PAUSE_MS"), out int p) ? p : targetKills >= 20 ? 0 : 5;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_KILL_TEST_SEED"), out int s) ? s : 20261206;
         string root = SaveLoadKit.TempPath("kill");
         try
@@ -26,7 +30,7 @@ public sealed class KillTests(ITestOutputHelper output)
             string reference = Path.Combine(root, "reference");
             string killed = Path.Combine(root, "killed");
             var clock = Stopwatch.StartNew();
-            var (code, trainingSeconds) = RunToEnd(reference, threads: 1, epochs, rows);
+            var (code, trainingSeconds) = RunToEnd(reference, threads: 1, epochs, rows, pause);
             Assert.Equal(0, code);
             double referenceSeconds = clock.Elapsed.TotalSeconds;
 
@@ -38,7 +42,7 @@ public sealed class KillTests(ITestOutputHelper output)
             clock.Restart();
             while (true)
             {
-                using var child = Start(killed, threads: 1 + (runs++ % 2), epochs, rows);
+                using var child = Start(killed, threads: 1 + (runs++ % 2), epochs, rows, pause);
                 WaitForReady(child);
                 if (kills < targetKills)
                 {
@@ -57,7 +61,7 @@ public sealed class KillTests(ITestOutputHelper output)
                 break;
             }
 
-            string summary = $"kill test: {kills} SIGKILLs over {runs} runs (seed {seed}, {epochs} epochs of {rows} rows, kill delay uniform in [0, {maxDelay * 1000:F0} ms] after training began); " +
+            string summary = $"kill test: {kills} SIGKILLs over {runs} runs (seed {seed}, {epochs} epochs of {rows} rows, {pause} ms pause per batch, kill delay uniform in [0, {maxDelay * 1000:F0} ms] after training began); " +
                 $"uninterrupted run {referenceSeconds:F1} s, killed-and-resumed runs {clock.Elapsed.TotalSeconds:F1} s in all";
             output.WriteLine(summary);
             if (Environment.GetEnvironmentVariable("BACKPROP_KILL_TEST_REPORT") is { Length: > 0 } report)
@@ -80,16 +84,16 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
-    private static (int ExitCode, double TrainingSeconds) RunToEnd(string folder, int threads, int epochs, int rows)
+    private static (int ExitCode, double TrainingSeconds) RunToEnd(string folder, int threads, int epochs, int rows, int pause)
     {
-        using var child = Start(folder, threads, epochs, rows);
+        using var child = Start(folder, threads, epochs, rows, pause);
         WaitForReady(child);
         var training = Stopwatch.StartNew();
         Assert.True(child.WaitForExit(300_000), "the reference run did not finish within 5 minutes");
         return (child.ExitCode, training.Elapsed.TotalSeconds);
     }
 
-    private static Process Start(string folder, int threads, int epochs, int rows)
+    private static Process Start(string folder, int threads, int epochs, int rows, int pause)
     {
         Directory.CreateDirectory(folder);
         string dll = ChildPath();
@@ -105,6 +109,7 @@ public sealed class KillTests(ITestOutputHelper output)
         info.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(pause.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
     }
 

@@ -36,6 +36,17 @@ public static class Mnist
         return split;
     }
 
+    /// <summary>The four IDX files — <c>train-images-idx3-ubyte.gz</c>, <c>train-labels-idx1-ubyte.gz</c>,
+    /// <c>t10k-images-idx3-ubyte.gz</c>, <c>t10k-labels-idx1-ubyte.gz</c> — read from one folder (the data set's
+    /// own folder rather than a cache holding <c>mnist/</c>), validated like <see cref="Load"/>.</summary>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="DataFormatException">A file is not an MNIST IDX file (the message names it).</exception>
+    public static DataSplit<byte, byte> LoadIdx(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return IdxSet.Load(new DataCache(folder), [.. s_idxFiles.Select(f => f["mnist/".Length..])]);
+    }
+
     /// <summary>10,000 real MNIST digits shipped inside the assembly (no download), interleaved round-robin by class:
     /// record i has label i mod 10 for the first 8,635 records, after which the 863 fives are used up and the other
     /// classes keep cycling. Class counts 0–9: 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978. Split

@@ -229,6 +229,7 @@ public sealed class Dataset<T> : IEnumerable<Batch<T>>
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Dataset<{typeof(T).Name}> element_spec={ElementSpec}, cardinality={Cardinality}";
 
     private void Return(DatasetIterator<T> iterator) => Interlocked.CompareExchange(ref _idleIterator, iterator, null);

@@ -49,10 +49,13 @@ public sealed class TensorSpec : IEquatable<TensorSpec>
         return sb.Append("), dtype=").Append(DType.Name()).Append(')').ToString();
     }
 
+    /// <summary>True when both specs have the same dtype and dimensions (None matching None).</summary>
     public bool Equals(TensorSpec? other) => other is not null && DType == other.DType && _dimensions.AsSpan().SequenceEqual(other._dimensions);
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as TensorSpec);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var hash = new HashCode();

@@ -17,20 +17,27 @@ namespace Backprop.Optimizers.Schedules;
 public sealed class CosineDecay(double initialLearningRate, long decaySteps, double alpha = 0.0, double? warmupTarget = null, long warmupSteps = 0)
     : LearningRateSchedule
 {
+    /// <summary>η₀: the rate at step 0 (the start of the warm-up, or of the decay without one).</summary>
     public double InitialLearningRate { get; } = CheckFinite(initialLearningRate, nameof(initialLearningRate));
 
+    /// <summary>D, the number of steps the cosine decay lasts.</summary>
     public long DecaySteps { get; } = CheckDecaySteps(decaySteps);
 
+    /// <summary>α: the rate decays to α·η (α·warmupTarget with a warm-up) and stays there.</summary>
     public double Alpha { get; } = CheckFinite(alpha, nameof(alpha));
 
+    /// <summary>The rate a linear warm-up climbs to, or null for no warm-up.</summary>
     public double? WarmupTarget { get; } = warmupTarget is double t ? CheckFinite(t, nameof(warmupTarget)) : null;
 
+    /// <summary>How many steps the linear warm-up lasts (0: none).</summary>
     public long WarmupSteps { get; } = warmupSteps >= 0
         ? warmupSteps
         : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "warmup_steps must be ≥ 0.");
 
+    /// <inheritdoc/>
     public override string ClassName => "CosineDecay";
 
+    /// <inheritdoc/>
     protected override double Compute(long step)
     {
         double d = DecaySteps;
@@ -52,6 +59,7 @@ public sealed class CosineDecay(double initialLearningRate, long decaySteps, dou
         return from * ((1.0 - Alpha) * cosine + Alpha);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["initial_learning_rate"] = InitialLearningRate,

@@ -78,6 +78,7 @@ public abstract class LearningRateSchedule
         return FromConfig(className, config);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => ClassName;
 
     internal static long CheckDecaySteps(long decaySteps, string paramName = "decaySteps")

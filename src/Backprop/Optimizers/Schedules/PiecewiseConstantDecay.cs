@@ -40,12 +40,16 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
         _values = [.. values];
     }
 
+    /// <summary>The steps where the rate changes, strictly increasing.</summary>
     public IReadOnlyList<long> Boundaries => _boundaries;
 
+    /// <summary>The rate before the first boundary, between each pair, and after the last (one more than the boundaries).</summary>
     public IReadOnlyList<double> Values => _values;
 
+    /// <inheritdoc/>
     public override string ClassName => "PiecewiseConstantDecay";
 
+    /// <inheritdoc/>
     protected override double Compute(long step)
     {
         for (int i = 0; i < _boundaries.Length; i++)
@@ -59,6 +63,7 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
         return _values[^1];
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["boundaries"] = _boundaries.ToArray(),

@@ -13,18 +13,25 @@ namespace Backprop.Optimizers.Schedules;
 public sealed class PolynomialDecay(double initialLearningRate, long decaySteps, double endLearningRate = 1e-4, double power = 1.0, bool cycle = false)
     : LearningRateSchedule
 {
+    /// <summary>η₀, the rate at step 0.</summary>
     public double InitialLearningRate { get; } = CheckFinite(initialLearningRate, nameof(initialLearningRate));
 
+    /// <summary>D, the steps over which the rate falls from η₀ to the end rate.</summary>
     public long DecaySteps { get; } = CheckDecaySteps(decaySteps);
 
+    /// <summary>The rate reached after <see cref="DecaySteps"/> steps.</summary>
     public double EndLearningRate { get; } = CheckFinite(endLearningRate, nameof(endLearningRate));
 
+    /// <summary>The exponent of the polynomial (1: linear decay).</summary>
     public double Power { get; } = CheckFinite(power, nameof(power));
 
+    /// <summary>Jump back up at each multiple of <see cref="DecaySteps"/> (D becomes the next multiple) instead of holding the end rate.</summary>
     public bool Cycle { get; } = cycle;
 
+    /// <inheritdoc/>
     public override string ClassName => "PolynomialDecay";
 
+    /// <inheritdoc/>
     protected override double Compute(long step)
     {
         double s = step;
@@ -43,6 +50,7 @@ public sealed class PolynomialDecay(double initialLearningRate, long decaySteps,
         return (InitialLearningRate - EndLearningRate) * Math.Pow(1.0 - p, Power) + EndLearningRate;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["initial_learning_rate"] = InitialLearningRate,

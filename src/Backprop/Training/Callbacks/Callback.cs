@@ -14,10 +14,12 @@ public abstract class Callback
     /// <summary>Attaches the callback to a model (done by Fit).</summary>
     public virtual void SetModel(Sequential model) => Model = model;
 
+    /// <summary>Called once when Fit starts, before the first epoch (Keras <c>on_train_begin</c>); reset per-fit state here.</summary>
     public virtual void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
     }
 
+    /// <summary>Called once when Fit ends, however it ended — last epoch, a callback's stop or the optimiser's — with the last epoch's logs (Keras <c>on_train_end</c>).</summary>
     public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
     }
@@ -32,6 +34,7 @@ public abstract class Callback
     {
     }
 
+    /// <summary>Called before each training batch <paramref name="batch"/> (0-based within the epoch).</summary>
     public virtual void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs)
     {
     }

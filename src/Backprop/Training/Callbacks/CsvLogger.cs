@@ -14,6 +14,10 @@ public sealed class CsvLogger : Callback
     private long? _resumeLength;
     private long _startLength;
 
+    /// <summary>Logs every epoch to the CSV file at <paramref name="path"/>.</summary>
+    /// <param name="path">The file; created (with its folder) when training starts.</param>
+    /// <param name="separator">The field separator (Keras default ",").</param>
+    /// <param name="append">Add to an existing file instead of replacing it.</param>
     public CsvLogger(string path, string separator = ",", bool append = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -23,12 +27,16 @@ public sealed class CsvLogger : Callback
         Append = append;
     }
 
+    /// <summary>The CSV file written.</summary>
     public string Path { get; }
 
+    /// <summary>The field separator.</summary>
     public string Separator { get; }
 
+    /// <summary>True when rows are added to an existing file rather than replacing it.</summary>
     public bool Append { get; }
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         _writer?.Dispose();
@@ -39,6 +47,7 @@ public sealed class CsvLogger : Callback
         _startLength = Append && File.Exists(Path) ? new FileInfo(Path).Length : 0;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var writer = _writer ??= Open();
@@ -57,6 +66,7 @@ public sealed class CsvLogger : Callback
         writer.WriteLine(string.Join(Separator, cells));
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
         _writer?.Dispose();
@@ -71,6 +81,7 @@ public sealed class CsvLogger : Callback
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

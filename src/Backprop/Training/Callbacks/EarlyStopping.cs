@@ -52,20 +52,28 @@ public sealed class EarlyStopping : Callback
         _maximize = MonitorMode.IsMaximized(monitor, mode, nameof(EarlyStopping));
     }
 
+    /// <summary>The logged quantity watched ("val_loss", "val_mae", "loss", …).</summary>
     public string Monitor { get; }
 
+    /// <summary>The smallest change that counts as an improvement (absolute value).</summary>
     public double MinDelta { get; }
 
+    /// <summary>Epochs without improvement after which training stops.</summary>
     public int Patience { get; }
 
+    /// <summary>"min", "max" or "auto" ("auto" maximises quantities whose name contains "acc", as Keras).</summary>
     public string Mode { get; }
 
+    /// <summary>A value the monitor must beat for patience to reset, or null.</summary>
     public double? Baseline { get; }
 
+    /// <summary>Whether the best epoch's weights are put back when training ends.</summary>
     public bool RestoreBestWeights { get; }
 
+    /// <summary>Epochs of warm-up before the monitor is watched at all.</summary>
     public int StartFromEpoch { get; }
 
+    /// <summary>1 prints "Epoch N: early stopping" (and the restore) to the model's output; 0 is silent.</summary>
     public int Verbose { get; }
 
     /// <summary>Epochs since the last improvement (Keras <c>wait</c>).</summary>
@@ -83,6 +91,7 @@ public sealed class EarlyStopping : Callback
     /// <summary>The snapshot restored at the end (null unless restoring).</summary>
     public IReadOnlyList<Tensor>? BestWeights => _bestWeights;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         MonitorMode.CheckMonitor(Monitor, Model, nameof(EarlyStopping));
@@ -94,6 +103,7 @@ public sealed class EarlyStopping : Callback
         BestEpoch = 0;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (!logs.TryGetValue(Monitor, out double current))
@@ -139,6 +149,7 @@ public sealed class EarlyStopping : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
@@ -178,6 +189,7 @@ public sealed class EarlyStopping : Callback
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

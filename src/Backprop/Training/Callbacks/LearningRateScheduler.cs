@@ -8,6 +8,9 @@ public sealed class LearningRateScheduler : Callback
 {
     private readonly Func<int, double, double> _schedule;
 
+    /// <summary>Sets the learning rate from <paramref name="schedule"/> at every epoch start.</summary>
+    /// <param name="schedule">(epoch, current rate) → the rate for this epoch (epoch 0-based).</param>
+    /// <param name="verbose">1 prints the new rate at every epoch start; 0 is silent.</param>
     public LearningRateScheduler(Func<int, double, double> schedule, int verbose = 0)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -15,8 +18,10 @@ public sealed class LearningRateScheduler : Callback
         Verbose = verbose;
     }
 
+    /// <summary>1 prints the new rate at every epoch start; 0 is silent.</summary>
     public int Verbose { get; }
 
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
@@ -34,6 +39,7 @@ public sealed class LearningRateScheduler : Callback
         }
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (logs is IDictionary<string, double> writable)

@@ -12,6 +12,15 @@ public sealed class ReduceLROnPlateau : Callback
     private double _best;
     private int _cooldownCounter;
 
+    /// <summary>Multiplies the learning rate by <paramref name="factor"/> after <paramref name="patience"/> epochs without improvement.</summary>
+    /// <param name="monitor">The logged quantity watched (Keras default "val_loss").</param>
+    /// <param name="factor">The multiplier, in (0, 1) (Keras default 0.1).</param>
+    /// <param name="patience">Epochs without improvement before a reduction (Keras default 10).</param>
+    /// <param name="mode">"min", "max" or "auto".</param>
+    /// <param name="minDelta">The smallest change that counts as an improvement (absolute; Keras default 1e-4).</param>
+    /// <param name="cooldown">Epochs to wait after a reduction before counting again (Keras default 0).</param>
+    /// <param name="minLr">The rate never goes below this (Keras default 0).</param>
+    /// <param name="verbose">1 prints every reduction; 0 is silent.</param>
     public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, string mode = "auto",
         double minDelta = 1e-4, int cooldown = 0, double minLr = 0, int verbose = 0)
     {
@@ -51,25 +60,34 @@ public sealed class ReduceLROnPlateau : Callback
         Verbose = verbose;
     }
 
+    /// <summary>The logged quantity watched ("val_loss", "val_mae", "loss", …).</summary>
     public string Monitor { get; }
 
+    /// <summary>The multiplier applied to the learning rate at a plateau.</summary>
     public double Factor { get; }
 
+    /// <summary>Epochs without improvement before a reduction.</summary>
     public int Patience { get; }
 
+    /// <summary>"min", "max" or "auto" ("auto" maximises quantities whose name contains "acc", as Keras).</summary>
     public string Mode { get; }
 
+    /// <summary>The smallest change that counts as an improvement (absolute).</summary>
     public double MinDelta { get; }
 
+    /// <summary>Epochs to wait after a reduction before counting again.</summary>
     public int Cooldown { get; }
 
+    /// <summary>The lower bound of the learning rate.</summary>
     public double MinLr { get; }
 
+    /// <summary>1 prints every reduction; 0 is silent.</summary>
     public int Verbose { get; }
 
     /// <summary>Epochs without improvement outside cooldown.</summary>
     public int Wait { get; private set; }
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         MonitorMode.CheckMonitor(Monitor, Model, nameof(ReduceLROnPlateau));
@@ -79,6 +97,7 @@ public sealed class ReduceLROnPlateau : Callback
         Wait = 0;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var model = RequireModel();
@@ -137,6 +156,7 @@ public sealed class ReduceLROnPlateau : Callback
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);

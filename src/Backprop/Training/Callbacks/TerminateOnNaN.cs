@@ -23,6 +23,7 @@ public sealed class TerminateOnNaN : Callback
     /// <summary>True: this callback stops training on a non-finite loss.</summary>
     public override bool StopsOnNonFiniteLoss => true;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         StoppedEpoch = null;
@@ -30,8 +31,10 @@ public sealed class TerminateOnNaN : Callback
         Message = null;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => _epoch = epoch;
 
+    /// <inheritdoc/>
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
         double loss = logs.TryGetValue("loss", out double l) ? l : double.NaN;
@@ -62,6 +65,7 @@ public sealed class TerminateOnNaN : Callback
         return state;
     }
 
+    /// <inheritdoc/>
     public override void SetState(StateDict state)
     {
         ArgumentNullException.ThrowIfNull(state);
