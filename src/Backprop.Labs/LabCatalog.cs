@@ -1,6 +1,7 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
+using Backprop.Labs.DyingRelu;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.MnistGradients;
 
@@ -17,6 +18,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new DyingReluLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -82,11 +82,6 @@ public static partial class Charts
             Scatter scatter = plot.Add.ScatterLine(xs, ys, color);
             scatter.LineWidth = 2.5f;
             scatter.LegendText = line.Name;
-            if (line.Dashed)
-            {
-                scatter.LinePattern = LinePattern.Dashed;
-            }
-
             if (xs.Length <= 40)
             {
                 scatter.MarkerShape = MarkerShape.FilledCircle;

@@ -8,11 +8,9 @@ namespace Backprop.Plots;
 /// <param name="Y">Values, one per x.</param>
 /// <param name="Lower">Lower edge of the band, one per x, or null for no band.</param>
 /// <param name="Upper">Upper edge of the band, one per x; given exactly when <paramref name="Lower"/> is.</param>
-/// <param name="Dashed">Draw the line dashed (a reference or theoretical curve).</param>
 public sealed record LineSeries(
     string Name,
     IReadOnlyList<double> X,
     IReadOnlyList<double> Y,
     IReadOnlyList<double>? Lower = null,
-    IReadOnlyList<double>? Upper = null,
-    bool Dashed = false);
+    IReadOnlyList<double>? Upper = null);
