@@ -3,6 +3,7 @@ using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.DyingRelu;
 using Backprop.Labs.GradientDerivations;
+using Backprop.Labs.KaimingLeakyRelu;
 using Backprop.Labs.MnistGradients;
 
 namespace Backprop.Labs;
@@ -19,6 +20,7 @@ public static class LabCatalog
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
         new DyingReluLab(),
+        new KaimingLeakyReluLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
