@@ -1,5 +1,6 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
+using Backprop.Labs.BatchNormStudy;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.DyingRelu;
 using Backprop.Labs.GradientDerivations;
@@ -21,6 +22,7 @@ public static class LabCatalog
         new ActivationStatisticsLab(),
         new DyingReluLab(),
         new KaimingLeakyReluLab(),
+        new BatchNormStudyLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
