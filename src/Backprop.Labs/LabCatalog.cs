@@ -6,6 +6,7 @@ using Backprop.Labs.DyingRelu;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.KaimingLeakyRelu;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.VanishingGradients;
 
 namespace Backprop.Labs;
 
@@ -20,6 +21,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new VanishingGradientsLab(),
         new DyingReluLab(),
         new KaimingLeakyReluLab(),
         new BatchNormStudyLab(),
