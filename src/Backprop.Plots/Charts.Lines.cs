@@ -91,7 +91,7 @@ public static partial class Charts
 
         if (logX && xRange.IsSet)
         {
-            UseLogTicks(plot.Axes.Bottom, xRange.Low, xRange.High);
+            UseLineLogTicks(plot.Axes.Bottom, xRange.Low, xRange.High);
         }
         else if (integerX)
         {
@@ -100,7 +100,7 @@ public static partial class Charts
 
         if (logY && yRange.IsSet)
         {
-            UseLogTicks(plot.Axes.Left, yRange.Low, yRange.High);
+            UseLineLogTicks(plot.Axes.Left, yRange.Low, yRange.High);
         }
 
         if (xRange.IsSet)
@@ -113,9 +113,60 @@ public static partial class Charts
         {
             plot.ShowLegend(alignment);
         }
+        else
+        {
+            plot.HideLegend();
+        }
 
         return new Chart(plot);
     }
+
+    /// <summary>
+    /// Ticks for an axis carrying log10 values, at round original values: 1-2-5 steps (or finer) over less than two
+    /// decades, powers of ten (with 2…9 minor ticks) over more. Labels are digits within [0.001, 10⁵) and "1e-12"
+    /// style outside, where written-out digits stop being legible.
+    /// </summary>
+    private static void UseLineLogTicks(IAxis axis, double lowExponent, double highExponent)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        double span = highExponent - lowExponent;
+        double pad = Math.Max(span, 0.3) * 0.1;
+        double low = lowExponent - pad;
+        double high = highExponent + pad;
+        int[] mantissas = span < 0.7 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : span < 1.3 ? [1, 2, 3, 5] : span < 2 ? [1, 2, 5] : [1];
+        int decadeStep = Math.Max(1, (int)Math.Ceiling(span / 8));
+        for (int decade = (int)Math.Floor(low); decade <= (int)Math.Ceiling(high); decade++)
+        {
+            foreach (int mantissa in mantissas)
+            {
+                double exponent = decade + Math.Log10(mantissa);
+                if (exponent >= low && exponent <= high && (mantissa != 1 || decade % decadeStep == 0))
+                {
+                    ticks.AddMajor(exponent, LogTickLabel(mantissa, decade));
+                }
+            }
+
+            if (mantissas.Length == 1 && decadeStep == 1)
+            {
+                for (int minor = 2; minor <= 9; minor++)
+                {
+                    double exponent = decade + Math.Log10(minor);
+                    if (exponent >= low && exponent <= high)
+                    {
+                        ticks.AddMinor(exponent);
+                    }
+                }
+            }
+        }
+
+        axis.TickGenerator = ticks;
+    }
+
+    /// <summary>"0.002", "50", "1e-12", "2e6".</summary>
+    internal static string LogTickLabel(int mantissa, int decade) =>
+        decade < -3 || decade >= 5
+            ? string.Create(CultureInfo.InvariantCulture, $"{mantissa}e{decade}")
+            : FormatValue(mantissa * Math.Pow(10, decade));
 
     private static void CheckSeries(LineSeries line)
     {

@@ -85,6 +85,33 @@ public sealed class LineChartTests
     }
 
     [Fact]
+    public void WideLogAxes_LabelDecadesInScientificNotation_NarrowOnesInDigits()
+    {
+        Assert.Equal("1e-12", Charts.LogTickLabel(1, -12));
+        Assert.Equal("2e6", Charts.LogTickLabel(2, 6));
+        Assert.Equal("0.005", Charts.LogTickLabel(5, -3));
+        Assert.Equal("10,000", Charts.LogTickLabel(1, 4));
+
+        // Both render, over 14 decades and over half of one.
+        double[] depth = [1, 25, 50];
+        Chart wide = Charts.LineChart([new LineSeries("vanishing", depth, [1, 1e-7, 1e-14])], null, "layer", "E[z²]", logY: true);
+        Chart narrow = Charts.LineChart([new LineSeries("steady", depth, [0.8, 1.5, 3])], null, "layer", "E[z²]", logY: true);
+        foreach (Chart chart in new[] { wide, narrow })
+        {
+            Assert.True(ChartTests.CountDarkPixels(chart.ToPngBytes(640, 400), 0, 400) > 2_000);
+            Assert.IsType<ScottPlot.TickGenerators.NumericManual>(chart.Plot.Axes.Left.TickGenerator);
+        }
+    }
+
+    [Fact]
+    public void Legend_CanBeHidden()
+    {
+        var series = new[] { new LineSeries("a", [1.0, 2], [1.0, 2]) };
+        Assert.True(Charts.LineChart(series, "t", "x", "y").Plot.Legend.IsVisible);
+        Assert.False(Charts.LineChart(series, "t", "x", "y", legend: null).Plot.Legend.IsVisible);
+    }
+
+    [Fact]
     public void LineChart_RejectsMismatchedSeries()
     {
         Assert.Throws<ArgumentException>(() => Charts.LineChart([], "t", "x", "y"));
