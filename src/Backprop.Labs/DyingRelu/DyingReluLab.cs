@@ -292,9 +292,18 @@ public sealed class DyingReluLab : ILab
 
         context.Table("Search: collapse (exact) per setting, against the published value of its target",
             ["activation", "target", "initialiser", "collapsed (exact)", "collapsed (tolerance)", "born dead", "published", "inside the 95% interval"], rows);
-        context.Finding(consistent.Count == 0
+        // The setting nearest each published value, measured by how far the value lies outside its interval.
+        string Nearest(Func<CellSummary, bool> matchesCell, double published)
+        {
+            var best = summaries.Where(matchesCell).MinBy(s => Math.Max(0, Math.Max(s.Collapsed.Low - published, published - s.Collapsed.High)))!;
+            return $"{best.Setup.ActivationLabel} under {best.Setup.Init.Label}, {best.Collapsed}";
+        }
+
+        string nearest = $" Nearest to 99.6%: {Nearest(s => s.Setup.Target == CollapseTarget.Abs, DyingReluPublished.ReluCollapse.Value.Number!.Value)}; " +
+            $"nearest to 83.0%: {Nearest(s => s.Setup.Target == CollapseTarget.AbsXSin5X, DyingReluPublished.LeakyCollapse.Value.Number!.Value)}.";
+        context.Finding((consistent.Count == 0
             ? "No searched setting puts the published value inside its 95% interval."
-            : "Searched settings whose 95% interval holds the published value: " + string.Join("; ", consistent) + ".");
+            : "Searched settings whose 95% interval holds the published value: " + string.Join("; ", consistent) + ".") + nearest);
     }
 
     private static PublishedComparison Compare(LabContext context, PublishedFigure figure, CellSummary cell, string qualifier, string? note = null)
