@@ -124,6 +124,7 @@ public sealed class DyingReluLab : ILab
     {
         context.Section($"The course's network: {{ReLU, LeakyReLU}} × {{|x|, |x·sin 5x|}}, {runs:N0} runs per cell, three initialisers");
         var cells = new Dictionary<string, CellSummary>();
+        var pairedAgreement = new Dictionary<string, double>();
         var charts = new List<Chart>();
         CollapseJob[]? firstJobs = null;
         RunOutcome[]? firstOutcomes = null;
@@ -151,6 +152,13 @@ public sealed class DyingReluLab : ILab
                 summary.Record(context, $"grid.{summary.Setup.Key}");
             }
 
+            // Paired cells: run r of ReLU on |x| and on |x·sin 5x| start from the same weights and inputs.
+            int abs = setups.FindIndex(s => s.Activation == "relu" && s.Target == CollapseTarget.Abs);
+            int sin = setups.FindIndex(s => s.Activation == "relu" && s.Target == CollapseTarget.AbsXSin5X);
+            double agreement = Enumerable.Range(0, runs).Count(r => outcomes[r * setups.Count + abs].Collapsed == outcomes[r * setups.Count + sin].Collapsed) / (double)runs;
+            context.Record($"grid.{init.Key}.relu_target_agreement", agreement);
+            pairedAgreement[init.Label] = agreement;
+
             context.Table($"{init.Label}: collapse per cell ({runs:N0} runs each)", CellHeaders("activation", "target"),
                 summaries.Select(s => CellRow([s.Setup.ActivationLabel, s.Setup.Target.Label], s)));
             charts.Add(Charts.BarChart(
@@ -164,6 +172,9 @@ public sealed class DyingReluLab : ILab
             $"Share of {runs:N0} runs per cell whose 100 test predictions are all exactly equal after training; whiskers: the larger side of the 95% Wilson interval.");
         CheckDeterminism(context, firstJobs!, firstOutcomes!);
         GridFindings(context, cells);
+        context.Finding(
+            "Whether a ReLU run collapses is decided by its initial weights and inputs, not by the function it learns: runs that start alike (the cells are paired) collapse on both targets or on neither in " +
+            string.Join(", ", pairedAgreement.Select(kv => $"{Pct(kv.Value)} of pairs ({kv.Key})")) + ".");
         return cells;
     }
 
