@@ -318,7 +318,8 @@ public sealed class KaimingLeakyReluLab : ILab
             $"After epoch 1 the validation accuracy is " + string.Join(", ", KaimingScheme.All.Select(s => $"{Pct(first[s.Key])} ({s.Label})")) +
             $"; after epoch {epochs}: " + string.Join(", ", KaimingScheme.All.Select(s => $"{Pct(histories[s.Key]["val_accuracy"][^1])} ({s.Label})")) +
             $"; {verdict}. Mean training loss of epoch 1: " + string.Join(", ", KaimingScheme.All.Select(s => $"{LabContext.Format(histories[s.Key]["loss"][0], 3)} ({s.Key})")) +
-            ". At 20 layers and α = 0.3 He's excess is only (1.09)^20 ≈ 5.6× in the second moment, which SGD absorbs; Glorot's shortfall, 0.545^20 ≈ 5e-6, is what slows the start.");
+            $". Over {layers} layers at α = {alpha.ToString(CultureInfo.InvariantCulture)} He's excess in the second moment is (1 + α²)^{layers} = {Ratio(Math.Pow(1 + alpha * alpha, layers))}, " +
+            $"Glorot's shortfall (½(1 + α²))^{layers} = {Ratio(Math.Pow(0.5 * (1 + alpha * alpha), layers))}.");
     }
 
     private static void Compare(LabContext context, Dictionary<(double Alpha, string Scheme), MomentProfile> profiles)
