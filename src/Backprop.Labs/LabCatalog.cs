@@ -1,8 +1,12 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
+using Backprop.Labs.BatchNormStudy;
 using Backprop.Labs.BostonHousing;
+using Backprop.Labs.DyingRelu;
 using Backprop.Labs.GradientDerivations;
+using Backprop.Labs.KaimingLeakyRelu;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.VanishingGradients;
 
 namespace Backprop.Labs;
 
@@ -18,6 +22,10 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new VanishingGradientsLab(),
+        new DyingReluLab(),
+        new KaimingLeakyReluLab(),
+        new BatchNormStudyLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -9,6 +9,12 @@ namespace Backprop.Labs;
 /// <param name="Description">Where the digits came from, for the report.</param>
 internal sealed record MnistSource(DataSplit<byte, byte> Split, bool IsFull, string Description);
 
+/// <summary>Fashion-MNIST as a lab finds it.</summary>
+/// <param name="Split">60,000/10,000 images, or the MNIST subset that stands in for it.</param>
+/// <param name="IsFashion">True for the real Fashion-MNIST.</param>
+/// <param name="Description">Where the images came from, for the report.</param>
+internal sealed record FashionSource(DataSplit<byte, byte> Split, bool IsFashion, string Description);
+
 /// <summary>Data sets the labs share, found truthfully: full MNIST from the data folder (its root or MNIST's own
 /// folder), else downloaded with a progress bar, else a one-line error saying which files to put where. The
 /// 10,000-digit subset shipped with the library is used only when asked for (<c>--subset</c>) or in a
@@ -129,6 +135,34 @@ internal static class LabData
         }
 
         return null;
+    }
+
+    /// <summary>Full Fashion-MNIST (60,000/10,000) from the data folder when its four IDX files are there. Without
+    /// them, a <c>--quick</c> or <c>--subset</c> run uses the MNIST subset shipped with the library (digits stand in
+    /// for clothes, and a notice says so); a full run fails naming the files to put where. Never a download.</summary>
+    /// <exception cref="LabDataException">A full run and no Fashion-MNIST in the data folder.</exception>
+    public static FashionSource FashionMnist(LabContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var folder = context.Data;
+        var cache = new DataCache(folder.Path);
+        if (!context.Subset && Backprop.Data.Datasets.FashionMnist.Files.All(f => cache.Contains(f.RelativePath)))
+        {
+            return new(Backprop.Data.Datasets.FashionMnist.Load(cache), true, $"Fashion-MNIST (60,000 training and 10,000 test images) from {cache.Folder}");
+        }
+
+        if (!context.Subset && !context.Quick)
+        {
+            throw new LabDataException(
+                $"Fashion-MNIST is not in {folder.Describe()}: put {string.Join(", ", Backprop.Data.Datasets.FashionMnist.Files.Select(f => f.RelativePath))} there, " +
+                "or pass --subset to run on the 10,000 MNIST digits shipped with Backprop instead");
+        }
+
+        string reason = context.Subset ? "because --subset was given" : $"because this is a --quick run and {folder.Describe()} holds no Fashion-MNIST";
+        context.Notice(
+            $"This run uses the 10,000-digit MNIST subset shipped with Backprop (8,000 training and 2,000 test digits) in place of Fashion-MNIST, {reason}: " +
+            "its figures are MNIST's, not Fashion-MNIST's.");
+        return new(Backprop.Data.Datasets.Mnist.LoadSubset(), false, "the 10,000-digit MNIST subset shipped with Backprop, standing in for Fashion-MNIST");
     }
 
     /// <summary>A download's progress as a lab progress bar in KiB, started when the size is known.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Regularizers;
 
@@ -25,26 +26,15 @@ public sealed class L1 : Regularizer
     public override double Penalty<T>(Tensor<T> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        double sum = 0;
-        foreach (T w in weights.AsSpan())
-        {
-            sum += Math.Abs(double.CreateTruncating(w));
-        }
-
-        return Factor * sum;
+        return Factor * double.CreateTruncating(Elementwise.SumOfMagnitudes<T>(weights.AsSpan()));
     }
 
+    // ∂R/∂w = l1·sign(w)
     /// <inheritdoc/>
     public override void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient)
     {
         FactorCheck.SameShape(Name, weights, gradient);
-        var w = weights.AsSpan();
-        var g = gradient.AsSpan();
-        T factor = T.CreateTruncating(Factor);
-        for (int i = 0; i < w.Length; i++)
-        {
-            g[i] += factor * T.CreateTruncating(T.Sign(w[i]));
-        }
+        Elementwise.AddScaledSign<T>(weights.AsSpan(), T.CreateTruncating(Factor), gradient.AsSpan());
     }
 
     /// <inheritdoc/>

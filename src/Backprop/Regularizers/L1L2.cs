@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Regularizers;
 
@@ -30,30 +31,18 @@ public sealed class L1L2 : Regularizer
     public override double Penalty<T>(Tensor<T> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        double absSum = 0;
-        double squareSum = 0;
-        foreach (T w in weights.AsSpan())
-        {
-            double v = double.CreateTruncating(w);
-            absSum += Math.Abs(v);
-            squareSum += v * v;
-        }
-
-        return L1Factor * absSum + L2Factor * squareSum;
+        var w = weights.AsSpan();
+        return L1Factor * double.CreateTruncating(Elementwise.SumOfMagnitudes<T>(w)) + L2Factor * double.CreateTruncating(Elementwise.SumOfSquares<T>(w));
     }
 
+    // ∂R/∂w = l1·sign(w) + 2·l2·w
     /// <inheritdoc/>
     public override void AddGradient<T>(Tensor<T> weights, Tensor<T> gradient)
     {
         FactorCheck.SameShape(Name, weights, gradient);
-        var w = weights.AsSpan();
         var g = gradient.AsSpan();
-        T l1 = T.CreateTruncating(L1Factor);
-        T twoL2 = T.CreateTruncating(2 * L2Factor);
-        for (int i = 0; i < w.Length; i++)
-        {
-            g[i] += l1 * T.CreateTruncating(T.Sign(w[i])) + twoL2 * w[i];
-        }
+        Elementwise.AddScaledSign<T>(weights.AsSpan(), T.CreateTruncating(L1Factor), g);
+        Elementwise.MultiplyAdd<T>(weights.AsSpan(), T.CreateTruncating(2 * L2Factor), g, g);
     }
 
     /// <inheritdoc/>
