@@ -3,6 +3,7 @@ using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.PerceptronHinge;
 
 namespace Backprop.Labs;
 
@@ -17,6 +18,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new PerceptronHingeLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
