@@ -2,6 +2,7 @@ using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.GradientDerivations;
+using Backprop.Labs.LogisticRegression;
 using Backprop.Labs.MnistGradients;
 using Backprop.Labs.PerceptronHinge;
 
@@ -19,6 +20,7 @@ public static class LabCatalog
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
         new PerceptronHingeLab(),
+        new LogisticRegressionLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
