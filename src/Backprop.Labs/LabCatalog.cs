@@ -1,10 +1,12 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
+using Backprop.Labs.EggholderCapacity;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.LogisticRegression;
 using Backprop.Labs.MnistGradients;
 using Backprop.Labs.PerceptronHinge;
+using Backprop.Labs.SineCapacity;
 
 namespace Backprop.Labs;
 
@@ -21,6 +23,8 @@ public static class LabCatalog
         new ActivationStatisticsLab(),
         new PerceptronHingeLab(),
         new LogisticRegressionLab(),
+        new EggholderCapacityLab(),
+        new SineCapacityLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
