@@ -1,6 +1,7 @@
 using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
+using Backprop.Labs.Eckerle4Regression;
 using Backprop.Labs.EggholderCapacity;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.LogisticRegression;
@@ -21,6 +22,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new Eckerle4RegressionLab(),
         new PerceptronHingeLab(),
         new LogisticRegressionLab(),
         new EggholderCapacityLab(),
