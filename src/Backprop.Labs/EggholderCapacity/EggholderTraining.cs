@@ -13,7 +13,9 @@ namespace Backprop.Labs.EggholderCapacity;
 /// it without <c>model.eval()</c>: batch normalisation uses the test set's own statistics.</param>
 /// <param name="RmseInference">√MSE in inference mode (<c>model.eval()</c>): batch normalisation uses its running
 /// statistics.</param>
-internal sealed record EggholderResult(EggholderConfig Config, double Dampening, double TrainSeconds, double[] Loss, double RmseCourse, double RmseInference)
+/// <param name="CpuSeconds">Processor time of the whole process during Fit (all threads): less sensitive than the
+/// wall clock to other jobs on a shared machine.</param>
+internal sealed record EggholderResult(EggholderConfig Config, double Dampening, double TrainSeconds, double CpuSeconds, double[] Loss, double RmseCourse, double RmseInference)
 {
     public bool Diverged => !double.IsFinite(RmseCourse) || Loss.Any(v => !double.IsFinite(v));
 }
@@ -23,16 +25,18 @@ internal static class EggholderTraining
     public static EggholderResult Train(EggholderConfig config, EggholderData data, int seed, double dampening, int? epochs = null, Callback? progress = null)
     {
         var model = EggholderModels.Build(config, seed, dampening);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var history = model.Fit(data.XTrain, data.YTrain, epochs: epochs ?? config.Epochs, batchSize: EggholderModels.BatchSize, verbose: 0,
             seed: unchecked((ulong)seed), callbacks: progress is null ? null : [progress]);
         clock.Stop();
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 
         // Inference mode first: the course's training-mode pass would move BN's running statistics towards the test set.
         int rows = data.XTest.Shape[0];
         double inference = Rmse(model.Predict(data.XTest, batchSize: rows), data.YTest);
         double course = Rmse(model.Forward(data.XTest, training: true), data.YTest);
-        return new EggholderResult(config, dampening, clock.Elapsed.TotalSeconds, history["loss"].ToArray(), course, inference);
+        return new EggholderResult(config, dampening, clock.Elapsed.TotalSeconds, cpuSeconds, history["loss"].ToArray(), course, inference);
     }
 
     /// <summary>√(mean (ŷ − y)²) accumulated in float64.</summary>
