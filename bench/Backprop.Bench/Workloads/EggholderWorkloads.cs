@@ -11,17 +11,19 @@ namespace Backprop.Bench.Workloads;
 /// Eggholder target, batches of 1,000 reshuffled, MSE, SGD with momentum 0.9 (dampening 0), nn.Linear's
 /// initialisation. "train eggholder [128,256,128] epoch": Linear → BatchNorm1d → ReLU three times, then Linear(1),
 /// lr 1e-4; "train eggholder [512] epoch": Linear(2, 512) → ReLU → Linear(1), no batch normalisation, lr 1e-7.
-/// Best of three epochs after a warm-up epoch (the quick run: 8,000 rows, scaled to 80,000).</summary>
+/// Best of three epochs after a warm-up epoch (the quick run: 8,000 rows, scaled to 80,000). "… epoch cpu": the
+/// [128,256,128] epoch in processor seconds of the whole process (all threads) instead of wall seconds.</summary>
 public sealed class EggholderWorkloads : IWorkloadGroup
 {
     public IEnumerable<Workload> Workloads(bool quick)
     {
         int rows = quick ? 8_000 : 80_000;
-        yield return new Workload("train eggholder [128,256,128] epoch", _ => Epoch([128, 256, 128], batchNorm: true, 1e-4, rows));
-        yield return new Workload("train eggholder [512] epoch", _ => Epoch([512], batchNorm: false, 1e-7, rows));
+        yield return new Workload("train eggholder [128,256,128] epoch", _ => Epoch([128, 256, 128], batchNorm: true, 1e-4, rows, cpu: false));
+        yield return new Workload("train eggholder [512] epoch", _ => Epoch([512], batchNorm: false, 1e-7, rows, cpu: false));
+        yield return new Workload("train eggholder [128,256,128] epoch cpu", _ => Epoch([128, 256, 128], batchNorm: true, 1e-4, rows, cpu: true));
     }
 
-    private static Measurement Epoch(int[] hidden, bool batchNorm, double learningRate, int rows)
+    private static Measurement Epoch(int[] hidden, bool batchNorm, double learningRate, int rows, bool cpu)
     {
         var (x, y) = Data(rows);
         var model = new Sequential(new Input([2]));
@@ -45,9 +47,14 @@ public sealed class EggholderWorkloads : IWorkloadGroup
         double best = double.MaxValue;
         for (int repetition = 0; repetition < 3; repetition++)
         {
+            // Wall clock, or the process's processor time (all threads), which other jobs on a shared machine disturb less.
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            var processor = process.TotalProcessorTime;
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             model.Fit(x, y, epochs: 1, batchSize: 1000, verbose: 0, seed: (ulong)(2 + repetition));
-            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            process.Refresh();
+            double seconds = cpu ? (process.TotalProcessorTime - processor).TotalSeconds : System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            best = Math.Min(best, seconds);
         }
 
         return new Measurement(best * 80_000 / rows, "s", false);

@@ -153,7 +153,8 @@ public sealed class EggholderCapacityLab : ILab
             for (int depth = 1; depth <= 3; depth++)
             {
                 var rows = results.Where(r => r.Config.Depth == depth).OrderBy(x).ToList();
-                var series = new List<XYSeries> { new(both ? "course (BN training mode)" : what, rows.Select(x).ToArray(), rows.Select(y).ToArray()) };
+                string name = !both ? what : depth == 1 ? "test RMSE (no BN)" : "course (BN training mode)";
+                var series = new List<XYSeries> { new(name, rows.Select(x).ToArray(), rows.Select(y).ToArray()) };
                 if (both && depth > 1)
                 {
                     series.Add(new XYSeries("inference mode", rows.Select(x).ToArray(), rows.Select(r => r.RmseInference).ToArray()));
