@@ -3,9 +3,14 @@ using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BatchNormStudy;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.DyingRelu;
+using Backprop.Labs.Eckerle4Regression;
+using Backprop.Labs.EggholderCapacity;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.KaimingLeakyRelu;
+using Backprop.Labs.LogisticRegression;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.PerceptronHinge;
+using Backprop.Labs.SineCapacity;
 using Backprop.Labs.VanishingGradients;
 
 namespace Backprop.Labs;
@@ -26,6 +31,11 @@ public static class LabCatalog
         new DyingReluLab(),
         new KaimingLeakyReluLab(),
         new BatchNormStudyLab(),
+        new Eckerle4RegressionLab(),
+        new PerceptronHingeLab(),
+        new LogisticRegressionLab(),
+        new EggholderCapacityLab(),
+        new SineCapacityLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -14,6 +14,12 @@ public abstract class Initializer
     /// <summary>Writes initial values into <paramref name="tensor"/>.</summary>
     public abstract void Initialize<T>(Tensor<T> tensor) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>Writes initial values into <paramref name="tensor"/> on behalf of a layer that says whose fans
+    /// count: a layer passes its kernel's shape when it initialises the kernel's bias. Keras's initialisers take
+    /// their fans from the tensor itself and ignore <paramref name="fanShape"/> (this default);
+    /// <see cref="FanInUniform"/> uses it, as PyTorch gives a bias the fan-in of its weight.</summary>
+    public virtual void Initialize<T>(Tensor<T> tensor, Shape fanShape) where T : unmanaged, IFloatingPointIeee754<T> => Initialize(tensor);
+
     /// <summary>The constructor arguments with Keras key names; the registered factory reads them back.</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>();
 

@@ -31,6 +31,8 @@ public static class InitializerRegistry
         registry.Register("lecun_normal", LeCunNormal.FromConfig);
         registry.Register("orthogonal", Orthogonal.FromConfig);
         registry.Register("identity", Identity.FromConfig);
+        // PyTorch's nn.Linear / nn.Conv2d default (not a Keras name).
+        registry.Register("fan_in_uniform", FanInUniform.FromConfig);
         return registry;
     }
 }

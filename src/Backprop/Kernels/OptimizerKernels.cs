@@ -145,6 +145,47 @@ public static unsafe class OptimizerKernels
         }
     }
 
+    /// <summary>Adam (Keras form, bias correction folded into α): <c>m ← m + (g − m)·(1 − β₁)</c>,
+    /// <c>v ← v + (g² − v)·(1 − β₂)</c>, <c>w ← w − m·α / (√v + ε)</c>, element by element on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AdamStep<T>(Span<T> weight, Span<T> m, Span<T> v, ReadOnlySpan<T> gradient, T alpha, T oneMinusBeta1, T oneMinusBeta2, T epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(weight.Length, m.Length, gradient.Length);
+        CheckLengths(weight.Length, v.Length, gradient.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var wv = MemoryMarshal.Cast<T, Vector<T>>(weight);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(m);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(v);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+            var a = new Vector<T>(alpha);
+            var c1 = new Vector<T>(oneMinusBeta1);
+            var c2 = new Vector<T>(oneMinusBeta2);
+            var eps = new Vector<T>(epsilon);
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var mk = mv[k] + ((gk - mv[k]) * c1);
+                var vk = vv[k] + (((gk * gk) - vv[k]) * c2);
+                mv[k] = mk;
+                vv[k] = vk;
+                wv[k] -= mk * a / (Vector.SquareRoot(vk) + eps);
+            }
+
+            i = wv.Length * Vector<T>.Count;
+        }
+
+        for (; i < weight.Length; i++)
+        {
+            T gi = gradient[i];
+            m[i] += (gi - m[i]) * oneMinusBeta1;
+            v[i] += ((gi * gi) - v[i]) * oneMinusBeta2;
+            weight[i] -= m[i] * alpha / (T.Sqrt(v[i]) + epsilon);
+        }
+    }
+
     /// <summary>One SGD update split into contiguous ranges of whole cache lines, one per thread.</summary>
     private sealed class SplitStep<T> : IParallelWork
         where T : unmanaged, IFloatingPointIeee754<T>

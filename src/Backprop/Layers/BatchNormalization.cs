@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backprop.Initializers;
+using Backprop.Kernels;
 using Backprop.Regularizers;
 using Backprop.Config;
 
@@ -26,6 +27,7 @@ public sealed class BatchNormalization : Layer
     private double[] _inverseStd = [];
     private double[] _sumDy = [];
     private double[] _sumDyXhat = [];
+    private double[] _coefficient = [];
     private bool _lastTraining;
 
     /// <param name="axis">The feature axis; only the last axis (−1, Keras's default) is supported.</param>
@@ -172,6 +174,7 @@ public sealed class BatchNormalization : Layer
         _inverseStd = new double[features];
         _sumDy = new double[features];
         _sumDyXhat = new double[features];
+        _coefficient = new double[features];
     }
 
     /// <inheritdoc/>
@@ -189,33 +192,17 @@ public sealed class BatchNormalization : Layer
         _lastTraining = training;
         if (training && rows > 0)
         {
-            // μ_B and the biased σ²_B per feature, accumulated in double.
+            // μ_B and the biased σ²_B per feature, accumulated in double (two passes).
             mean.Clear();
             var variance = _sumDy.AsSpan();
             variance.Clear();
-            for (int r = 0; r < rows; r++)
-            {
-                var row = xs.Slice(r * features, features);
-                for (int j = 0; j < features; j++)
-                {
-                    mean[j] += double.CreateTruncating(row[j]);
-                }
-            }
-
+            BatchNormKernels.AddColumnSums<T>(xs, features, mean);
             for (int j = 0; j < features; j++)
             {
                 mean[j] /= rows;
             }
 
-            for (int r = 0; r < rows; r++)
-            {
-                var row = xs.Slice(r * features, features);
-                for (int j = 0; j < features; j++)
-                {
-                    double d = double.CreateTruncating(row[j]) - mean[j];
-                    variance[j] += d * d;
-                }
-            }
+            BatchNormKernels.AddSquaredDeviations<T>(xs, features, mean, variance);
 
             var movingMean = _movingMean!.ValueAs<T>().AsSpan();
             var movingVariance = _movingVariance!.ValueAs<T>().AsSpan();
@@ -241,20 +228,10 @@ public sealed class BatchNormalization : Layer
             }
         }
 
+        // x̂ = (x − μ)/√(σ² + ε);  y = γ·x̂ + β
         var gamma = _gamma is null ? default : _gamma.ValueAs<T>().AsSpan();
         var beta = _beta is null ? default : _beta.ValueAs<T>().AsSpan();
-        for (int r = 0; r < rows; r++)
-        {
-            int o = r * features;
-            for (int j = 0; j < features; j++)
-            {
-                T normalized = T.CreateChecked((double.CreateTruncating(xs[o + j]) - mean[j]) * inverseStd[j]);
-                xh[o + j] = normalized;
-                T scaled = gamma.IsEmpty ? normalized : gamma[j] * normalized;
-                ys[o + j] = beta.IsEmpty ? scaled : scaled + beta[j];
-            }
-        }
-
+        BatchNormKernels.Normalize<T>(xs, features, mean, inverseStd, gamma, beta, xh, ys);
         return y;
     }
 
@@ -272,17 +249,7 @@ public sealed class BatchNormalization : Layer
         var sumDyXhat = _sumDyXhat.AsSpan();
         sumDy.Clear();
         sumDyXhat.Clear();
-        for (int r = 0; r < rows; r++)
-        {
-            int o = r * features;
-            for (int j = 0; j < features; j++)
-            {
-                double dy = double.CreateTruncating(dys[o + j]);
-                sumDy[j] += dy;
-                sumDyXhat[j] += dy * double.CreateTruncating(xh[o + j]);
-            }
-        }
-
+        BatchNormKernels.AddGradientSums<T>(dys, xh, features, sumDy, sumDyXhat);
         if (Trainable)
         {
             AccumulateInto<T>(_gamma, sumDyXhat);
@@ -295,21 +262,23 @@ public sealed class BatchNormalization : Layer
         }
 
         var dx = _inputGradient.Rows<T>(outputGradient.Shape[0], InputShape);
-        var dxs = dx.AsSpan();
         var gamma = _gamma is null ? default : _gamma.ValueAs<T>().AsSpan();
         var inverseStd = _inverseStd.AsSpan();
-        for (int r = 0; r < rows; r++)
+        // Per feature, γ/√(σ² + ε), over the row count in training; the rest per element in the kernels.
+        var coefficient = _coefficient.AsSpan();
+        for (int j = 0; j < features; j++)
         {
-            int o = r * features;
-            for (int j = 0; j < features; j++)
-            {
-                double g = gamma.IsEmpty ? 1 : double.CreateTruncating(gamma[j]);
-                double dy = double.CreateTruncating(dys[o + j]);
-                double value = _lastTraining
-                    ? g * inverseStd[j] / rows * (rows * dy - sumDy[j] - double.CreateTruncating(xh[o + j]) * sumDyXhat[j])
-                    : g * inverseStd[j] * dy;
-                dxs[o + j] = T.CreateChecked(value);
-            }
+            double g = gamma.IsEmpty ? 1 : double.CreateTruncating(gamma[j]);
+            coefficient[j] = _lastTraining ? g * inverseStd[j] / rows : g * inverseStd[j];
+        }
+
+        if (_lastTraining)
+        {
+            BatchNormKernels.InputGradient<T>(dys, xh, features, coefficient, rows, sumDy, sumDyXhat, dx.AsSpan());
+        }
+        else
+        {
+            BatchNormKernels.ScaledInputGradient<T>(dys, features, coefficient, dx.AsSpan());
         }
 
         return dx;

@@ -152,7 +152,7 @@ public sealed class Conv2D : Layer
         _kernel = AddParameter("kernel", new Shape(KernelSize.Height, KernelSize.Width, inputShape[2], Filters), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
-            _bias = AddParameter("bias", new Shape(Filters), BiasInitializer, true, BiasRegularizer, BiasConstraint);
+            _bias = AddParameter("bias", new Shape(Filters), BiasInitializer, true, BiasRegularizer, BiasConstraint, fanShape: _kernel.Shape);
         }
     }
 

@@ -123,7 +123,7 @@ public sealed class Dense : Layer, IActivationOutput
         _kernel = AddParameter("kernel", new Shape(inputShape[-1], Units), KernelInitializer, true, KernelRegularizer, KernelConstraint);
         if (UseBias)
         {
-            _bias = AddParameter("bias", new Shape(Units), BiasInitializer, true, BiasRegularizer, BiasConstraint);
+            _bias = AddParameter("bias", new Shape(Units), BiasInitializer, true, BiasRegularizer, BiasConstraint, fanShape: _kernel.Shape);
         }
     }
 

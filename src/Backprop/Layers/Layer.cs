@@ -382,27 +382,48 @@ public abstract partial class Layer
     }
 
     /// <summary>Creates a parameter of the layer's dtype filled by <paramref name="initializer"/>.</summary>
+    /// <param name="name">The parameter's name within the layer ("kernel", "bias").</param>
+    /// <param name="shape">Its shape.</param>
+    /// <param name="initializer">Fills its initial value.</param>
+    /// <param name="trainable">False for state such as BatchNormalization's moving statistics.</param>
+    /// <param name="regularizer">Penalty on the parameter added to the loss.</param>
+    /// <param name="constraint">Projection of the parameter after each step.</param>
+    /// <param name="fanShape">Whose fans the initialiser should use, when not the parameter's own: a bias passes its
+    /// kernel's shape (only initialisers that use it, such as <see cref="FanInUniform"/>, read it).</param>
     protected Parameter AddParameter(string name, Shape shape, Initializer initializer, bool trainable = true,
-        Regularizer? regularizer = null, Constraint? constraint = null)
+        Regularizer? regularizer = null, Constraint? constraint = null, Shape? fanShape = null)
     {
         ArgumentNullException.ThrowIfNull(initializer);
         Tensor value;
         if (DType == DType.Float64)
         {
             var t = new Tensor<double>(shape);
-            initializer.Initialize(t);
+            Fill(initializer, t, fanShape);
             value = t;
         }
         else
         {
             var t = new Tensor<float>(shape);
-            initializer.Initialize(t);
+            Fill(initializer, t, fanShape);
             value = t;
         }
 
         var parameter = new Parameter(name, value, trainable, regularizer, constraint);
         _parameters.Add(parameter);
         return parameter;
+    }
+
+    private static void Fill<T>(Initializer initializer, Tensor<T> tensor, Shape? fanShape)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (fanShape is { } fans)
+        {
+            initializer.Initialize(tensor, fans);
+        }
+        else
+        {
+            initializer.Initialize(tensor);
+        }
     }
 
     /// <summary>The shape formatted with the batch axis as Keras prints it: "(None, 32)".</summary>

@@ -1,3 +1,4 @@
+using Backprop.Kernels;
 using Backprop.Config;
 
 namespace Backprop.Optimizers;
@@ -93,13 +94,7 @@ public class Adam : FirstOrderOptimizer
             return;
         }
 
-        for (int i = 0; i < w.Length; i++)
-        {
-            T gi = g[i];
-            m[i] += (gi - m[i]) * oneMinusBeta1;
-            v[i] += (gi * gi - v[i]) * oneMinusBeta2;
-            w[i] -= m[i] * a / (T.Sqrt(v[i]) + eps);
-        }
+        OptimizerKernels.AdamStep(w, m, v, g, a, oneMinusBeta1, oneMinusBeta2, eps);
     }
 
     /// <inheritdoc/>

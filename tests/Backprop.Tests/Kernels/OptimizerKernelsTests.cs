@@ -63,10 +63,54 @@ public sealed class OptimizerKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    [InlineData(12_673)]
+    public void Adam_step_equals_the_scalar_formula_in_float_and_double(int length)
+    {
+        float[] w0 = TestData.Floats(length, 4), m0 = TestData.Floats(length, 5), g = TestData.Floats(length, 6);
+        float[] v0 = TestData.Floats(length, 7).Select(Math.Abs).ToArray();
+        const float a = 0.0013f, c1 = 0.1f, c2 = 0.001f, eps = 1e-7f;
+        var expectedW = (float[])w0.Clone();
+        var expectedM = (float[])m0.Clone();
+        var expectedV = (float[])v0.Clone();
+        for (int i = 0; i < length; i++)
+        {
+            expectedM[i] += (g[i] - expectedM[i]) * c1;
+            expectedV[i] += (g[i] * g[i] - expectedV[i]) * c2;
+            expectedW[i] -= expectedM[i] * a / (MathF.Sqrt(expectedV[i]) + eps);
+        }
+
+        float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
+        OptimizerKernels.AdamStep<float>(w, m, v, g, a, c1, c2, eps);
+        Assert.Equal(expectedW, w);
+        Assert.Equal(expectedM, m);
+        Assert.Equal(expectedV, v);
+
+        double[] wd = w0.Select(x => (double)x).ToArray(), md = m0.Select(x => (double)x).ToArray(), vd = v0.Select(x => (double)x).ToArray();
+        double[] gd = g.Select(x => (double)x).ToArray();
+        double[] ew = (double[])wd.Clone(), em = (double[])md.Clone(), ev = (double[])vd.Clone();
+        for (int i = 0; i < length; i++)
+        {
+            em[i] += (gd[i] - em[i]) * 0.1;
+            ev[i] += (gd[i] * gd[i] - ev[i]) * 0.001;
+            ew[i] -= em[i] * 0.0013 / (Math.Sqrt(ev[i]) + 1e-7);
+        }
+
+        OptimizerKernels.AdamStep<double>(wd, md, vd, gd, 0.0013, 0.1, 0.001, 1e-7);
+        Assert.Equal(ew, wd);
+        Assert.Equal(em, md);
+        Assert.Equal(ev, vd);
+    }
+
     [Fact]
     public void Mismatched_lengths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdStep<float>(new float[4], new float[3], 0.1f));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdMomentumStep<double>(new double[4], new double[5], new double[4], 0.1, 0.9, false));
+        Assert.Throws<ArgumentException>(() => OptimizerKernels.AdamStep<float>(new float[4], new float[4], new float[3], new float[4], 0.1f, 0.1f, 0.1f, 0.1f));
     }
 }

@@ -21,6 +21,14 @@ internal static unsafe class GemmEpilogue
             return;
         }
 
+        if (activation is GemmActivation.None or GemmActivation.Relu)
+        {
+            // Inline vector loops: blocks are often a few dozen columns wide, where a library call per row and
+            // operation costs more than the arithmetic.
+            AddBiasRelu(c, ldc, i0, i1, j0, width, bias, activation == GemmActivation.Relu);
+            return;
+        }
+
         for (int i = i0; i < i1; i++)
         {
             var row = new Span<T>(c + i * ldc + j0, width);
@@ -30,6 +38,40 @@ internal static unsafe class GemmEpilogue
             }
 
             Activate(row, activation);
+        }
+    }
+
+    // c ← c + bias[j] (when there is one), then max(c, 0) when relu: TensorPrimitives.Add's and Max's results
+    // (Vector.Max and T.Max both propagate NaN and order −0 below +0).
+    private static void AddBiasRelu<T>(T* c, nint ldc, int i0, int i1, int j0, int width, T* bias, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int vectorEnd = Vector.IsHardwareAccelerated ? width - (width % Vector<T>.Count) : 0;
+        for (int i = i0; i < i1; i++)
+        {
+            T* row = c + i * ldc + j0;
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+            {
+                var v = Vector.Load(row + j);
+                if (bias is not null)
+                {
+                    v += Vector.Load(bias + j0 + j);
+                }
+
+                if (relu)
+                {
+                    v = Vector.Max(v, Vector<T>.Zero);
+                }
+
+                v.Store(row + j);
+            }
+
+            for (; j < width; j++)
+            {
+                T v = bias is not null ? row[j] + bias[j0 + j] : row[j];
+                row[j] = relu ? T.Max(v, T.Zero) : v;
+            }
         }
     }
 
