@@ -2,6 +2,7 @@ using Backprop.Labs.ActivationStatistics;
 using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.GradientDerivations;
+using Backprop.Labs.LeNetBatchNormDropout;
 using Backprop.Labs.MnistGradients;
 
 namespace Backprop.Labs;
@@ -17,6 +18,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new LeNetBatchNormDropoutLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
