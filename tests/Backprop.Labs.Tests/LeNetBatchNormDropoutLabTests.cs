@@ -237,10 +237,10 @@ public class LeNetBatchNormDropoutLabTests : IClassFixture<LeNetQuickRun>
             }
         }
 
-        // --quick: 6,000 training digits split 5,400 / 600 as Keras's validation_split = 0.1, and 1,000 test digits.
-        Assert.Equal(5_400, results["data.train_rows"]!.GetValue<int>());
-        Assert.Equal(600, results["data.validation_rows"]!.GetValue<int>());
-        Assert.Equal(1_000, results["data.test_rows"]!.GetValue<int>());
+        // --quick: 3,000 training digits split 2,700 / 300 as Keras's validation_split = 0.1, and 500 test digits.
+        Assert.Equal(2_700, results["data.train_rows"]!.GetValue<int>());
+        Assert.Equal(300, results["data.validation_rows"]!.GetValue<int>());
+        Assert.Equal(500, results["data.test_rows"]!.GetValue<int>());
         Assert.Equal(44_426, results["plain.parameters"]!.GetValue<long>());
         Assert.Equal(0, results["standard_norm.normalization.max_abs_change"]!.GetValue<double>());
 
