@@ -7,6 +7,7 @@ using Backprop.Labs.Eckerle4Regression;
 using Backprop.Labs.EggholderCapacity;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.KaimingLeakyRelu;
+using Backprop.Labs.LeNetBatchNormDropout;
 using Backprop.Labs.LogisticRegression;
 using Backprop.Labs.MnistGradients;
 using Backprop.Labs.PerceptronHinge;
@@ -36,6 +37,7 @@ public static class LabCatalog
         new LogisticRegressionLab(),
         new EggholderCapacityLab(),
         new SineCapacityLab(),
+        new LeNetBatchNormDropoutLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
