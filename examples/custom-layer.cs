@@ -1,4 +1,7 @@
 #:project ../src/Backprop/Backprop.csproj
+// expect: ^simple_dense/kernel .* ok$
+// expect: ^simple_dense/bias .* ok$
+// expect: ^training loss [0-9.]+ → 0\.00[0-9]+$
 // A layer of your own, its backward pass checked against float64 central differences, then trained with Fit:
 // `dotnet run examples/custom-layer.cs`. The layer is Keras's SimpleDense, y = x·W + b, written out in loops.
 using System.Numerics;

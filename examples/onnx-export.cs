@@ -1,5 +1,7 @@
 #:project ../src/Backprop.Onnx/Backprop.Onnx.csproj
 #:package Microsoft.ML.OnnxRuntime
+// expect: ^ONNX Runtime [0-9.]+: input \(batch, 4\) → output \(batch, 3\)$
+// expect: same class for 150 of 150 flowers$
 // Train in Backprop, export to ONNX, predict with ONNX Runtime — `dotnet run examples/onnx-export.cs`. The iris
 // classifier keeps its standardisation inside the model (a Normalization layer), so the .onnx file takes raw
 // measurements. (The version of Microsoft.ML.OnnxRuntime comes from the repository's Directory.Packages.props; outside

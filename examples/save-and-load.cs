@@ -1,4 +1,7 @@
 #:project ../src/Backprop/Backprop.csproj
+// expect: loaded model predicts the same bits: True$
+// expect: still the same bits: True$
+// expect: same bits: True$
 // Saving and loading: the whole model (config, weights, optimiser state) in one file, and the weights alone as
 // safetensors — `dotnet run examples/save-and-load.cs`. A loaded model predicts the same bits and trains on exactly as
 // the original would have.
