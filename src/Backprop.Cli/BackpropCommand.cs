@@ -227,9 +227,12 @@ public static class BackpropCommand
 
         // An option the command does not know ends up among the lab names or the unmatched tokens.
         var stray = parse.UnmatchedTokens.ToList();
-        if (command.Arguments.FirstOrDefault(a => a.Name == "names") is { } namesArgument && parse.GetResult(namesArgument) is { } names)
+        foreach (var argument in command.Arguments)
         {
-            stray.InsertRange(0, names.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')));
+            if (parse.GetResult(argument) is { } taken)
+            {
+                stray.InsertRange(0, taken.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')));
+            }
         }
 
         foreach (string token in stray)
