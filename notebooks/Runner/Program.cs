@@ -6,7 +6,8 @@
 // Every code cell runs in order in one kernel, as "Run All" does. The notebooks' first cell brings Backprop in with
 // `#r "nuget: Backprop…"` lines; this runner has no package feed to restore from, so it gives the kernel the Backprop
 // assemblies it was built with instead (and refuses any other NuGet reference). With --out, each notebook is written
-// there again with its outputs (text, tables, charts as SVG), as a person who ran it would see it.
+// there again with its outputs (text, tables, charts as SVG), as a person who ran it would see it. A notebook that
+// displays no chart fails too: every notebook here plots inline.
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
@@ -154,7 +155,10 @@ internal static partial class NotebookRun
         }
 
         Save(document, path, outFolder);
-        return (true, cells, charts, "");
+        // The notebooks plot inline: a notebook that showed no chart lost its formatter or its plots.
+        return charts == 0
+            ? (false, cells, charts, "no chart was displayed inline (is the Chart formatter registered?)")
+            : (true, cells, charts, "");
     }
 
     private static void Save(InteractiveDocument document, string path, string? outFolder)
