@@ -7,10 +7,12 @@ using Spectre.Console;
 
 namespace Backprop.Cli;
 
-/// <summary>The <c>backprop</c> command line: <c>lab list</c> and <c>lab run &lt;name&gt;… | all</c>. Every error is
+/// <summary>The <c>backprop</c> command line: <c>lab list</c>, <c>lab run &lt;name&gt;… | all</c> and
+/// <c>export &lt;model&gt; [&lt;onnx&gt;]</c>. Every error is
 /// one line on stderr starting with "backprop:", never a stack trace (<c>--verbose</c> adds it): exit code 2 for a
-/// command line that cannot run (unknown command, option or lab, a bad value, an unusable --out or --data), 1 when a
-/// lab fails, 130 when interrupted.</summary>
+/// command line that cannot run (unknown command, option or lab, a bad value, an unusable --out or --data, a model file
+/// that does not exist), 1 when a lab or an export fails (a malformed model file, a layer ONNX cannot express), 130
+/// when interrupted.</summary>
 public static class BackpropCommand
 {
     /// <summary>Exit code of a successful command.</summary>
@@ -58,6 +60,7 @@ public static class BackpropCommand
 
         run.SetAction(parse => RunLabs(parse, symbols, output, error));
         lab.Subcommands.Add(run);
+        root.Subcommands.Add(ExportCommand.Create(output, error));
         return root;
     }
 
@@ -202,7 +205,7 @@ public static class BackpropCommand
         return file is not null && !message.Contains(file, StringComparison.Ordinal) ? $"{file}: {message}" : message;
     }
 
-    private static int Fail(TextWriter error, string message, Exception e, bool verbose, int code)
+    internal static int Fail(TextWriter error, string message, Exception e, bool verbose, int code)
     {
         error.WriteLine($"backprop: {OneLine(message)}");
         if (verbose)
@@ -213,7 +216,7 @@ public static class BackpropCommand
         return code;
     }
 
-    private static string OneLine(string text) =>
+    internal static string OneLine(string text) =>
         string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>The first thing wrong with the command line, as one sentence, or null when it can run.</summary>
@@ -224,9 +227,12 @@ public static class BackpropCommand
 
         // An option the command does not know ends up among the lab names or the unmatched tokens.
         var stray = parse.UnmatchedTokens.ToList();
-        if (command.Arguments.FirstOrDefault(a => a.Name == "names") is { } namesArgument && parse.GetResult(namesArgument) is { } names)
+        foreach (var argument in command.Arguments)
         {
-            stray.InsertRange(0, names.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')));
+            if (parse.GetResult(argument) is { } taken)
+            {
+                stray.InsertRange(0, taken.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')));
+            }
         }
 
         foreach (string token in stray)
@@ -255,6 +261,9 @@ public static class BackpropCommand
             {
                 case ArgumentResult { Argument.Name: "names" }:
                     return "which lab? Name one or more labs (see 'backprop lab list') or 'all'.";
+                case ArgumentResult { Argument.Name: ExportCommand.ModelArgument }:
+                case CommandResult missing when missing.Command == command && command.Arguments.Any(a => a.Name == ExportCommand.ModelArgument):
+                    return ExportCommand.MissingModel;
                 case OptionResult option when option.Tokens.Count == 0 && option.Option is not Option<bool>:
                     return $"{option.Option.Name} expects {ValueKind(option.Option)}; none given.";
                 case CommandResult missing when missing.Command.Subcommands.Count > 0:

@@ -35,7 +35,7 @@ public class CliTests
     [InlineData(new[] { "lab", "run" }, "which lab? Name one or more labs (see 'backprop lab list') or 'all'.")]
     [InlineData(new[] { "lab", "rn", "boston-housing" }, "unknown command 'rn' for 'backprop lab'; did you mean 'run'?")]
     [InlineData(new[] { "lab" }, "'backprop lab' needs a command: list or run (see 'backprop lab --help').")]
-    [InlineData(new string[0], "'backprop' needs a command: lab (see 'backprop --help').")]
+    [InlineData(new string[0], "'backprop' needs a command: lab or export (see 'backprop --help').")]
     [InlineData(new[] { "lab", "list", "extra" }, "unexpected argument 'extra' for 'backprop lab list'.")]
     public void EveryParseErrorIsOneLine(string[] args, string message)
     {

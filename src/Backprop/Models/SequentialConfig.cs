@@ -11,7 +11,8 @@ namespace Backprop.Models;
 /// reading one cannot run code it brings.</summary>
 internal static class SequentialConfig
 {
-    private static readonly JsonSerializerOptions s_options = new() { WriteIndented = true };
+    // The resolver named explicitly: file-based apps (dotnet run app.cs) turn reflection-based serialisation off by default.
+    private static readonly JsonSerializerOptions s_options = new() { WriteIndented = true, TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
 
     /// <summary>Keras's <c>model.get_config()</c> wrapped with its class name.</summary>
     public static Dictionary<string, object?> Describe(Sequential model)

@@ -267,11 +267,14 @@ internal static class ModelArchive
     }
 }
 
-/// <summary>JSON settings shared by the model files.</summary>
+/// <summary>JSON settings shared by the model files. The resolver is named explicitly so saving and loading also work
+/// where reflection-based serialisation is off by default — .NET 10's file-based apps (<c>dotnet run app.cs</c>) set
+/// <c>PublishAot</c>, which turns it off.</summary>
 internal static class JsonOptions
 {
     public static readonly JsonSerializerOptions Indented = new()
     {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         WriteIndented = true,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

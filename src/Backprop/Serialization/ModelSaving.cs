@@ -229,7 +229,7 @@ public static class ModelSaving
                 throw new ArgumentException($"the {what} must be {{\"class_name\": …, \"config\": {{…}}}}.");
             }
 
-            var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(config.ToJsonString())!;
+            var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(config.ToJsonString(), JsonOptions.Indented)!;
             return (className, values.ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal));
         }
     }

@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
-using CsvHelper;
+using System.Text.Unicode;
 
 namespace Backprop.Data.Formats;
 
@@ -64,7 +65,7 @@ public sealed class CsvTable
     }
 }
 
-/// <summary>Reads numeric CSV tables with CsvHelper (RFC 4180 quoting, UTF-8 with or without a byte order mark,
+/// <summary>Reads numeric CSV tables (RFC 4180 quoting, UTF-8 with or without a byte order mark,
 /// optionally gzip-compressed, one gzip member or several). Every cell of the selected columns must parse as a number
 /// (invariant culture); a bad cell, a ragged row, an unterminated quote or invalid UTF-8 throws a
 /// <see cref="DataFormatException"/> naming the file, the line and the column. Like
@@ -153,109 +154,113 @@ public static class CsvFile
         Stream rest = head.AsSpan(0, got).SequenceEqual("\uFEFF"u8) ? text : new PrefixStream(head[..got], text);
 
         (int skippedLines, rest) = SkipLines(rest, options.SkipLines);
-        var csvOptions = CsvReaderOptions.Default with
-        {
-            HasHeader = options.HasHeader,
-            Separator = options.Separator,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Throw,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            DetectSeparatorHint = false,
-            FormatProvider = CultureInfo.InvariantCulture,
-            MaxRecordSize = limits.MaxRecordBytes,
-            Encoding = Encoding.UTF8,
-        };
-
         long maxValues = Math.Min(limits.MaxCsvValues, Array.MaxLength);
-        using var reader = CsvReader.Create(rest, csvOptions, leaveOpen: true);
-        try
+        var reader = new RecordReader(rest, name, options.Separator, limits.MaxRecordBytes, skippedLines);
+        string[] headers = [];
+        int headerLine = skippedLines + 1;
+        if (options.HasHeader && reader.Read())
         {
-            string[] headers = options.HasHeader ? [.. reader.Headers] : [];
-            int headerLine = skippedLines + 1;
-            if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal)))
+            headerLine = (int)reader.LineNumber;
+            headers = new string[reader.FieldCount];
+            for (int i = 0; i < headers.Length; i++)
             {
-                throw DataFormatException.AtCell(name, headerLine, null, "UTF-8 text", "an invalid UTF-8 byte in the header");
-            }
-
-            int[]? selected = null;
-            string[]? names = null;
-            if (options.ColumnNames is { } wanted)
-            {
-                if (!options.HasHeader)
+                if (!Utf8.IsValid(reader.Field(i)))
                 {
-                    throw new ArgumentException("Columns can be chosen by name only in a file with a header.", nameof(options));
+                    throw DataFormatException.AtCell(name, headerLine, null, "UTF-8 text", "an invalid UTF-8 byte in the header");
                 }
 
-                selected = new int[wanted.Count];
-                for (int i = 0; i < wanted.Count; i++)
+                headers[i] = Encoding.UTF8.GetString(reader.Field(i));
+            }
+        }
+
+        int[]? selected = null;
+        string[]? names = null;
+        if (options.ColumnNames is { } wanted)
+        {
+            if (!options.HasHeader)
+            {
+                throw new ArgumentException("Columns can be chosen by name only in a file with a header.", nameof(options));
+            }
+
+            selected = new int[wanted.Count];
+            for (int i = 0; i < wanted.Count; i++)
+            {
+                selected[i] = Array.IndexOf(headers, wanted[i]);
+                if (selected[i] < 0)
                 {
-                    selected[i] = Array.IndexOf(headers, wanted[i]);
-                    if (selected[i] < 0)
-                    {
-                        throw DataFormatException.AtCell(name, headerLine, null, $"a column named '{wanted[i]}'", $"columns {string.Join(", ", headers.Select(h => $"'{h}'"))}");
-                    }
+                    throw DataFormatException.AtCell(name, headerLine, null, $"a column named '{wanted[i]}'", $"columns {string.Join(", ", headers.Select(h => $"'{h}'"))}");
                 }
-
-                names = [.. wanted];
-            }
-            else if (options.ColumnIndices is { } indices)
-            {
-                selected = [.. indices];
             }
 
-            var values = new ChunkedValues(maxValues, name);
-            int columns = -1;
-            long rows = 0;
-            while (reader.Read())
+            names = [.. wanted];
+        }
+        else if (options.ColumnIndices is { } indices)
+        {
+            selected = [.. indices];
+        }
+
+        var values = new ChunkedValues(maxValues, name);
+        int columns = -1;
+        int fieldCount = options.HasHeader ? headers.Length : -1;
+        long rows = 0;
+        while (reader.Read())
+        {
+            long line = reader.LineNumber;
+            if (fieldCount < 0)
             {
-                long line = reader.LineNumber + skippedLines;
-                if (!System.Text.Unicode.Utf8.IsValid(reader.RawRecord))
+                fieldCount = reader.FieldCount;
+            }
+            else if (reader.FieldCount != fieldCount)
+            {
+                throw DataFormatException.AtCell(name, line, null, WellFormed,
+                    $"{reader.FieldCount} fields where the {(options.HasHeader ? "header" : "first row")} has {fieldCount}");
+            }
+
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                if (!Utf8.IsValid(reader.Field(i)))
                 {
                     throw DataFormatException.AtCell(name, line, null, "UTF-8 text", "an invalid UTF-8 byte");
                 }
-
-                selected ??= Enumerable.Range(0, reader.FieldCount).ToArray();
-                if (columns < 0)
-                {
-                    columns = selected.Length;
-                    names ??= selected.Select(i => options.HasHeader && i < headers.Length ? headers[i] : i.ToString(CultureInfo.InvariantCulture)).ToArray();
-                }
-
-                foreach (int column in selected)
-                {
-                    if (column >= reader.FieldCount)
-                    {
-                        throw DataFormatException.AtCell(name, line, column + 1, $"at least {column + 1} fields", $"{reader.FieldCount} fields");
-                    }
-
-                    ReadOnlySpan<byte> cell = reader.GetSpan(column);
-                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-                    {
-                        throw DataFormatException.AtCell(name, line, column + 1, "a number", cell.IsEmpty ? "an empty cell" : $"'{Printable(cell)}'");
-                    }
-
-                    values.Add(value, line, column + 1);
-                }
-
-                rows++;
             }
 
+            selected ??= Enumerable.Range(0, reader.FieldCount).ToArray();
             if (columns < 0)
             {
-                int width = selected?.Length ?? headers.Length;
-                names ??= selected?.Select(i => i < headers.Length ? headers[i] : i.ToString(CultureInfo.InvariantCulture)).ToArray() ?? headers;
-                return new CsvTable(names, new Tensor<double>(0, width));
+                columns = selected.Length;
+                names ??= selected.Select(i => options.HasHeader && i < headers.Length ? headers[i] : i.ToString(CultureInfo.InvariantCulture)).ToArray();
             }
 
-            return new CsvTable(names!, Tensor<double>.Wrap(values.ToArray(), new Shape(checked((int)rows), columns)));
+            foreach (int column in selected)
+            {
+                if (column >= reader.FieldCount)
+                {
+                    throw DataFormatException.AtCell(name, line, column + 1, $"at least {column + 1} fields", $"{reader.FieldCount} fields");
+                }
+
+                ReadOnlySpan<byte> cell = reader.Field(column);
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                {
+                    throw DataFormatException.AtCell(name, line, column + 1, "a number", cell.IsEmpty ? "an empty cell" : $"'{Printable(cell)}'");
+                }
+
+                values.Add(value, line, column + 1);
+            }
+
+            rows++;
         }
-        catch (CsvFormatException e)
+
+        if (columns < 0)
         {
-            long line = (e.LineNumber > 0 ? e.LineNumber : reader.LineNumber) + skippedLines;
-            throw DataFormatException.AtCell(name, line, null, "well-formed CSV (closed quotes, the same number of fields on every row, lines within DataLimits.MaxRecordBytes)", e.Message.Split('\n')[0], e);
+            int width = selected?.Length ?? headers.Length;
+            names ??= selected?.Select(i => i < headers.Length ? headers[i] : i.ToString(CultureInfo.InvariantCulture)).ToArray() ?? headers;
+            return new CsvTable(names, new Tensor<double>(0, width));
         }
+
+        return new CsvTable(names!, Tensor<double>.Wrap(values.ToArray(), new Shape(checked((int)rows), columns)));
     }
+
+    private const string WellFormed = "well-formed CSV (closed quotes, the same number of fields on every row, lines within DataLimits.MaxRecordBytes)";
 
     /// <summary>Reads up to <paramref name="count"/> bytes and returns them with a stream that yields the whole input
     /// again (rewound when it can seek, else the bytes put in front).</summary>
@@ -364,6 +369,217 @@ public static class CsvFile
             _chunks.Clear();
             return result;
         }
+    }
+
+    /// <summary>An RFC 4180 record reader over UTF-8 bytes: fields separated by the separator, records by CRLF, LF or
+    /// CR, a field in double quotes may hold separators, line breaks and doubled quotes (""), empty lines are skipped.
+    /// A quote that is never closed, text after a closing quote, a quote inside an unquoted field and a record longer
+    /// than the limit are errors naming the row. Reads the stream in 64 KiB blocks; a record's unquoted bytes are kept
+    /// in one buffer that grows to at most the record limit.</summary>
+    private sealed class RecordReader(Stream source, string name, char separator, int maxRecordBytes, long skippedLines)
+    {
+        private readonly byte[] _buffer = new byte[1 << 16];
+        private readonly byte _separator = (byte)separator;
+        private readonly SearchValues<byte> _stops = SearchValues.Create([(byte)separator, (byte)'\n', (byte)'\r', (byte)'"']);
+        private readonly List<(int Start, int Length)> _fields = [];
+        private byte[] _record = new byte[1024];
+        private int _recordLength;
+        private long _recordBytes;
+        private int _position;
+        private int _end;
+        private bool _finished;
+        private long _line = 1;
+
+        /// <summary>The line of the file (1-based, skipped lines included) on which the current record starts.</summary>
+        public long LineNumber { get; private set; }
+
+        public int FieldCount => _fields.Count;
+
+        public ReadOnlySpan<byte> Field(int index) => _record.AsSpan(_fields[index].Start, _fields[index].Length);
+
+        public bool Read()
+        {
+            // Empty lines between records are skipped.
+            while (true)
+            {
+                int b = Peek();
+                if (b < 0)
+                {
+                    return false;
+                }
+
+                if (b is not ('\n' or '\r'))
+                {
+                    break;
+                }
+
+                EndLine();
+            }
+
+            LineNumber = _line + skippedLines;
+            _fields.Clear();
+            _recordLength = 0;
+            _recordBytes = 0;
+            while (true)
+            {
+                int start = _recordLength;
+                if (Peek() == '"')
+                {
+                    ReadQuoted();
+                    _fields.Add((start, _recordLength - start));
+                    int after = Peek();
+                    if (after == _separator)
+                    {
+                        Take(1);
+                        continue;
+                    }
+
+                    if (after is < 0 or '\n' or '\r')
+                    {
+                        EndLine();
+                        return true;
+                    }
+
+                    throw Malformed(LineNumber, $"'{(char)after}' after the closing quote of field {_fields.Count}");
+                }
+
+                // An unquoted field: everything up to the separator, a line break or the end.
+                while (true)
+                {
+                    if (_position == _end && !Fill())
+                    {
+                        _fields.Add((start, _recordLength - start));
+                        return true;
+                    }
+
+                    var span = _buffer.AsSpan(_position, _end - _position);
+                    int stop = span.IndexOfAny(_stops);
+                    int take = stop < 0 ? span.Length : stop;
+                    Append(span[..take]);
+                    Take(take);
+                    if (stop < 0)
+                    {
+                        continue;
+                    }
+
+                    byte c = span[stop];
+                    if (c == '"')
+                    {
+                        throw Malformed(LineNumber, $"a quote inside the unquoted field {_fields.Count + 1}");
+                    }
+
+                    _fields.Add((start, _recordLength - start));
+                    if (c == _separator)
+                    {
+                        Take(1);
+                        break;
+                    }
+
+                    EndLine();
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>A field in quotes, from its opening quote to its closing one; "" is a quote.</summary>
+        private void ReadQuoted()
+        {
+            long opened = _line + skippedLines;
+            Take(1);
+            while (true)
+            {
+                int b = Peek();
+                if (b < 0)
+                {
+                    throw Malformed(opened, $"a quote opened on row {opened} that is never closed");
+                }
+
+                Take(1);
+                if (b == '"')
+                {
+                    if (Peek() != '"')
+                    {
+                        return;
+                    }
+
+                    Take(1);
+                }
+                else if (b == '\n')
+                {
+                    _line++;
+                }
+
+                _record = Grow(_record, _recordLength + 1);
+                _record[_recordLength++] = (byte)b;
+            }
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            _record = Grow(_record, _recordLength + bytes.Length);
+            bytes.CopyTo(_record.AsSpan(_recordLength));
+            _recordLength += bytes.Length;
+        }
+
+        private static byte[] Grow(byte[] record, int needed)
+        {
+            if (needed <= record.Length)
+            {
+                return record;
+            }
+
+            Array.Resize(ref record, Math.Max(needed, record.Length * 2));
+            return record;
+        }
+
+        /// <summary>Consumes bytes of the current record, holding it to the record limit.</summary>
+        private void Take(int count)
+        {
+            _position += count;
+            _recordBytes += count;
+            if (_recordBytes > maxRecordBytes)
+            {
+                throw Malformed(LineNumber, $"a record longer than {maxRecordBytes} bytes (DataLimits.MaxRecordBytes)");
+            }
+        }
+
+        /// <summary>Consumes one line break (CRLF, LF or CR), if there is one.</summary>
+        private void EndLine()
+        {
+            int b = Peek();
+            if (b == '\r')
+            {
+                _position++;
+                if (Peek() == '\n')
+                {
+                    _position++;
+                }
+
+                _line++;
+            }
+            else if (b == '\n')
+            {
+                _position++;
+                _line++;
+            }
+        }
+
+        private int Peek() => _position < _end || Fill() ? _buffer[_position] : -1;
+
+        private bool Fill()
+        {
+            if (_finished)
+            {
+                return false;
+            }
+
+            _position = 0;
+            _end = source.Read(_buffer);
+            _finished = _end == 0;
+            return !_finished;
+        }
+
+        private DataFormatException Malformed(long line, string found) => DataFormatException.AtCell(name, line, null, WellFormed, found);
     }
 
     /// <summary>Bytes put back in front of a stream.</summary>
