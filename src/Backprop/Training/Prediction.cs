@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Models;
@@ -9,6 +10,7 @@ namespace Backprop.Training;
 internal static class Prediction
 {
     /// <summary>The outputs for every row of <paramref name="x"/>, <paramref name="batchSize"/> rows at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> Predict<T>(Sequential model, Tensor<T> x, int batchSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -36,6 +38,7 @@ internal static class Prediction
     }
 
     /// <summary>The outputs for every row of a batched dataset, in order; targets, if any, are ignored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> Predict<T>(Sequential model, Dataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

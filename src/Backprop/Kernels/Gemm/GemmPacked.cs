@@ -42,8 +42,10 @@ internal static unsafe class GemmPacked
 
     public static GemmKernelKind Kind { get; set; } = SelectKernel();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TileRows(GemmKernelKind kind) => kind == GemmKernelKind.Avx512 ? GemmMicroKernels.Avx512Rows : GemmMicroKernels.Rows;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TileColumns<T>(GemmKernelKind kind)
         where T : unmanaged => kind switch
         {
@@ -53,9 +55,11 @@ internal static unsafe class GemmPacked
         };
 
     /// <summary>Largest KC for element type T (see <see cref="DepthBlockBytes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int MaxDepth<T>()
         where T : unmanaged => DepthBlockBytes / ((GemmMicroKernels.Avx512Rows + 2 * Vector512<T>.Count) * sizeof(T));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RowBlock<T>(int kc, int mr)
         where T : unmanaged
     {
@@ -63,10 +67,12 @@ internal static unsafe class GemmPacked
         return Math.Max(mr, rows / mr * mr);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(in GemmCall<T> call)
         where T : unmanaged, IFloatingPointIeee754<T> => Run(call, Kind);
 
     /// <summary>The packed GEMM with a given micro-kernel (tests run every kind this machine supports).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(in GemmCall<T> call, GemmKernelKind kind)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -105,6 +111,7 @@ internal static unsafe class GemmPacked
 
         public static PackedWork<T> ForThisThread => s_forThisThread ??= new PackedWork<T>();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
             int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
@@ -208,6 +215,7 @@ internal static unsafe class GemmPacked
     /// <summary>AVX2+FMA unless absent; where AVX-512 exists too, times both micro-kernels on an in-cache tile and
     /// keeps the faster (512-bit FMA is split into two halves on some cores, so wider is not always faster).
     /// <c>BACKPROP_GEMM_KERNEL=avx2|avx512|portable</c> forces a choice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GemmKernelKind SelectKernel()
     {
         string? forced = Environment.GetEnvironmentVariable("BACKPROP_GEMM_KERNEL");
@@ -238,6 +246,7 @@ internal static unsafe class GemmPacked
     }
 
     /// <summary>Best seconds per multiply-add of the float kernel over a few short runs on one packed tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TimeKernel(GemmKernelKind kind)
     {
         const int kc = 256;
