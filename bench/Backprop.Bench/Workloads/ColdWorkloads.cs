@@ -43,6 +43,9 @@ public sealed class ColdWorkloads : IWorkloadGroup
         TrainingWorkloads.BostonFit(300);
         double secondSeconds = second.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{firstSeconds:R} {secondSeconds:R}"));
+        // For diagnosis: how much of the process went to the JIT (bench/peers/run.sh shows stderr only on failure).
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s"));
         return 0;
     }
 
