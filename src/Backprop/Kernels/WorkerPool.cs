@@ -11,14 +11,11 @@ internal interface IParallelWork
     void Execute(int part, int parts);
 }
 
-/// <summary>Persistent worker threads for the kernels. The caller publishes the work, wakes the workers and then
-/// claims parts itself, like every worker: parts are taken from a shared counter, so a worker that is slow to wake
-/// (parked, or its core busy with another process) simply finds nothing left, and the call is never much slower
-/// than running every part on the caller. Idle workers spin for a short while (a fork/join then costs well under a
-/// microsecond) and then park on a semaphore so they use no CPU between bursts. <c>Parallel.For</c> costs
-/// 2.5–100 µs per call here, more than a whole small GEMM. Calls from two threads at once, or from inside a part,
-/// run sequentially on the caller instead of waiting, which gives the same results: part i covers the same data
-/// whoever runs it.</summary>
+/// <summary>Persistent worker threads for the kernels. The caller runs part 0 itself while the workers run the
+/// others; idle workers spin for a short while (a fork/join then costs well under a microsecond) and then park
+/// on a semaphore so they use no CPU between bursts. <c>Parallel.For</c> costs 2.5–100 µs per call here,
+/// more than a whole small GEMM. Calls from two threads at once, or from inside a part, run sequentially on
+/// the caller instead of waiting, which gives the same results.</summary>
 internal static class WorkerPool
 {
     // About 50 µs of spinning before parking: long enough to cover the gap between the GEMMs of one
@@ -30,13 +27,9 @@ internal static class WorkerPool
     private static int s_busy;
 
     private static IParallelWork? s_work;
+    private static int s_parts;
     private static int s_pending;
     private static ExceptionDispatchInfo? s_failure;
-
-    // The claim word: generation (upper 32 bits), part count (bits 16–31) and the next unclaimed part (bits 0–15).
-    // A part is claimed by a compare-and-swap on the whole word, so a worker waking up late can never claim a part
-    // of a later call by mistake; the call's work stays published until every claimed part is done.
-    private static long s_claim;
 
     /// <summary>Runs <c>work.Execute(i, parts)</c> for every part i in [0, parts) and returns when all are done.
     /// Allocation-free once the workers exist.</summary>
@@ -55,24 +48,25 @@ internal static class WorkerPool
 
         try
         {
-            if (parts > ushort.MaxValue)
-            {
-                throw new ArgumentOutOfRangeException(nameof(parts), parts, "At most 65535 parts.");
-            }
-
             Worker[] workers = EnsureWorkers(parts - 1);
             s_work = work;
+            s_parts = parts;
             s_failure = null;
-            Volatile.Write(ref s_pending, parts);
-            long generation = (Volatile.Read(ref s_claim) >> 32) + 1;
-            Volatile.Write(ref s_claim, (generation << 32) | ((long)parts << 16));
+            Volatile.Write(ref s_pending, parts - 1);
             for (int w = 0; w < parts - 1; w++)
             {
                 workers[w].Start();
             }
 
-            RunParts();
-            WaitForWorkers();
+            try
+            {
+                work.Execute(0, parts);
+            }
+            finally
+            {
+                WaitForWorkers();
+            }
+
             s_work = null;
             s_failure?.Throw();
         }
@@ -82,6 +76,7 @@ internal static class WorkerPool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForWorkers()
     {
         var spinner = default(SpinWait);
@@ -118,48 +113,37 @@ internal static class WorkerPool
         return workers;
     }
 
-    /// <summary>Claims and runs parts of the published call until none is left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunParts()
+    private static void Execute(int part)
     {
-        while (true)
+        try
         {
-            long claim = Volatile.Read(ref s_claim);
-            int next = (int)(claim & 0xFFFF), parts = (int)((claim >> 16) & 0xFFFF);
-            if (next >= parts)
+            IParallelWork? work = s_work;
+            if (work is not null && part < s_parts)
             {
-                return;
+                work.Execute(part, s_parts);
             }
-
-            if (Interlocked.CompareExchange(ref s_claim, claim + 1, claim) != claim)
-            {
-                continue;
-            }
-
-            // The call cannot finish (nor s_work change) before this claimed part is done.
-            try
-            {
-                s_work!.Execute(next, parts);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref s_failure, ExceptionDispatchInfo.Capture(e), null);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref s_pending);
-            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref s_failure, ExceptionDispatchInfo.Capture(e), null);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_pending);
         }
     }
 
     private sealed class Worker
     {
+        private readonly int _part;
         private readonly SemaphoreSlim _wake = new(0);
         private int _requests;
         private int _parked;
 
         public Worker(int part)
         {
+            _part = part;
             var thread = new Thread(Loop, maxStackSize: 1 << 20)
             {
                 IsBackground = true,
@@ -206,8 +190,8 @@ internal static class WorkerPool
                     spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
                 }
 
-                served = Volatile.Read(ref _requests);
-                RunParts();
+                served++;
+                Execute(_part);
             }
         }
     }
