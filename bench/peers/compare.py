@@ -1,9 +1,15 @@
 """Joins the JSON lines of Backprop and its peers (stdin) into one table: workload, threads, Backprop's value,
-each peer's value (the best one when a workload was run several times) and the ratio Backprop/peer (peer/Backprop for lower-is-better units), so > 1 always means
-Backprop is better. Usage: ... | /usr/bin/python3 bench/peers/compare.py [--markdown]"""
+each peer's value (the best one when a workload was run several times) and the ratio Backprop/peer (peer/Backprop
+for lower-is-better units), so > 1 always means Backprop is better. The last column, "best vs best", compares
+Backprop's best figure at any thread count with the best figure of any peer at any thread count (printed on the
+workload's first row). Above the table: the CPU (from lscpu) and the FMA ceiling when it was measured.
+Lines {"suite": S, "workload": W, "threads": T, "failed": "why"} mark a peer workload that failed: the cell says
+"failed" and the reason is listed under the table.
+Usage: ... | /usr/bin/python3 bench/peers/compare.py [--markdown] [--filter TEXT]"""
 
 import argparse
 import json
+import subprocess
 import sys
 
 
@@ -12,19 +18,48 @@ def format_value(value):
         return "—"
     if abs(value) >= 100:
         return f"{value:.0f}"
-    if abs(value) >= 1:
-        return f"{value:.3g}"
     return f"{value:.3g}"
+
+
+def better(a, b, higher_is_better):
+    """True when a is a better figure than b."""
+    return a > b if higher_is_better else a < b
+
+
+def ratio(ours, theirs, higher_is_better):
+    if ours is None or theirs is None or ours <= 0 or theirs <= 0:
+        return "—"
+    r = ours / theirs
+    return f"{(r if higher_is_better else 1 / r):.2f}"
+
+
+def cpu_line():
+    """'AMD EPYC, CPU family 26 model 2 (Zen 5), 2 CPUs' from lscpu, or None."""
+    try:
+        text = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    fields = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    family = fields.get("CPU family", "?")
+    kind = {"25": "Zen 4", "26": "Zen 5"}.get(family) if "AMD" in fields.get("Vendor ID", "") else None
+    model = fields.get("Model name", "unknown CPU")
+    return (f"CPU: {model}, family {family} model {fields.get('Model', '?')}"
+            + (f" ({kind})" if kind else "") + f", {fields.get('CPU(s)', '?')} CPUs")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--filter", default=None, help="the run's filter, named when no peer matched it")
     args = parser.parse_args()
 
     rows = {}
     order = []
     peers = []
+    failures = []
     for line in sys.stdin:
         line = line.strip()
         if not line.startswith("{"):
@@ -34,33 +69,68 @@ def main():
         if key not in rows:
             rows[key] = {}
             order.append(key)
-        previous = rows[key].get(record["suite"])
-        # Repeated runs: keep the best figure (other processes only ever make a run slower).
-        if previous is None or (record["value"] > previous["value"]) == bool(record["higher_is_better"]):
-            rows[key][record["suite"]] = record
         if record["suite"] != "backprop" and record["suite"] not in peers:
             peers.append(record["suite"])
+        if "failed" in record:
+            failures.append(f"{record['suite']} '{record['workload']}' at {record['threads']} thread(s): {record['failed']}")
+            rows[key].setdefault(record["suite"], None)
+            continue
+        previous = rows[key].get(record["suite"])
+        # Repeated runs: keep the best figure (other processes only ever make a run slower).
+        if previous is None or better(record["value"], previous["value"], record["higher_is_better"]):
+            rows[key][record["suite"]] = record
+
+    cpu = cpu_line()
+    if cpu:
+        print(cpu)
+    ceilings = {t: rows[(w, t)]["backprop"]["value"] for (w, t) in order
+                if w == "ceiling fma" and rows[(w, t)].get("backprop")}
+    if ceilings:
+        print("FMA ceiling (register-only loop, all threads busy): "
+              + ", ".join(f"{v:.0f} GFLOP/s at {t} thread{'s' if t > 1 else ''}" for t, v in sorted(ceilings.items())))
 
     header = ["workload", "threads", "unit", "backprop"]
     for peer in peers:
         header += [peer, f"×{peer}"]
+    header.append("best vs best")
+    workloads = []
+    for workload, _ in order:
+        if workload not in workloads:
+            workloads.append(workload)
     table = []
-    for workload, threads in sorted(order, key=lambda k: (order.index((k[0], 1)) if (k[0], 1) in rows else 0, k[1])):
-        entry = rows[(workload, threads)]
-        ours = entry.get("backprop")
-        any_record = ours or next(iter(entry.values()))
-        row = [workload, str(threads), any_record["unit"], format_value(ours["value"] if ours else None)]
-        for peer in peers:
-            theirs = entry.get(peer)
-            row.append(format_value(theirs["value"] if theirs else None))
-            if ours and theirs and theirs["value"] > 0 and ours["value"] > 0:
-                ratio = ours["value"] / theirs["value"]
-                if not any_record["higher_is_better"]:
-                    ratio = 1 / ratio
-                row.append(f"{ratio:.2f}")
-            else:
-                row.append("—")
-        table.append(row)
+    for workload in workloads:
+        keys = sorted(k for k in rows if k[0] == workload)
+        records = [r for k in keys for r in rows[k].values() if r]
+        if not records:
+            higher = True
+        else:
+            higher = records[0]["higher_is_better"]
+        ours_best = None
+        theirs_best = None
+        for k in keys:
+            for suite, r in rows[k].items():
+                if not r:
+                    continue
+                if suite == "backprop":
+                    if ours_best is None or better(r["value"], ours_best, higher):
+                        ours_best = r["value"]
+                elif theirs_best is None or better(r["value"], theirs_best, higher):
+                    theirs_best = r["value"]
+        for index, (_, threads) in enumerate(keys):
+            entry = rows[(workload, threads)]
+            ours = entry.get("backprop")
+            unit = next((r["unit"] for r in entry.values() if r), records[0]["unit"] if records else "")
+            row = [workload, str(threads), unit,
+                   "failed" if "backprop" in entry and ours is None else format_value(ours["value"] if ours else None)]
+            for peer in peers:
+                if peer in entry and entry[peer] is None:
+                    row += ["failed", "—"]
+                    continue
+                theirs = entry.get(peer)
+                row.append(format_value(theirs["value"] if theirs else None))
+                row.append(ratio(ours["value"] if ours else None, theirs["value"] if theirs else None, higher))
+            row.append(ratio(ours_best, theirs_best, higher) if index == 0 else "")
+            table.append(row)
 
     widths = [max(len(header[i]), *(len(r[i]) for r in table)) if table else len(header[i]) for i in range(len(header))]
     if args.markdown:
@@ -72,7 +142,13 @@ def main():
         print("  ".join(h.ljust(w) if i < 3 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
         for row in table:
             print("  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
-    print("(× columns: Backprop relative to the peer; > 1 means Backprop is better)")
+    print("(× columns: Backprop relative to the peer at the same thread count; best vs best: Backprop's best at any "
+          "thread count against the best peer at any thread count; > 1 means Backprop is better)")
+    if not peers or all(all(s == "backprop" for s in rows[k]) for k in order if k[0] != "ceiling fma"):
+        what = f" matches the filter '{args.filter}'" if args.filter else " ran"
+        print(f"No peer workload{what}: the table shows Backprop's figures only.")
+    for failure in failures:
+        print(f"peer workload failed: {failure}")
 
 
 if __name__ == "__main__":

@@ -58,9 +58,12 @@ def main():
                 continue
             try:
                 value, unit, higher_is_better = fn(args.threads)
-            except Exception:  # one broken peer must not hide the others
+            except Exception as error:  # one broken peer must not hide the others
                 failures += 1
                 print(f"{suite} '{name}' failed:\n{traceback.format_exc()}", file=sys.stderr)
+                # compare.py shows the cell as failed and lists the reason under the table.
+                print(json.dumps({"suite": suite, "workload": name, "threads": args.threads,
+                                  "failed": f"{type(error).__name__}: {error}"[:300]}), flush=True)
                 continue
             print(json.dumps({"suite": suite, "workload": name, "threads": args.threads, "value": float(f"{value:.6g}"),
                               "unit": unit, "higher_is_better": bool(higher_is_better)}), flush=True)

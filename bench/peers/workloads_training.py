@@ -57,6 +57,32 @@ def _best(fn, repetitions):
     return best
 
 
+def boston_once(library, epochs=300):
+    """A function running one Boston training of a fresh model (workloads_cold.py times it in fresh processes)."""
+    x, y = _data(303, 13, 1), _data(303, 1, 2)
+    xv, yv = _data(101, 13, 3), _data(101, 1, 4)
+    if library == "torch":
+        tx, ty, txv, tyv = (torch.from_numpy(a) for a in (x, y, xv, yv))
+
+        def run():
+            torch.manual_seed(0)
+            model = _torch_mlp([13, 32, 16, 1], torch.nn.SiLU)
+            opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9, nesterov=True)
+            _torch_epochs(model, opt, tx, ty, 32, epochs, txv, tyv)
+        return run
+
+    from sklearn.neural_network import MLPRegressor
+
+    def run():
+        model = MLPRegressor(hidden_layer_sizes=(32, 16), activation="tanh", solver="sgd", learning_rate_init=1e-3,
+                             momentum=0.9, nesterovs_momentum=True, batch_size=32, max_iter=epochs,
+                             early_stopping=False, tol=0.0, n_iter_no_change=10**9, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(x, y.ravel())
+    return run
+
+
 def workloads(quick: bool):
     rows = 6_000 if quick else 60_000
     boston_epochs = 30 if quick else 300

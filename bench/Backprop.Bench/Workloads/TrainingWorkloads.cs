@@ -37,17 +37,32 @@ public sealed class TrainingWorkloads : IWorkloadGroup
         yield return new Workload("pipeline mnist-mlp b128 bare", _ => BarePipeline(128, rows));
     }
 
-    private static Measurement Boston(int epochs)
+    /// <summary>One 300-epoch (or <paramref name="epochs"/>) Boston run of a fresh model, as a user's program
+    /// would do it (ColdWorkloads times it in fresh processes).</summary>
+    public static void BostonFit(int epochs)
     {
-        var x = Data(303 * 13, 1, 303, 13);
-        var y = Data(303, 2, 303, 1);
-        var xVal = Data(101 * 13, 3, 101, 13);
-        var yVal = Data(101, 4, 101, 1);
+        var (x, y, xVal, yVal) = BostonData();
+        var model = BostonModel();
+        model.Fit(x, y, epochs: epochs, batchSize: 32, validationData: (xVal, yVal), verbose: 0, seed: 1);
+    }
+
+    private static (Tensor<float> X, Tensor<float> Y, Tensor<float> XVal, Tensor<float> YVal) BostonData() =>
+        (Data(303 * 13, 1, 303, 13), Data(303, 2, 303, 1), Data(101 * 13, 3, 101, 13), Data(101, 4, 101, 1));
+
+    private static Sequential BostonModel()
+    {
         var model = new Sequential(
             new Dense(32, activation: "swish", inputShape: [13]),
             new Dense(16, activation: "swish"),
             new Dense(1));
         model.Compile(new SGD(learningRate: 1e-3, momentum: 0.9, nesterov: true), "mse");
+        return model;
+    }
+
+    private static Measurement Boston(int epochs)
+    {
+        var (x, y, xVal, yVal) = BostonData();
+        var model = BostonModel();
 
         // Warm up with whole runs for at least a second: the peers time after one full run, and .NET needs about
         // that long to finish tiering the hot paths up to optimised, PGO-guided code (a cold first run is slower;
@@ -129,7 +144,7 @@ public sealed class TrainingWorkloads : IWorkloadGroup
         return new Measurement(seconds * 60_000 / rows, "s", false);
     }
 
-    private static Tensor<float> Data(int count, int seed, int rows, int columns, double low = -1, double high = 1)
+    internal static Tensor<float> Data(int count, int seed, int rows, int columns, double low = -1, double high = 1)
     {
         var rng = new System.Random(seed);
         var values = new float[count];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 
@@ -26,6 +27,7 @@ public sealed class Elu : Activation
     public override string Name => "elu";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -33,6 +35,7 @@ public sealed class Elu : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -51,6 +54,7 @@ public sealed class Elu : Activation
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> =>
             T.CreateChecked(scale) * (x > T.Zero ? x : T.CreateChecked(alpha) * T.ExpM1(x));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> =>
             T.CreateChecked(scale) * (x > T.Zero ? T.One : T.CreateChecked(alpha) * T.Exp(x));
     }

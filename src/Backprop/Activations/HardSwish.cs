@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Activations;
@@ -22,6 +23,7 @@ public sealed class HardSwish : Activation
     public override string Name { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -29,6 +31,7 @@ public sealed class HardSwish : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -39,6 +42,7 @@ public sealed class HardSwish : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x * default(HardSigmoid.Function).Value(x);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T three = T.CreateChecked(3);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Backprop.Kernels;
 
@@ -11,6 +12,7 @@ public sealed class Mish : Activation
     public override string Name => "mish";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -18,6 +20,7 @@ public sealed class Mish : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -28,6 +31,7 @@ public sealed class Mish : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x * T.Tanh(default(Softplus.Function).Value(x));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T t = T.Tanh(default(Softplus.Function).Value(x));

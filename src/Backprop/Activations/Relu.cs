@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using Backprop.Kernels;
@@ -48,6 +49,7 @@ public sealed class Relu : Activation
     private bool IsPlain => NegativeSlope == 0 && MaxValue is null && Threshold == 0;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -61,6 +63,7 @@ public sealed class Relu : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -104,6 +107,7 @@ public sealed class Relu : Activation
             return negativeSlope == 0 ? positive : positive - T.CreateChecked(negativeSlope) * T.Max(t - x, T.Zero);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T t = T.CreateChecked(threshold);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Activations;
@@ -5,6 +6,7 @@ namespace Backprop.Activations;
 /// <summary>Forward and backward loops over an <see cref="IScalarActivation"/> struct.</summary>
 internal static class ScalarActivationLoops
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TFunction, T>(TFunction function, ReadOnlySpan<T> x, Span<T> y)
         where TFunction : struct, IScalarActivation
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -16,6 +18,7 @@ internal static class ScalarActivationLoops
     }
 
     // dx may be dy itself: each dy[i] is read before dx[i] is written.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TFunction, T>(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where TFunction : struct, IScalarActivation
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Activations;
@@ -9,6 +10,7 @@ public sealed class Softsign : Activation
     public override string Name => "softsign";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -16,6 +18,7 @@ public sealed class Softsign : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -26,6 +29,7 @@ public sealed class Softsign : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x / (T.One + T.Abs(x));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T d = T.One + T.Abs(x);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -8,6 +9,7 @@ namespace Backprop.Kernels;
 public static class ActivationKernels
 {
     /// <summary>dx = dy where x &gt; 0, else 0 (ReLU′ with f′(0) = 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(x.Length, dy.Length, dx.Length);
@@ -32,6 +34,7 @@ public static class ActivationKernels
     }
 
     /// <summary>dx = dy · y · (1 − y), the sigmoid derivative from its output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(y.Length, dy.Length, dx.Length);
@@ -58,6 +61,7 @@ public static class ActivationKernels
     }
 
     /// <summary>dx = dy · (1 − y²), the tanh derivative from its output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(y.Length, dy.Length, dx.Length);
@@ -84,6 +88,7 @@ public static class ActivationKernels
     }
 
     /// <summary>Swish/SiLU derivative: dx = dy · σ(x) · (1 + x · (1 − σ(x))), with σ(x) recomputed from x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(x.Length, dy.Length, dx.Length);
@@ -96,6 +101,7 @@ public static class ActivationKernels
 
     /// <summary>Log-softmax of one row as (x − max x) − log Σ e^(x − max x): subtracting the maximum first keeps the
     /// result exact to rounding even when |max x| is large (x − (max + log Σ) would lose ulp(max) of it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmaxRow<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(x.Length, destination.Length, destination.Length);
@@ -114,8 +120,10 @@ public static class ActivationKernels
     }
 
     /// <summary>σ(x) = 1/(1 + e^(−x)), finite for every x (e^(−x) → ∞ gives 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLengths(int a, int b, int c)
     {
         if (a != b || a != c)

@@ -22,6 +22,7 @@ public static class DenseKernels
     /// it. The bias add and the product are the same single roundings separate passes would make, without three
     /// library calls per buffer and two more trips over it. Partial vectors at the end of a row go through the same
     /// vector code on a padded copy, so no element depends on where it sits in the row or on the vector width.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwishForward<T>(int rows, int columns, Span<T> productThenY, ReadOnlySpan<T> bias, Span<T> sigmoid)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -60,6 +61,7 @@ public static class DenseKernels
     }
 
     /// <summary><c>y[r, j] += bias[j]</c> over a row-major matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias<T>(int rows, int columns, Span<T> y, ReadOnlySpan<T> bias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -91,6 +93,7 @@ public static class DenseKernels
     }
 
     /// <summary><c>result[r, j] = column[r]·row[j]</c>: the product of a column vector and a row vector, row-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void OuterProduct<T>(ReadOnlySpan<T> column, ReadOnlySpan<T> row, Span<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -119,16 +122,19 @@ public static class DenseKernels
 
     /// <summary>ReLU: <c>dz = dy ⊙ [y &gt; 0]</c> (y = max(z, 0) is positive exactly where z is), and
     /// <c>db (+)= Σ_rows dz</c> when <paramref name="biasGradient"/> is not empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<ReluFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
 
     /// <summary>tanh: <c>dz = dy ⊙ (1 − y²)</c>, and the bias gradient as in <see cref="ReluBackward{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<TanhFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
 
     /// <summary>Sigmoid: <c>dz = dy ⊙ y ⊙ (1 − y)</c>, and the bias gradient as in <see cref="ReluBackward{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<SigmoidFromOutput, T>(rows, columns, y, y, dy, dz, biasGradient, overwriteBias);
@@ -136,11 +142,13 @@ public static class DenseKernels
     /// <summary>Swish: <c>dz = dy ⊙ (s + y ⊙ (1 − s))</c> with <c>s = σ(z)</c> from the forward pass — the same
     /// as <c>σ(z)·(1 + z·(1 − σ(z)))</c> since y = z·s — and the bias gradient as in
     /// <see cref="ReluBackward{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwishBackward<T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> sigmoid, ReadOnlySpan<T> dy, Span<T> dz, Span<T> biasGradient, bool overwriteBias)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<SwishFromOutput, T>(rows, columns, y, sigmoid, dy, dz, biasGradient, overwriteBias);
 
     /// <summary><c>sum (+)= Σ_rows matrix</c>, adding rows in order (row 0 first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums<T>(int rows, int columns, ReadOnlySpan<T> matrix, Span<T> sum, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -362,6 +370,7 @@ public static class DenseKernels
         padded.Slice(2 * width, sigmoid.Length).CopyTo(sigmoid);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckMatrix(int rows, int columns, int length, string name)
     {
         if (rows < 0 || columns < 0 || (long)rows * columns != length)
@@ -383,45 +392,57 @@ public static class DenseKernels
 
     private struct ReluFromOutput : IOutputDerivative
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<T>.Zero), dy, Vector512<T>.Zero);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<T>.Zero), dy, Vector<T>.Zero);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => y > T.Zero ? dy : T.Zero;
     }
 
     private struct TanhFromOutput : IOutputDerivative
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (Vector512<T>.One - y * y);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (Vector<T>.One - y * y);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => dy * (T.One - y * y);
     }
 
     private struct SigmoidFromOutput : IOutputDerivative
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * y * (Vector512<T>.One - y);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> auxiliary) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * y * (Vector<T>.One - y);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static T Apply<T>(T dy, T y, T auxiliary) where T : unmanaged, IFloatingPointIeee754<T> => dy * y * (T.One - y);
     }
 
     private struct SwishFromOutput : IOutputDerivative
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector512<T> Apply<T>(Vector512<T> dy, Vector512<T> y, Vector512<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (s + y * (Vector512<T>.One - s));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Vector<T> Apply<T>(Vector<T> dy, Vector<T> y, Vector<T> s) where T : unmanaged, IFloatingPointIeee754<T> =>
             dy * (s + y * (Vector<T>.One - s));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static T Apply<T>(T dy, T y, T s) where T : unmanaged, IFloatingPointIeee754<T> => dy * (s + y * (T.One - s));
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
@@ -9,81 +10,107 @@ namespace Backprop.Kernels;
 public static class Elementwise
 {
     /// <summary>destination = x + y, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Add(x, y, destination);
 
     /// <summary>destination = x + y for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Add(x, y, destination);
 
     /// <summary>destination = x − y, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Subtract<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
 
     /// <summary>destination = x − y for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Subtract<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
 
     /// <summary>destination = x − y for every element of y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Subtract<T>(T x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Subtract(x, y, destination);
 
     /// <summary>destination = x·y, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Multiply(x, y, destination);
 
     /// <summary>destination = x·y for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Multiply(x, y, destination);
 
     /// <summary>destination = x / y, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Divide<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
 
     /// <summary>destination = x / y for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Divide<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
 
     /// <summary>destination = x / y for every element of y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Divide<T>(T x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Divide(x, y, destination);
 
     /// <summary>destination = x·y + z (fused multiply-add where the hardware has it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> z, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.MultiplyAdd(x, y, z, destination);
 
     /// <summary>destination = x·y + z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.MultiplyAdd(x, y, z, destination);
 
     /// <summary>destination = −x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Negate<T>(ReadOnlySpan<T> x, Span<T> destination) where T : INumber<T> => TP.Negate(x, destination);
 
     /// <summary>destination = |x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Abs<T>(ReadOnlySpan<T> x, Span<T> destination) where T : INumber<T> => TP.Abs(x, destination);
 
     /// <summary>destination = eˣ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Exp(x, destination);
 
     /// <summary>destination = ln x (−∞ at 0, NaN below).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Log(x, destination);
 
     /// <summary>destination = tanh x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Tanh(x, destination);
 
     /// <summary>destination = σ(x) = 1/(1 + e^−x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Sigmoid(x, destination);
 
     /// <summary>destination = √x (NaN below 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sqrt<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Sqrt(x, destination);
 
     /// <summary>destination = x^y for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pow<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : IFloatingPointIeee754<T> => TP.Pow(x, y, destination);
 
     /// <summary>destination = max(x, y), element by element (NaN if either is NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Max<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Max(x, y, destination);
 
     /// <summary>destination = max(x, y) for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Max<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Max(x, y, destination);
 
     /// <summary>destination = min(x, y), element by element (NaN if either is NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Min<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : INumber<T> => TP.Min(x, y, destination);
 
     /// <summary>destination = min(x, y) for every element of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Min<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : INumber<T> => TP.Min(x, y, destination);
 
     /// <summary>Σx.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Sum<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Sum(x);
 
     /// <summary>Σx².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SumOfSquares<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.SumOfSquares(x);
 
     /// <summary>Σ|x|.</summary>
@@ -120,22 +147,28 @@ public static class Elementwise
     }
 
     /// <summary>Σ xᵢ·yᵢ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : INumber<T> => TP.Dot(x, y);
 
     /// <summary>Largest element; NaN if any element is NaN (numpy's <c>max</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Max<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Max(x);
 
     /// <summary>Smallest element; NaN if any element is NaN (numpy's <c>min</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Min<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Min(x);
 
     /// <summary>Index of the first largest element (numpy's <c>argmax</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfMax<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.IndexOfMax(x);
 
     /// <summary>Index of the first smallest element (numpy's <c>argmin</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfMin<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.IndexOfMin(x);
 
     /// <summary>Softmax of one row, stable for any logits: <c>exp(x − max x) / Σ exp(x − max x)</c>.
     /// (TensorPrimitives.SoftMax does not subtract the maximum and overflows at large logits.)</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> destination) where T : IFloatingPointIeee754<T>
     {
         T max = TP.Max(x);
@@ -147,6 +180,7 @@ public static class Elementwise
 
     /// <summary>Log-softmax of one row: <c>x − max x − log Σ exp(x − max x)</c>, exact in the tails where
     /// log(softmax) would underflow to −∞. <paramref name="destination"/> may be <paramref name="x"/> itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = TP.Max(x);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Kernels;
@@ -12,6 +13,7 @@ namespace Backprop.Kernels;
 public static class Gemv
 {
     /// <summary><c>y ← α·op(A)·x + β·y</c>; x has n elements (m when transposed), y has m (n when transposed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply<T>(
         bool transposeA, int m, int n, T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> x, T beta, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -62,6 +64,7 @@ public static class Gemv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Portable<T>(bool transposeA, int m, int n, T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> x, T beta, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -20,6 +20,7 @@ internal static unsafe class GemvKernels
 
     /// <summary>y ← α·op(A)·x + β·y with A rows×cols (row stride lda) and op(A) = Aᵀ when transposed; x and y
     /// have strides incx, incy (gathered into contiguous scratch when not 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(bool transpose, int rows, int cols, T alpha, T* a, nint lda, T* x, nint incx, T beta, T* y, nint incy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -90,6 +91,7 @@ internal static unsafe class GemvKernels
     }
 
     /// <summary>y[j] ← α·(top[j] + bottom[j]) + β·y[j]: the two row halves of a split transposed GEMV.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CombineHalves<T>(int cols, T alpha, T* top, T* bottom, T beta, T* y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -126,6 +128,7 @@ internal static unsafe class GemvKernels
 
         public static GemvWork<T> ForThisThread => s_forThisThread ??= new GemvWork<T>();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
             if (Halves == 2)

@@ -18,6 +18,7 @@ public static unsafe class OptimizerKernels
     public const int ParallelLength = 1 << 18;
 
     /// <summary>Plain SGD: <c>w ← w − η·g</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdStep<T>(Span<T> weight, ReadOnlySpan<T> gradient, T learningRate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -63,6 +64,7 @@ public static unsafe class OptimizerKernels
 
     /// <summary>SGD with momentum, Keras form: <c>v ← μ·v − η·g</c>, then <c>w ← w + v</c>, or with Nesterov
     /// <c>w ← w + (μ·v − η·g)</c> using the new v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SgdMomentumStep<T>(Span<T> weight, Span<T> velocity, ReadOnlySpan<T> gradient, T learningRate, T momentum, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -204,6 +206,7 @@ public static unsafe class OptimizerKernels
 
         public static SplitStep<T> ForThisThread => s_forThisThread ??= new SplitStep<T>();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Set(T* weight, T* velocity, T* gradient, int length, T learningRate, T momentumValue, bool nesterov, bool momentum)
         {
             _weight = weight;
@@ -216,6 +219,7 @@ public static unsafe class OptimizerKernels
             _hasMomentum = momentum;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
             int line = 64 / sizeof(T);
@@ -241,6 +245,7 @@ public static unsafe class OptimizerKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLengths(int weight, int state, int gradient)
     {
         if (weight != state || weight != gradient)

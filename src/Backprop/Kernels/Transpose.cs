@@ -12,6 +12,7 @@ internal static unsafe class Transpose
 {
     /// <summary>Writes the transpose of the rows×cols matrix at <paramref name="src"/> (row stride
     /// <paramref name="lds"/>) as a cols×rows matrix at <paramref name="dst"/> (row stride <paramref name="ldd"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy<T>(T* src, nint lds, int rows, int cols, T* dst, nint ldd)
         where T : unmanaged, INumberBase<T>
     {
@@ -39,6 +40,7 @@ internal static unsafe class Transpose
     }
 
     /// <summary>dst[j, r] = src[r, j] for r &lt; rows and j in [j0, j1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scalar<T>(T* src, nint lds, int rows, int j0, int j1, T* dst, nint ldd)
         where T : unmanaged
     {

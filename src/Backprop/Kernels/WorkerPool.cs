@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -32,6 +33,7 @@ internal static class WorkerPool
 
     /// <summary>Runs <c>work.Execute(i, parts)</c> for every part i in [0, parts) and returns when all are done.
     /// Allocation-free once the workers exist.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IParallelWork work, int parts)
     {
         if (parts <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
@@ -74,6 +76,7 @@ internal static class WorkerPool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForWorkers()
     {
         var spinner = default(SpinWait);
@@ -110,6 +113,7 @@ internal static class WorkerPool
         return workers;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Execute(int part)
     {
         try

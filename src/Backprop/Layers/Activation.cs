@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationFunction = Backprop.Activations.Activation;
 
 namespace Backprop.Layers;
@@ -30,6 +31,7 @@ public sealed class Activation : Layer, IActivationOutput
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -40,6 +42,7 @@ public sealed class Activation : Layer, IActivationOutput
 
     // dx = dy ⊙ f′(x)
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Kernels;
 
 namespace Backprop.Layers;
@@ -23,6 +24,7 @@ public sealed class AveragePooling2D : Pooling2D
 
     // y = (Σ over the window's real cells) / count
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -33,6 +35,7 @@ public sealed class AveragePooling2D : Pooling2D
 
     // ∂x[cell] = Σ over the windows covering the cell of dy / count
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Kernels;
 
 namespace Backprop.Layers;
@@ -27,6 +28,7 @@ public sealed class GlobalAveragePooling2D : Layer
 
     // y = mean over the pixels, per channel
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -37,6 +39,7 @@ public sealed class GlobalAveragePooling2D : Layer
 
     // ∂x = dy / (H·W) on every pixel
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Backprop.Layers;
 
 /// <summary>Declares the per-sample input shape of a model: <c>new Sequential(new Input([13]), new Dense(32), …)</c>,
@@ -23,9 +24,11 @@ public sealed class Input : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) => input;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
         needInputGradient ? outputGradient : null;
 }

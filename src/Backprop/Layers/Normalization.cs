@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Layers;
@@ -141,6 +142,7 @@ public sealed class Normalization : Layer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int features = InputShape[-1];
@@ -162,6 +164,7 @@ public sealed class Normalization : Layer
 
     // dx = dy / max(√var, ε)   (invert: dx = dy · max(√var, ε))
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

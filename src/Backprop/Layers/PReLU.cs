@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Backprop.Initializers;
 using Backprop.Regularizers;
@@ -78,6 +79,7 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -97,6 +99,7 @@ public sealed class PReLU : Layer
 
     // dα += Σ (over batch and shared axes) dy · min(x, 0);  dx = dy · (1 if x > 0 else α)
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         var x = (Tensor<T>)_input!;

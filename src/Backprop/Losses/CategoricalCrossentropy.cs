@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using Backprop.Activations;
@@ -50,6 +51,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -83,6 +85,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Losses;
@@ -12,6 +13,7 @@ public sealed class KLDivergence : Loss
     public override string Name => "kl_divergence";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -28,6 +30,7 @@ public sealed class KLDivergence : Loss
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Losses;
@@ -10,6 +11,7 @@ public sealed class MeanSquaredError : Loss
     public override string Name => "mean_squared_error";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -27,6 +29,7 @@ public sealed class MeanSquaredError : Loss
 
     // ∂L/∂ŷ = 2(ŷ − y) / (batch · outputs)
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

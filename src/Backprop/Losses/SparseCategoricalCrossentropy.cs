@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using Backprop.Activations;
@@ -44,6 +45,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -70,6 +72,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckSparseShapes(yTrue, yPred);

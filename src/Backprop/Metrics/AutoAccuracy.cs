@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Metrics;
@@ -30,6 +31,7 @@ public sealed class AutoAccuracy : Metric
     public override void Reset() => _resolved?.Reset();
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Metrics;
@@ -35,6 +36,7 @@ public abstract class MeanMetric : Metric
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);

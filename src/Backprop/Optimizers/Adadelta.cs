@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Config;
 
 namespace Backprop.Optimizers;
@@ -50,6 +51,7 @@ public sealed class Adadelta : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);

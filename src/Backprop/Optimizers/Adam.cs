@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Kernels;
 using Backprop.Config;
 
@@ -67,6 +68,7 @@ public class Adam : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Config;
 
 namespace Backprop.Optimizers;
@@ -56,6 +57,7 @@ public sealed class Adamax : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backprop.Config;
 
 namespace Backprop.Optimizers;
@@ -69,6 +70,7 @@ public sealed class Nadam : FirstOrderOptimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void BeginStep()
     {
         _previousMomentumProduct = _momentumProduct;
@@ -99,6 +101,7 @@ public sealed class Nadam : FirstOrderOptimizer
 
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

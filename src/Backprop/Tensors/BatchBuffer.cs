@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop;
@@ -22,6 +23,7 @@ public sealed class BatchBuffer
     /// <summary>A tensor of shape (<paramref name="rows"/>, …<paramref name="sampleShape"/>) whose contents are
     /// whatever the previous step left (callers overwrite it). It is a view of storage that grows only when a batch
     /// larger than any before arrives, or the sample shape or element type changes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Rows<T>(int rows, Shape sampleShape)
         where T : unmanaged, INumber<T>
     {
@@ -84,6 +86,7 @@ public sealed class BatchBuffer
         return new Shape(dims[1..batchShape.Rank]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SameSample(Shape batchShape, Shape sampleShape)
     {
         if (batchShape.Rank != sampleShape.Rank + 1)

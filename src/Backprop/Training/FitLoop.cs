@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics;
 using Backprop.Random;
@@ -56,6 +57,7 @@ internal sealed class FitLoop<T> : IFitLoop
         _firstLate = early.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public History Run(int epochs, int initialEpoch)
     {
         var parameters = new Dictionary<string, object> { ["epochs"] = epochs, ["verbose"] = _verbose };
@@ -168,6 +170,7 @@ internal sealed class FitLoop<T> : IFitLoop
 
     /// <summary>The loop's state now: mid-epoch (after a batch, or at the epoch's begin) or between epochs (after
     /// an epoch has ended, when the next one is due).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FitState Capture()
     {
         bool between = !_epochStarted;
@@ -190,6 +193,7 @@ internal sealed class FitLoop<T> : IFitLoop
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Resume(FitState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -219,6 +223,7 @@ internal sealed class FitLoop<T> : IFitLoop
         _resume = state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyResume(FitState state)
     {
         for (int i = 0; i < _given.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Kernels;
@@ -16,6 +17,7 @@ namespace Backprop.Kernels;
 public static class Gemm
 {
     /// <summary><c>C ← α·op(A)·op(B) + β·C</c> (sgemm/dgemm, row-major).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
@@ -33,6 +35,7 @@ public static class Gemm
     /// <remarks><paramref name="bias"/> is empty for no bias, else exactly n values; <paramref name="activation"/>
     /// is applied last (<see cref="GemmActivation.None"/> for none). The other arguments are as in the plain
     /// overload.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
@@ -99,6 +102,7 @@ public static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run<T>(in GemmCall<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -155,6 +159,7 @@ public static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ApplyEpilogue<T>(in GemmCall<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 namespace Backprop.Kernels;
 
 /// <summary>Validates GEMM sizes, strides and buffer lengths before any kernel touches memory.</summary>
 internal static class GemmArguments
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Check(bool transposeA, bool transposeB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0)
@@ -15,6 +17,7 @@ internal static class GemmArguments
         CheckMatrix("C", m, n, cLength, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckMatrix(string name, int rows, int cols, int length, int ld)
     {
         if (rows == 0 || cols == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -8,10 +9,12 @@ namespace Backprop.Kernels;
 internal static unsafe class GemmEpilogue
 {
     /// <summary>True when there is anything to do.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsActive<T>(T* bias, GemmActivation activation)
         where T : unmanaged => bias is not null || activation != GemmActivation.None;
 
     /// <summary>For rows [i0, i1) and columns [j0, j1) of C: c ← f(c + bias[j]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<T>(T* c, nint ldc, int i0, int i1, int j0, int j1, T* bias, GemmActivation activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -76,6 +79,7 @@ internal static unsafe class GemmEpilogue
     }
 
     /// <summary>Applies <paramref name="activation"/> in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Activate<T>(Span<T> values, GemmActivation activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

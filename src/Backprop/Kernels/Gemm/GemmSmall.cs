@@ -77,6 +77,7 @@ internal static unsafe class GemmSmall
 
         public static SmallWork<T> ForThisThread => s_forThisThread ??= new SmallWork<T>();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
             int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
@@ -86,6 +87,7 @@ internal static unsafe class GemmSmall
 
     /// <summary>Columns [j0, j1) of C (j0 a multiple of the tile width), B already row-major, then the epilogue
     /// on that block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Region<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -134,6 +136,7 @@ internal static unsafe class GemmSmall
         public static bool Second => false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RegionWide<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -183,6 +186,7 @@ internal static unsafe class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RegionNarrow<T>(in GemmCall<T> g, T* b, nint ldb, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
