@@ -3,6 +3,7 @@ using Backprop.Labs.BackpropStep;
 using Backprop.Labs.BostonHousing;
 using Backprop.Labs.GradientDerivations;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.MnistHyperparameters;
 
 namespace Backprop.Labs;
 
@@ -18,6 +19,7 @@ public static class LabCatalog
         new BackpropStepLab(),
         new MnistGradientsLab(),
         new ActivationStatisticsLab(),
+        new MnistHyperparametersLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>
