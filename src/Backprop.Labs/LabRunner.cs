@@ -215,7 +215,8 @@ public static class LabRunner
             ["elapsed_seconds"] = clock.Elapsed.TotalSeconds,
             ["config"] = context.Config,
             ["headlines"] = context.Headlines.ToDictionary(h => h.Key, h => h.Value),
-            ["published"] = context.Comparisons.Select(c => c.ToRecord()).ToList(),
+            // A shard compares nothing: the comparison needs every trial (lab report writes it).
+            ["published"] = context.StudyIncomplete ? [] : context.Comparisons.Select(c => c.ToRecord()).ToList(),
             ["results"] = context.Results,
             ["versions"] = versions,
             ["machine"] = MachineInfo.Current,
