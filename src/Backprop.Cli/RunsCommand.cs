@@ -230,12 +230,32 @@ internal static class RunsCommand
         yield return new("shard", run.Shard ?? "");
         yield return new("host", $"{run.Host} (pid {run.Pid})");
         yield return new("config hash", run.ConfigHash);
-        yield return new("timing", run.Timing ?? "");
-        yield return new("machine", run.Machine ?? "");
-        yield return new("versions", run.Versions ?? "");
+        yield return new("timing", Compact(run.Timing));
+        yield return new("machine", Compact(run.Machine));
+        yield return new("versions", Compact(run.Versions));
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Compact(string? json)
+    {
+        if (json is null)
+        {
+            return "";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(document.RootElement, s_compact);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static readonly JsonSerializerOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string PrettyJson(string json)
     {
