@@ -131,6 +131,7 @@ public sealed class RunStoreTests : IDisposable
     {
         const int perProcess = 150;
         string db = Db("shared.db");
+        string go = Db("go");
         var children = new[] { "left", "right" }.Select(tag =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -138,8 +139,17 @@ public sealed class RunStoreTests : IDisposable
             start.ArgumentList.Add(db);
             start.ArgumentList.Add(perProcess.ToString(System.Globalization.CultureInfo.InvariantCulture));
             start.ArgumentList.Add(tag);
+            start.ArgumentList.Add(go);
             return Process.Start(start)!;
         }).ToList();
+        // Both writers have the store open before either writes, so they really write at the same time.
+        var ready = Stopwatch.StartNew();
+        while (!(File.Exists(go + ".left") && File.Exists(go + ".right")) && ready.Elapsed < TimeSpan.FromMinutes(2) && !children.Any(c => c.HasExited))
+        {
+            Thread.Sleep(5);
+        }
+
+        File.WriteAllText(go, "go");
         foreach (var child in children)
         {
             string output = child.StandardOutput.ReadToEnd();
