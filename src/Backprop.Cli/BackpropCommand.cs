@@ -51,15 +51,27 @@ public static class BackpropCommand
         lab.Subcommands.Add(list);
 
         var symbols = new RunSymbols();
-        var run = new Command("run", "Run one or more labs and write report.html and results.json for each.");
+        var run = new Command("run", "Run one or more labs and write report.html and results.json for each; every run (and every trial of a study) is recorded in the run store.");
         run.Arguments.Add(symbols.Names);
-        foreach (var option in new Option[] { symbols.Out, symbols.Seed, symbols.Threads, symbols.Quick, symbols.Data, symbols.Force, symbols.Subset, symbols.Verbose })
+        foreach (var option in new Option[] { symbols.Out, symbols.Seed, symbols.Threads, symbols.Quick, symbols.Data, symbols.Force, symbols.Subset, symbols.Store, symbols.Shard, symbols.Verbose })
         {
             run.Options.Add(option);
         }
 
-        run.SetAction(parse => RunLabs(parse, symbols, output, error));
+        run.SetAction(parse => RunLabs(parse, symbols, output, error, reportOnly: false));
         lab.Subcommands.Add(run);
+
+        var reportSymbols = new RunSymbols();
+        var report = new Command("report", "Build a study lab's report from the trials in a run store (e.g. merged shards), without training.");
+        report.Arguments.Add(reportSymbols.Names);
+        foreach (var option in new Option[] { reportSymbols.Out, reportSymbols.Seed, reportSymbols.Threads, reportSymbols.Quick, reportSymbols.Data, reportSymbols.Force, reportSymbols.Subset, reportSymbols.Store, reportSymbols.Verbose })
+        {
+            report.Options.Add(option);
+        }
+
+        report.SetAction(parse => RunLabs(parse, reportSymbols, output, error, reportOnly: true));
+        lab.Subcommands.Add(report);
+        root.Subcommands.Add(RunsCommand.Create(output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         return root;
     }
@@ -96,7 +108,7 @@ public static class BackpropCommand
         }
     }
 
-    private static int RunLabs(ParseResult parse, RunSymbols symbols, TextWriter output, TextWriter error)
+    private static int RunLabs(ParseResult parse, RunSymbols symbols, TextWriter output, TextWriter error, bool reportOnly)
     {
         bool verbose = parse.GetValue(symbols.Verbose);
         var requested = parse.GetValue(symbols.Names) ?? [];
@@ -123,8 +135,21 @@ public static class BackpropCommand
 
         labs = labs.Distinct().ToList();
         bool several = labs.Count > 1 || requested.Any(n => string.Equals(n, "all", StringComparison.OrdinalIgnoreCase));
+        var shard = parse.GetValue(symbols.Shard);
+        if ((shard is not null || reportOnly) && several)
+        {
+            error.WriteLine($"backprop: {(reportOnly ? "lab report" : "--shard")} works on one study lab at a time; name one lab.");
+            return UsageError;
+        }
+
+        string? store = StorePath(parse.GetValue(symbols.Store), reportOnly, error, out int storeProblem);
+        if (storeProblem != Success)
+        {
+            return storeProblem;
+        }
+
         var options = new LabRunOptions(parse.GetValue(symbols.Seed), parse.GetValue(symbols.Quick), parse.GetValue(symbols.Threads), parse.GetValue(symbols.Out),
-            parse.GetValue(symbols.Data), parse.GetValue(symbols.Force), parse.GetValue(symbols.Subset));
+            parse.GetValue(symbols.Data), parse.GetValue(symbols.Force), parse.GetValue(symbols.Subset), store, shard, reportOnly);
 
         // Everything that can be checked before a lab starts is checked now: the data folder and the run folder.
         try
@@ -190,6 +215,38 @@ public static class BackpropCommand
                 labOut.Flush();
                 Console.SetOut(originalOut);
             }
+        }
+    }
+
+    /// <summary>The store a run records into: --store (which must work), else the default (a warning and no recording
+    /// when it cannot be opened). <c>lab report</c> needs an existing store.</summary>
+    private static string? StorePath(string? given, bool reportOnly, TextWriter error, out int problem)
+    {
+        problem = Success;
+        string path = given ?? Backprop.Labs.Store.RunStore.DefaultPath;
+        if (reportOnly && !File.Exists(path))
+        {
+            error.WriteLine($"backprop: {path}: no run store there; lab report builds a report from the trials a 'lab run --store' (or 'runs merge --into') recorded.");
+            problem = UsageError;
+            return null;
+        }
+
+        try
+        {
+            using var store = Backprop.Labs.Store.RunStore.Open(path);
+            return path;
+        }
+        catch (Backprop.Labs.Store.RunStoreException e)
+        {
+            if (given is not null || reportOnly)
+            {
+                error.WriteLine($"backprop: {OneLine(e.Message)}");
+                problem = UsageError;
+                return null;
+            }
+
+            error.WriteLine($"backprop: warning: this run is not recorded: {OneLine(e.Message)} (choose a store with --store or BACKPROP_STORE).");
+            return null;
         }
     }
 
@@ -267,7 +324,7 @@ public static class BackpropCommand
                 case OptionResult option when option.Tokens.Count == 0 && option.Option is not Option<bool>:
                     return $"{option.Option.Name} expects {ValueKind(option.Option)}; none given.";
                 case CommandResult missing when missing.Command.Subcommands.Count > 0:
-                    return $"'{CommandPath(missing)}' needs a command: {string.Join(" or ", missing.Command.Subcommands.Select(c => c.Name))} (see '{CommandPath(missing)} --help').";
+                    return $"'{CommandPath(missing)}' needs a command: {OneOf(missing.Command.Subcommands.Select(c => c.Name).ToList())} (see '{CommandPath(missing)} --help').";
                 case CommandResult missing when missing.Command == command && command.Arguments.Any(a => a.Name == "names"):
                     return "which lab? Name one or more labs (see 'backprop lab list') or 'all'.";
             }
@@ -296,6 +353,10 @@ public static class BackpropCommand
     private static string ValueKind(Option option) => option switch
     {
         Option<int> or Option<int?> => "a whole number",
+        { Name: "--shard" } => "i/n (shard i of n, from 0)",
+        { Name: "--store" or "--html" or "--output" or "--into" } => "a file",
+        { Name: "--lab" } => "a lab's name",
+        { Name: "--status" or "--kind" or "--format" } => "a value",
         _ => "a folder",
     };
 
@@ -442,6 +503,26 @@ public static class BackpropCommand
             Description = "Use the subsets of the data sets shipped with Backprop (10,000 MNIST digits) instead of the full ones; said in the report.",
         };
 
+        public Option<string?> Store { get; } = RunsCommand.StoreOption();
+
+        public Option<Backprop.Labs.Trials.Shard?> Shard { get; } = new("--shard")
+        {
+            Description = "Run only shard i of n of a study's trials (i from 0), e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; merge the shards' stores with 'runs merge', then 'lab report'.",
+            HelpName = "i/n",
+            CustomParser = r =>
+            {
+                try
+                {
+                    return Backprop.Labs.Trials.Shard.Parse(r.Tokens.Count == 0 ? "" : r.Tokens[^1].Value);
+                }
+                catch (FormatException e)
+                {
+                    r.AddError(e.Message);
+                    return null;
+                }
+            },
+        };
+
         public Option<bool> Verbose { get; } = new("--verbose")
         {
             Description = "Show the stack trace of an error.",
@@ -453,4 +534,8 @@ public static class BackpropCommand
             Arity = ArgumentArity.OneOrMore,
         };
     }
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    private static string OneOf(IReadOnlyList<string> names) =>
+        names.Count <= 2 ? string.Join(" or ", names) : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
 }

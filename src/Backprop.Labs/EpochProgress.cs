@@ -46,6 +46,7 @@ public sealed class EpochProgress : Callback
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         _epochsDone = epoch + 1;
+        _context.LogEpoch(_description, epoch, logs);
         if (_firstNonFinite is null && logs.FirstOrDefault(kv => !double.IsFinite(kv.Value)) is { Key: not null } bad)
         {
             _firstNonFinite = (bad.Key, bad.Value, epoch + 1);

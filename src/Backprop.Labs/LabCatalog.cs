@@ -10,6 +10,7 @@ using Backprop.Labs.KaimingLeakyRelu;
 using Backprop.Labs.LeNetBatchNormDropout;
 using Backprop.Labs.LogisticRegression;
 using Backprop.Labs.MnistGradients;
+using Backprop.Labs.MnistHyperparameters;
 using Backprop.Labs.PerceptronHinge;
 using Backprop.Labs.SineCapacity;
 using Backprop.Labs.VanishingGradients;
@@ -38,6 +39,7 @@ public static class LabCatalog
         new EggholderCapacityLab(),
         new SineCapacityLab(),
         new LeNetBatchNormDropoutLab(),
+        new MnistHyperparametersLab(),
     ];
 
     /// <summary>The lab with this name (case-insensitive), or null.</summary>

@@ -6,7 +6,7 @@ namespace Backprop.Labs;
 /// <summary>What a running lab writes to: each call goes to the console and into <c>report.html</c>, and
 /// <see cref="Record"/> puts figures into <c>results.json</c>. Everything a report says is computed by the lab
 /// from its own run.</summary>
-public sealed class LabContext
+public sealed partial class LabContext
 {
     private readonly SortedDictionary<string, object?> _results = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, object?> _config = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Backprop.Labs.Tests;
 public class CliTests
 {
     [Theory]
-    [InlineData("--epochs", "unknown option '--epochs' for 'backprop lab run'; it takes --out, --seed, --threads, --quick, --data, --force, --subset, --verbose.")]
+    [InlineData("--epochs", "unknown option '--epochs' for 'backprop lab run'; it takes --out, --seed, --threads, --quick, --data, --force, --subset, --store, --shard, --verbose.")]
     [InlineData("--sed", "unknown option '--sed' for 'backprop lab run'; did you mean '--seed'?")]
     [InlineData("--qiuck", "unknown option '--qiuck' for 'backprop lab run'; did you mean '--quick'?")]
     public void UnknownOptionIsReportedAsAnOptionWithASuggestion(string option, string message)
@@ -34,8 +34,8 @@ public class CliTests
     [InlineData(new[] { "lab", "run", "boston-housing", "--out" }, "--out expects a folder; none given.")]
     [InlineData(new[] { "lab", "run" }, "which lab? Name one or more labs (see 'backprop lab list') or 'all'.")]
     [InlineData(new[] { "lab", "rn", "boston-housing" }, "unknown command 'rn' for 'backprop lab'; did you mean 'run'?")]
-    [InlineData(new[] { "lab" }, "'backprop lab' needs a command: list or run (see 'backprop lab --help').")]
-    [InlineData(new string[0], "'backprop' needs a command: lab or export (see 'backprop --help').")]
+    [InlineData(new[] { "lab" }, "'backprop lab' needs a command: list, run or report (see 'backprop lab --help').")]
+    [InlineData(new string[0], "'backprop' needs a command: lab, runs or export (see 'backprop --help').")]
     [InlineData(new[] { "lab", "list", "extra" }, "unexpected argument 'extra' for 'backprop lab list'.")]
     public void EveryParseErrorIsOneLine(string[] args, string message)
     {
