@@ -96,7 +96,7 @@ public class Adam : FirstOrderOptimizer
             return;
         }
 
-        OptimizerKernels.AdamStep(w, m, v, g, a, oneMinusBeta1, oneMinusBeta2, eps);
+        ReportLargestMagnitude(OptimizerKernels.AdamStep(w, m, v, g, a, oneMinusBeta1, oneMinusBeta2, eps));
     }
 
     /// <inheritdoc/>

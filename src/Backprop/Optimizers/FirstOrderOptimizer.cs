@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
+using Backprop.Kernels;
 using Backprop.Optimizers.Schedules;
 
 namespace Backprop.Optimizers;
@@ -29,11 +30,14 @@ public abstract class FirstOrderOptimizer : Optimizer
     private readonly List<Tensor?[]> _slots = [];
     private readonly List<Tensor?> _clippedGradients = [];
     private double[] _norms = [];
+    private Parameter[] _parameterCopy = [];
 
     // The non-finite guard: the largest |w| each parameter had after its last update, and per-step copies of weights
     // and slots taken only when an update could come near overflow (never in ordinary training).
     private double[] _weightMagnitude = [];
     private readonly List<Tensor?[]> _backups = [];
+    private bool _largestReported;
+    private double _largestReportedMagnitude;
     private string[] _weightDecayExclusions = [];
 
     /// <summary>A fixed learning rate and no weight decay or clipping.</summary>
@@ -97,16 +101,22 @@ public abstract class FirstOrderOptimizer : Optimizer
     public void Apply(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        while (_slots.Count < parameters.Count)
+        ApplyToSpan(AsSpan(parameters));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ApplyToSpan(ReadOnlySpan<Parameter> parameters)
+    {
+        while (_slots.Count < parameters.Length)
         {
             _slots.Add(new Tensor?[SlotCount]);
             _clippedGradients.Add(null);
         }
 
-        if (_norms.Length < parameters.Count)
+        if (_norms.Length < parameters.Length)
         {
-            _norms = new double[parameters.Count];
-            var magnitudes = new double[parameters.Count];
+            _norms = new double[parameters.Length];
+            var magnitudes = new double[parameters.Length];
             magnitudes.AsSpan().Fill(double.NaN);
             _weightMagnitude.CopyTo(magnitudes, 0);
             _weightMagnitude = magnitudes;
@@ -123,7 +133,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         double globalScale = ComputeNorms(parameters);
         bool backedUp = CheckGradientsAndBackUpIfNeeded(parameters, lr);
         BeginStep();
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
             if (!p.Trainable)
@@ -276,6 +286,16 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// 1-based step t of Adam's bias correction is <c>Iterations + 1</c>.</summary>
     protected abstract void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate) where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>Lets <see cref="Update{T}"/> tell the non-finite guard max |w| after its update when its kernel measured it
+    /// in the pass that wrote the weights (the <see cref="Kernels.OptimizerKernels"/> return it); without a report the
+    /// guard reads the updated weights once more. Report NaN or ∞ when an updated weight is not finite.</summary>
+    /// <param name="largestMagnitude">max |w| over the updated weight tensor.</param>
+    protected void ReportLargestMagnitude(double largestMagnitude)
+    {
+        _largestReported = true;
+        _largestReportedMagnitude = largestMagnitude;
+    }
+
     /// <summary>State tensor <paramref name="slot"/> of parameter <paramref name="index"/>, created zero-filled
     /// with the parameter's shape on first use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -336,21 +356,28 @@ public abstract class FirstOrderOptimizer : Optimizer
             }
         }
 
+        _largestReported = false;
         Update(index, weight, gradient, learningRate);
+        if (parameter.Constraint is null && _largestReported)
+        {
+            return _largestReportedMagnitude;
+        }
+
         parameter.Constraint?.Apply(weight);
-        return MaxMagnitude<T>(weight.AsSpan());
+        return LargestMagnitude.Of<T>(weight.AsSpan());
     }
 
     /// <summary>The non-finite guard, before anything changes: every trainable gradient must be finite (else
-    /// <see cref="NonFiniteGradientException"/>), and when an update could come near overflow — |w| + η·max(1, |g|)·10⁶
+    /// <see cref="NonFiniteGradientException"/>) — shown by the bound its backward pass vouched for
+    /// (<see cref="Parameter.GradientBound"/>) when there is one, else by reading it — and when an update could come near overflow — |w| + η·max(1, |g|)·10⁶
     /// above 10⁻⁶ of the largest finite value, or |g| above 10⁻⁶ of its square root, never the case in ordinary
     /// training — every trainable weight and slot is copied so an overflowing step can be put back (weights and slots
     /// are then checked after the update). Returns whether it copied.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool CheckGradientsAndBackUpIfNeeded(IReadOnlyList<Parameter> parameters, double learningRate)
+    private bool CheckGradientsAndBackUpIfNeeded(ReadOnlySpan<Parameter> parameters, double learningRate)
     {
         bool atRisk = false;
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
             if (!p.Trainable)
@@ -358,31 +385,33 @@ public abstract class FirstOrderOptimizer : Optimizer
                 continue;
             }
 
-            double gradient = p.Gradient switch
-            {
-                Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
-                Tensor<double> d => MaxMagnitude<double>(d.AsSpan()),
-                _ => 0,
-            };
-            if (!double.IsFinite(gradient))
-            {
-                throw new NonFiniteGradientException(i, p.Name, p.Shape, gradient);
-            }
-
             if (double.IsNaN(_weightMagnitude[i]))
             {
                 _weightMagnitude[i] = p.Value switch
                 {
-                    Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
-                    _ => MaxMagnitude<double>(((Tensor<double>)p.Value).AsSpan()),
+                    Tensor<float> f => LargestMagnitude.Of<float>(f.AsSpan()),
+                    _ => LargestMagnitude.Of<double>(((Tensor<double>)p.Value).AsSpan()),
                 };
             }
 
-            // Near overflow: a weight or an η-scaled gradient within 10⁶·10⁶ of the largest value, or a gradient whose
-            // square (Adam's, RMSprop's second moments) could overflow.
-            double max = p.Value is Tensor<float> ? float.MaxValue : double.MaxValue;
-            atRisk |= !(_weightMagnitude[i] + learningRate * Math.Max(1, gradient) * 1e6 < 1e-6 * max)
-                || !(gradient < 1e-6 * Math.Sqrt(max));
+            // A bound the backward pass vouched for settles it without reading the gradient when it is finite and far
+            // from overflow (then so is every element); otherwise the gradient itself is measured.
+            double gradient = p.GradientBound;
+            if (!double.IsFinite(gradient) || NearOverflow(p, _weightMagnitude[i], gradient, learningRate))
+            {
+                gradient = p.Gradient switch
+                {
+                    Tensor<float> f => LargestMagnitude.Of<float>(f.AsSpan()),
+                    Tensor<double> d => LargestMagnitude.Of<double>(d.AsSpan()),
+                    _ => 0,
+                };
+                if (!double.IsFinite(gradient))
+                {
+                    throw new NonFiniteGradientException(i, p.Name, p.Shape, gradient);
+                }
+            }
+
+            atRisk |= NearOverflow(p, _weightMagnitude[i], gradient, learningRate);
         }
 
         if (!atRisk)
@@ -390,12 +419,12 @@ public abstract class FirstOrderOptimizer : Optimizer
             return false;
         }
 
-        while (_backups.Count < parameters.Count)
+        while (_backups.Count < parameters.Length)
         {
             _backups.Add(new Tensor?[SlotCount + 1]);
         }
 
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
             if (!parameters[i].Trainable)
             {
@@ -413,9 +442,19 @@ public abstract class FirstOrderOptimizer : Optimizer
         return true;
     }
 
-    private void Restore(IReadOnlyList<Parameter> parameters)
+    /// <summary>Whether an update could come near overflow: a weight or an η-scaled gradient within 10⁶·10⁶ of the
+    /// largest value, or a gradient whose square (Adam's, RMSprop's second moments) could overflow. Grows with both
+    /// magnitudes, so upper bounds for them answer it safely.</summary>
+    private static bool NearOverflow(Parameter p, double weightMagnitude, double gradientMagnitude, double learningRate)
     {
-        for (int i = 0; i < parameters.Count; i++)
+        double max = p.Value is Tensor<float> ? float.MaxValue : double.MaxValue;
+        return !(weightMagnitude + learningRate * Math.Max(1, gradientMagnitude) * 1e6 < 1e-6 * max)
+            || !(gradientMagnitude < 1e-6 * Math.Sqrt(max));
+    }
+
+    private void Restore(ReadOnlySpan<Parameter> parameters)
+    {
+        for (int i = 0; i < parameters.Length; i++)
         {
             if (!parameters[i].Trainable)
             {
@@ -456,8 +495,8 @@ public abstract class FirstOrderOptimizer : Optimizer
         {
             double magnitude = slot switch
             {
-                Tensor<float> f => MaxMagnitude<float>(f.AsSpan()),
-                Tensor<double> d => MaxMagnitude<double>(d.AsSpan()),
+                Tensor<float> f => LargestMagnitude.Of<float>(f.AsSpan()),
+                Tensor<double> d => LargestMagnitude.Of<double>(d.AsSpan()),
                 _ => 0,
             };
             if (!double.IsFinite(magnitude))
@@ -470,11 +509,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
         return largest;
     }
-
-    /// <summary>max |x| (NaN when any x is NaN, ∞ when any is infinite; 0 for none), vectorised.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double MaxMagnitude<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T> =>
-        values.IsEmpty ? 0 : Math.Abs(double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
@@ -528,7 +562,7 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// <c>c / max(‖g‖, c)</c> (1 when global clipping is off); throws before anything changes when a norm is not
     /// finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double ComputeNorms(IReadOnlyList<Parameter> parameters)
+    private double ComputeNorms(ReadOnlySpan<Parameter> parameters)
     {
         if (ClipNorm is null && GlobalClipNorm is null)
         {
@@ -536,7 +570,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         }
 
         double total = 0;
-        for (int i = 0; i < parameters.Count; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
             if (!p.Trainable)
@@ -570,13 +604,13 @@ public abstract class FirstOrderOptimizer : Optimizer
         {
             // Every single norm was finite but their squares overflowed together: rescale exactly instead.
             double largest = 0;
-            for (int i = 0; i < parameters.Count; i++)
+            for (int i = 0; i < parameters.Length; i++)
             {
                 largest = Math.Max(largest, parameters[i].Trainable ? _norms[i] : 0);
             }
 
             double scaled = 0;
-            for (int i = 0; i < parameters.Count; i++)
+            for (int i = 0; i < parameters.Length; i++)
             {
                 double r = parameters[i].Trainable ? _norms[i] / largest : 0;
                 scaled += r * r;
@@ -586,6 +620,29 @@ public abstract class FirstOrderOptimizer : Optimizer
         }
 
         return globalClipNorm / Math.Max(globalNorm, globalClipNorm);
+    }
+
+    /// <summary>The list as a span without copying when it is a <see cref="List{T}"/> or an array (the trainer
+    /// passes a list; indexing through <see cref="IReadOnlyList{T}"/> is an interface call per access), else a copy.</summary>
+    private ReadOnlySpan<Parameter> AsSpan(IReadOnlyList<Parameter> parameters)
+    {
+        switch (parameters)
+        {
+            case List<Parameter> list: return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+            case Parameter[] array: return array;
+        }
+
+        if (_parameterCopy.Length < parameters.Count)
+        {
+            _parameterCopy = new Parameter[parameters.Count];
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            _parameterCopy[i] = parameters[i];
+        }
+
+        return _parameterCopy.AsSpan(0, parameters.Count);
     }
 
     private static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>

@@ -72,7 +72,7 @@ public sealed class SGD : FirstOrderOptimizer
         if (Momentum == 0)
         {
             // w ← w − η·g
-            OptimizerKernels.SgdStep(weight.AsSpan(), gradient.AsSpan(), lr);
+            ReportLargestMagnitude(OptimizerKernels.SgdStep(weight.AsSpan(), gradient.AsSpan(), lr));
             return;
         }
 
@@ -83,7 +83,7 @@ public sealed class SGD : FirstOrderOptimizer
             lr = T.CreateChecked(learningRate * (1 - Dampening));
         }
 
-        OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov);
+        ReportLargestMagnitude(OptimizerKernels.SgdMomentumStep(weight.AsSpan(), velocity.AsSpan(), gradient.AsSpan(), lr, T.CreateChecked(Momentum), Nesterov));
     }
 
     /// <inheritdoc/>

@@ -18,6 +18,11 @@ public sealed class Parameter
     // built-in backward pass overwrites it whole (the same values as clearing and adding).
     private bool _gradientIsZero = true;
 
+    // An upper bound on max |gradient| vouched for by the backward pass that wrote the whole gradient (Dense:
+    // rows·max|x|·max|δ|), so that the optimiser's non-finite guard need not read the gradient again; NaN when
+    // unknown. Every access that can write the gradient forgets it.
+    private double _gradientBound = double.NaN;
+
     /// <param name="name">Short name within its layer ("kernel").</param>
     /// <param name="value">The value: a float32 or float64 tensor, owned by the parameter from now on.</param>
     /// <param name="trainable">False for state the optimiser must not touch (batch-norm moving statistics).</param>
@@ -51,6 +56,7 @@ public sealed class Parameter
         get
         {
             var gradient = Storage();
+            _gradientBound = double.NaN;
             if (_gradientIsZero)
             {
                 Clear(gradient);
@@ -95,8 +101,19 @@ public sealed class Parameter
         var gradient = (Tensor<T>)Storage();
         overwrite = _gradientIsZero;
         _gradientIsZero = false;
+        _gradientBound = double.NaN;
         return gradient;
     }
+
+    /// <summary>An upper bound on max |<see cref="Gradient"/>| that needs no pass over it: 0 while the gradient is
+    /// zero, the bound the last backward pass vouched for with <see cref="BoundGradient"/> when nothing could have
+    /// written the gradient since, else NaN (unknown: read it).</summary>
+    internal double GradientBound => _gradientIsZero ? 0 : _gradientBound;
+
+    /// <summary>Vouches that max |gradient| ≤ <paramref name="bound"/>: called by a backward pass right after it
+    /// wrote the whole gradient (<see cref="GradientToAccumulate{T}"/> with overwrite), from a bound it can compute
+    /// without reading the gradient. NaN or ∞ vouch for nothing.</summary>
+    internal void BoundGradient(double bound) => _gradientBound = bound;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Shape} {Value.DType.Name()}{(Trainable ? "" : " (non-trainable)")}";

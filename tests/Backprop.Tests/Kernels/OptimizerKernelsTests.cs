@@ -44,17 +44,13 @@ public sealed class OptimizerKernelsTests
             {
                 Parallelism.ThreadCount = threads;
                 float[] w = (float[])w0.Clone(), v = (float[])v0.Clone();
-                if (momentum)
-                {
-                    OptimizerKernels.SgdMomentumStep<float>(w, v, g, lr, mu, nesterov);
-                }
-                else
-                {
-                    OptimizerKernels.SgdStep<float>(w, g, lr);
-                }
+                double largest = momentum
+                    ? OptimizerKernels.SgdMomentumStep<float>(w, v, g, lr, mu, nesterov)
+                    : OptimizerKernels.SgdStep<float>(w, g, lr);
 
                 Assert.Equal(expectedW, w);
                 Assert.Equal(expectedV, v);
+                Assert.Equal(expectedW.Max(x => Math.Abs((double)x)), largest);
             }
         }
         finally
@@ -85,8 +81,9 @@ public sealed class OptimizerKernelsTests
         }
 
         float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
-        OptimizerKernels.AdamStep<float>(w, m, v, g, a, c1, c2, eps);
+        double largest = OptimizerKernels.AdamStep<float>(w, m, v, g, a, c1, c2, eps);
         Assert.Equal(expectedW, w);
+        Assert.Equal(expectedW.Max(x => Math.Abs((double)x)), largest);
         Assert.Equal(expectedM, m);
         Assert.Equal(expectedV, v);
 
@@ -100,10 +97,44 @@ public sealed class OptimizerKernelsTests
             ew[i] -= em[i] * 0.0013 / (Math.Sqrt(ev[i]) + 1e-7);
         }
 
-        OptimizerKernels.AdamStep<double>(wd, md, vd, gd, 0.0013, 0.1, 0.001, 1e-7);
+        double largestDouble = OptimizerKernels.AdamStep<double>(wd, md, vd, gd, 0.0013, 0.1, 0.001, 1e-7);
         Assert.Equal(ew, wd);
+        Assert.Equal(ew.Max(Math.Abs), largestDouble);
         Assert.Equal(em, md);
         Assert.Equal(ev, vd);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(33, 32)]
+    [InlineData(1000, 517)]
+    [InlineData(784_003, 5)]
+    [InlineData(784_003, 784_002)]
+    public void A_non_finite_gradient_shows_in_the_returned_magnitude_at_any_split(int length, int at)
+    {
+        int saved = Parallelism.ThreadCount;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.ThreadCount = threads;
+                foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                {
+                    float[] g = TestData.Floats(length, 8);
+                    g[at] = bad;
+                    double expected = float.IsNaN(bad) ? double.NaN : double.PositiveInfinity;
+                    Assert.Equal(expected, OptimizerKernels.SgdStep<float>(TestData.Floats(length, 9), g, 0.01f));
+                    Assert.Equal(expected, OptimizerKernels.SgdMomentumStep<float>(TestData.Floats(length, 9), new float[length], g, 0.01f, 0.9f, nesterov: at % 2 == 0));
+                    float[] v = TestData.Floats(length, 10).Select(Math.Abs).ToArray();
+                    double adam = OptimizerKernels.AdamStep<float>(TestData.Floats(length, 9), new float[length], v, g, 0.001f, 0.1f, 0.001f, 1e-7f);
+                    Assert.True(double.IsNaN(adam), $"Adam with a gradient of {bad} returned {adam}");
+                }
+            }
+        }
+        finally
+        {
+            Parallelism.ThreadCount = saved;
+        }
     }
 
     [Fact]
