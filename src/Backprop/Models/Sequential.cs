@@ -144,7 +144,13 @@ public sealed class Sequential
             throw new ShapeMismatchException($"Model '{Name}': inputs need a batch axis; got a scalar.");
         }
 
-        EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
+        if (_inputShape is null || !_layers[^1].IsBuilt)
+        {
+            // Checked here rather than through EnsureBuilt: this runs on every step, and the sample shape is only
+            // needed to build.
+            EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
+        }
+
         var output = x;
         for (int i = 0; i < _layers.Count; i++)
         {
