@@ -66,7 +66,11 @@ public abstract partial class Layer
     public Shape InputShape => IsBuilt ? _inputShape : throw NotBuilt();
 
     /// <summary>Per-sample output shape. Throws before the layer is built.</summary>
-    public Shape OutputShape => IsBuilt ? _outputShape : throw NotBuilt();
+    public Shape OutputShape
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsBuilt ? _outputShape : throw NotBuilt();
+    }
 
     /// <summary>All parameters in Keras's <c>layer.weights</c> order (kernel, bias; γ, β, moving mean, moving variance).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;

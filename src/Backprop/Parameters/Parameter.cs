@@ -80,22 +80,22 @@ public sealed class Parameter
     public Shape Shape => Value.Shape;
 
     /// <summary>The value as a typed tensor (the model's dtype).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Tensor<T> ValueAs<T>() where T : unmanaged, INumber<T> => (Tensor<T>)Value;
 
     /// <summary>The gradient as a typed tensor (the model's dtype); add into it in a backward pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Tensor<T> GradientAs<T>() where T : unmanaged, INumber<T> => (Tensor<T>)Gradient;
 
     /// <summary>Clears the accumulated gradient (PyTorch <c>p.grad.zero_()</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ZeroGradient() => _gradientIsZero = true;
 
     /// <summary>The gradient for a backward pass that adds into it, and whether it is zero right now: then the
     /// caller may write its whole contribution over the buffer instead of adding it (β = 0 in a GEMM), which
     /// gives exactly the values of clearing and adding. A caller that gets <paramref name="overwrite"/> = true must
     /// write every element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Tensor<T> GradientToAccumulate<T>(out bool overwrite) where T : unmanaged, INumber<T>
     {
         var gradient = (Tensor<T>)Storage();
@@ -118,20 +118,20 @@ public sealed class Parameter
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Shape} {Value.DType.Name()}{(Trainable ? "" : " (non-trainable)")}";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Tensor Storage()
-    {
-        if (_gradient is null)
-        {
-            // A new tensor is zero-filled already.
-            _gradient = Value switch
-            {
-                Tensor<float> f => new Tensor<float>(f.Shape),
-                _ => new Tensor<double>(((Tensor<double>)Value).Shape),
-            };
-            _gradientIsZero = false;
-        }
+    // Small enough to inline on every step; the first call's allocation is out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Tensor Storage() => _gradient ?? CreateStorage();
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Tensor CreateStorage()
+    {
+        // A new tensor is zero-filled already.
+        _gradient = Value switch
+        {
+            Tensor<float> f => new Tensor<float>(f.Shape),
+            _ => new Tensor<double>(((Tensor<double>)Value).Shape),
+        };
+        _gradientIsZero = false;
         return _gradient;
     }
 

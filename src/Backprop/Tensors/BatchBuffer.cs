@@ -30,8 +30,20 @@ public sealed class BatchBuffer
     /// <summary>A tensor of shape (<paramref name="rows"/>, …<paramref name="sampleShape"/>) whose contents are
     /// whatever the previous step left (callers overwrite it). It is a view of storage that grows only when a batch
     /// larger than any before arrives, or the sample shape or element type changes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Tensor<T> Rows<T>(int rows, Shape sampleShape)
+        where T : unmanaged, INumber<T>
+    {
+        if (_viewRows == rows && _view is Tensor<T> view && _sample == sampleShape)
+        {
+            return view;
+        }
+
+        return Resize<T>(rows, sampleShape);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Tensor<T> Resize<T>(int rows, Shape sampleShape)
         where T : unmanaged, INumber<T>
     {
         if (_storage is not Tensor<T> storage || _capacity < rows || _sample != sampleShape)

@@ -4,7 +4,7 @@ namespace Backprop.Kernels;
 /// <summary>Validates GEMM sizes, strides and buffer lengths before any kernel touches memory.</summary>
 internal static class GemmArguments
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Check(bool transposeA, bool transposeB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0)
@@ -17,7 +17,7 @@ internal static class GemmArguments
         CheckMatrix("C", m, n, cLength, ldc);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckMatrix(string name, int rows, int cols, int length, int ld)
     {
         if (rows == 0 || cols == 0)
