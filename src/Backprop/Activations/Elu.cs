@@ -27,7 +27,6 @@ public sealed class Elu : Activation
     public override string Name => "elu";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -35,7 +34,6 @@ public sealed class Elu : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -54,7 +52,6 @@ public sealed class Elu : Activation
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> =>
             T.CreateChecked(scale) * (x > T.Zero ? x : T.CreateChecked(alpha) * T.ExpM1(x));
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> =>
             T.CreateChecked(scale) * (x > T.Zero ? T.One : T.CreateChecked(alpha) * T.Exp(x));
     }

@@ -23,7 +23,6 @@ public sealed class Gelu : Activation
     public override string Name => "gelu";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -38,7 +37,6 @@ public sealed class Gelu : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -71,7 +69,6 @@ public sealed class Gelu : Activation
             return T.CreateTruncating(v * NormalCdf(v));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             double v = double.CreateTruncating(x);
@@ -90,7 +87,6 @@ public sealed class Gelu : Activation
             return T.CreateTruncating(0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v))));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             double v = double.CreateTruncating(x);

@@ -11,7 +11,6 @@ public sealed class HardSigmoid : Activation
     public override string Name => "hard_sigmoid";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -19,7 +18,6 @@ public sealed class HardSigmoid : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -34,7 +32,6 @@ public sealed class HardSigmoid : Activation
             return T.Clamp(x + T.CreateChecked(3), T.Zero, six) / six;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T three = T.CreateChecked(3);

@@ -23,7 +23,6 @@ public sealed class HardSwish : Activation
     public override string Name { get; }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -31,7 +30,6 @@ public sealed class HardSwish : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -42,7 +40,6 @@ public sealed class HardSwish : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x * default(HardSigmoid.Function).Value(x);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T three = T.CreateChecked(3);

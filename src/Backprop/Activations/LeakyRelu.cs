@@ -28,7 +28,6 @@ public sealed class LeakyRelu : Activation
     public override string Name => "leaky_relu";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -36,7 +35,6 @@ public sealed class LeakyRelu : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -53,7 +51,6 @@ public sealed class LeakyRelu : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x >= T.Zero ? x : T.CreateChecked(negativeSlope) * x;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.CreateChecked(negativeSlope);
     }
 }

@@ -10,12 +10,10 @@ public sealed class Linear : Activation
     public override string Name => "linear";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y) => y.CopyFrom(x);
 
     // f′(x) = 1
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         if (!ReferenceEquals(dx, dy))

@@ -12,7 +12,6 @@ public sealed class LogSoftmax : Activation
     public override string Name => "log_softmax";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -26,7 +25,6 @@ public sealed class LogSoftmax : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -12,7 +12,6 @@ public sealed class Mish : Activation
     public override string Name => "mish";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -20,7 +19,6 @@ public sealed class Mish : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -31,7 +29,6 @@ public sealed class Mish : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x * T.Tanh(default(Softplus.Function).Value(x));
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T t = T.Tanh(default(Softplus.Function).Value(x));

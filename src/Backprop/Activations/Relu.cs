@@ -49,7 +49,6 @@ public sealed class Relu : Activation
     private bool IsPlain => NegativeSlope == 0 && MaxValue is null && Threshold == 0;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -63,7 +62,6 @@ public sealed class Relu : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -107,7 +105,6 @@ public sealed class Relu : Activation
             return negativeSlope == 0 ? positive : positive - T.CreateChecked(negativeSlope) * T.Max(t - x, T.Zero);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T t = T.CreateChecked(threshold);

@@ -6,7 +6,6 @@ namespace Backprop.Activations;
 /// <summary>Forward and backward loops over an <see cref="IScalarActivation"/> struct.</summary>
 internal static class ScalarActivationLoops
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TFunction, T>(TFunction function, ReadOnlySpan<T> x, Span<T> y)
         where TFunction : struct, IScalarActivation
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,7 +17,6 @@ internal static class ScalarActivationLoops
     }
 
     // dx may be dy itself: each dy[i] is read before dx[i] is written.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TFunction, T>(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where TFunction : struct, IScalarActivation
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -12,7 +12,6 @@ public sealed class Softplus : Activation
     public override string Name => "softplus";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -20,7 +19,6 @@ public sealed class Softplus : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -31,7 +29,6 @@ public sealed class Softplus : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => T.LogP1(T.Exp(-T.Abs(x))) + T.Max(x, T.Zero);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => ActivationKernels.Sigmoid(x);
     }
 }

@@ -10,7 +10,6 @@ public sealed class Softsign : Activation
     public override string Name => "softsign";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -18,7 +17,6 @@ public sealed class Softsign : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
@@ -29,7 +27,6 @@ public sealed class Softsign : Activation
     {
         public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x / (T.One + T.Abs(x));
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
         {
             T d = T.One + T.Abs(x);

@@ -11,7 +11,6 @@ public sealed class Tanh : Activation
     public override string Name => "tanh";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -19,7 +18,6 @@ public sealed class Tanh : Activation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

@@ -31,7 +31,6 @@ public sealed class Activation : Layer, IActivationOutput
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -42,7 +41,6 @@ public sealed class Activation : Layer, IActivationOutput
 
     // dx = dy ⊙ f′(x)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -24,7 +24,6 @@ public sealed class AveragePooling2D : Pooling2D
 
     // y = (Σ over the window's real cells) / count
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -35,7 +34,6 @@ public sealed class AveragePooling2D : Pooling2D
 
     // ∂x[cell] = Σ over the windows covering the cell of dy / count
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -179,7 +179,6 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int features = InputShape[-1];
@@ -241,7 +240,6 @@ public sealed class BatchNormalization : Layer
     // training: dx = γ/(R·√(σ²+ε)) · (R·dy − Σdy − x̂·Σ(dy·x̂))   (R rows, sums over the batch per feature)
     // inference: dx = dy·γ/√(moving_var + ε)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         int features = InputShape[-1];

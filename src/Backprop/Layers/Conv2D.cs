@@ -159,7 +159,6 @@ public sealed class Conv2D : Layer
 
     // z = conv(x, W) + b;  y = f(z)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -186,7 +185,6 @@ public sealed class Conv2D : Layer
 
     // dz = dy ⊙ f′(z);  ∂W += Σ_pixels patchᵀ·dz;  ∂b += Σ_pixels dz;  ∂x = col2im(dz·Wᵀ)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         var x = (Tensor<T>)_input!;

@@ -58,7 +58,6 @@ public sealed class Dropout : Layer, IRandomStateOwner
 
     // training: y = x ⊙ m with m ∈ {0, 1/(1−rate)};  inference: y = x
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _lastTraining = training && Rate > 0;
@@ -82,7 +81,6 @@ public sealed class Dropout : Layer, IRandomStateOwner
 
     // dx = dy ⊙ m  (identity at inference)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -28,7 +28,6 @@ public sealed class GlobalAveragePooling2D : Layer
 
     // y = mean over the pixels, per channel
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -39,7 +38,6 @@ public sealed class GlobalAveragePooling2D : Layer
 
     // ∂x = dy / (H·W) on every pixel
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -24,11 +24,9 @@ public sealed class Input : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) => input;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
         needInputGradient ? outputGradient : null;
 }

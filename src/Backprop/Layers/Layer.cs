@@ -147,7 +147,6 @@ public abstract partial class Layer
     /// <summary>The forward pass on a batch (axis 0 is the batch). <paramref name="training"/> switches
     /// dropout on and batch normalisation to batch statistics, as Keras's <c>training=True</c>. The result is
     /// owned by the layer and overwritten by its next call.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Forward<T>(Tensor<T> input, bool training = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -181,14 +180,12 @@ public abstract partial class Layer
 
     /// <summary>The backward pass for the last <see cref="Forward{T}"/>: adds ∂L/∂θ into the parameters'
     /// gradients and returns ∂L/∂input (owned by the layer, overwritten by its next call).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Backward<T>(Tensor<T> outputGradient)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         BackwardInternal(outputGradient, needInputGradient: true)!;
 
     /// <summary>The backward pass used by models, which skip ∂L/∂input where nothing consumes it (the first
     /// layer in training): returns null when <paramref name="needInputGradient"/> is false.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor<T>? BackwardInternal<T>(Tensor<T> outputGradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -208,7 +205,6 @@ public abstract partial class Layer
 
     /// <summary>Checks that a backward pass follows a forward pass of the same dtype and that
     /// <paramref name="outputGradient"/> has the shape of that pass's output, which it returns.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected Tensor<T> CheckOutputGradient<T>(Tensor<T> outputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -228,7 +224,6 @@ public abstract partial class Layer
 
     /// <summary>Sum of the parameter penalties (kernel/bias regularisers) and the activity penalty of the last
     /// forward pass: what Keras adds to the loss as <c>layer.losses</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RegularizationPenalty()
     {
         double total = _activityPenalty;
@@ -253,7 +248,6 @@ public abstract partial class Layer
     /// <summary>Adds ∂R/∂θ of the kernel/bias regularisers into the trainable parameters' gradients: the part of
     /// ∂(loss + penalties)/∂θ that the backward pass, which only sees ∂L/∂output, cannot know. Call it once per step
     /// after the backward pass (the model's does it for every layer).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRegularizationGradients()
     {
         if (!Trainable)

@@ -32,7 +32,6 @@ public sealed class LeakyReLU : Layer
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -50,7 +49,6 @@ public sealed class LeakyReLU : Layer
 
     // dx = dy · (1 if x > 0 else α)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -24,7 +24,6 @@ public sealed class MaxPooling2D : Pooling2D
 
     // y = max over each window; remember where the maximum was
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -35,7 +34,6 @@ public sealed class MaxPooling2D : Pooling2D
 
     // ∂x[cell] = Σ over the windows whose maximum was that cell of dy
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -142,7 +142,6 @@ public sealed class Normalization : Layer
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int features = InputShape[-1];
@@ -164,7 +163,6 @@ public sealed class Normalization : Layer
 
     // dx = dy / max(√var, ε)   (invert: dx = dy · max(√var, ε))
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -79,7 +79,6 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         _input = input;
@@ -99,7 +98,6 @@ public sealed class PReLU : Layer
 
     // dα += Σ (over batch and shared axes) dy · min(x, 0);  dx = dy · (1 if x > 0 else α)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         var x = (Tensor<T>)_input!;

@@ -68,13 +68,11 @@ public sealed class Reshape : Layer
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training) =>
         _forward.View(input, BatchBuffer.WithBatch(input.Shape[0], OutputShape));
 
     // dx = dy viewed with the input's shape
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient) =>
         needInputGradient ? _backward.View(outputGradient, BatchBuffer.WithBatch(outputGradient.Shape[0], InputShape)) : null;
 

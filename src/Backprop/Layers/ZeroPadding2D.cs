@@ -55,7 +55,6 @@ public sealed class ZeroPadding2D : Layer
 
     // y = x with zero rows/columns around it
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int batch = input.Shape[0];
@@ -77,7 +76,6 @@ public sealed class ZeroPadding2D : Layer
 
     // ∂x = dy cropped to the image
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (!needInputGradient)

@@ -50,7 +50,6 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -76,7 +75,6 @@ public sealed class BinaryCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

@@ -51,7 +51,6 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -85,7 +84,6 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

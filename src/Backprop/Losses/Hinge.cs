@@ -10,7 +10,6 @@ public sealed class Hinge : Loss
     public override string Name => "hinge";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -28,7 +27,6 @@ public sealed class Hinge : Loss
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

@@ -28,7 +28,6 @@ public sealed class Huber : Loss
     public override string Name => "huber_loss";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -46,7 +45,6 @@ public sealed class Huber : Loss
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

@@ -13,7 +13,6 @@ public sealed class KLDivergence : Loss
     public override string Name => "kl_divergence";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -30,7 +29,6 @@ public sealed class KLDivergence : Loss
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);

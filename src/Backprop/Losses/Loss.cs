@@ -31,7 +31,6 @@ public abstract class Loss
     public override string ToString() => Name;
 
     /// <summary>Checks that y_true fits y_pred (same length, rank equal or one less) and returns the batch size.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected int CheckShapes<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(yTrue);
@@ -58,7 +57,6 @@ public abstract class Loss
     }
 
     /// <summary>Checks that <paramref name="gradient"/> has y_pred's shape.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void CheckGradientShape<T>(Tensor<T> yPred, Tensor<T> gradient, string role = "gradient") where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(gradient);

@@ -11,7 +11,6 @@ public sealed class MeanAbsoluteError : Loss
     public override string Name => "mean_absolute_error";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -27,7 +26,6 @@ public sealed class MeanAbsoluteError : Loss
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

@@ -11,7 +11,6 @@ public sealed class MeanSquaredError : Loss
     public override string Name => "mean_squared_error";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -29,7 +28,6 @@ public sealed class MeanSquaredError : Loss
 
     // ∂L/∂ŷ = 2(ŷ − y) / (batch · outputs)
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

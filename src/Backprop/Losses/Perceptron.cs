@@ -17,7 +17,6 @@ public sealed class Perceptron : Loss
     public override string Name => "perceptron";
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckShapes(yTrue, yPred);
@@ -35,7 +34,6 @@ public sealed class Perceptron : Loss
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         CheckShapes(yTrue, yPred);

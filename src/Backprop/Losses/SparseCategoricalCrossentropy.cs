@@ -45,7 +45,6 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -72,7 +71,6 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckSparseShapes(yTrue, yPred);

@@ -31,7 +31,6 @@ public sealed class AutoAccuracy : Metric
     public override void Reset() => _resolved?.Reset();
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);

@@ -36,7 +36,6 @@ public abstract class MeanMetric : Metric
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         ArgumentNullException.ThrowIfNull(yTrue);

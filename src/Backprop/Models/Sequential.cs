@@ -127,7 +127,6 @@ public sealed class Sequential
     /// statistics (Keras's <c>training=True</c>, PyTorch's <c>model.train()</c>). Builds the model on first use.
     /// The result belongs to the last layer and is overwritten by the next call (copy it to keep it); a steady-state
     /// call allocates nothing. PyTorch: <c>model(x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Forward<T>(Tensor<T> x, bool training = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -180,7 +179,6 @@ public sealed class Sequential
     /// <summary>Runs the backward passes of layers <paramref name="lastLayer"/> down to 0 from ∂L/∂(output of
     /// <paramref name="lastLayer"/>); ∂L/∂input is computed only when <paramref name="needInputGradient"/> (the
     /// trainer skips it, as nothing consumes it) and null otherwise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor<T>? BackwardThrough<T>(int lastLayer, Tensor<T>? gradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -194,7 +192,6 @@ public sealed class Sequential
 
     /// <summary>Clears every parameter's gradient (PyTorch <c>optimizer.zero_grad()</c>); backward passes then add
     /// into zeros. O(number of parameters): the memory is cleared lazily.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ZeroGradients()
     {
         foreach (var layer in _layers)
@@ -209,7 +206,6 @@ public sealed class Sequential
 
     /// <summary>The sum of every layer's regularisation penalties (kernel, bias and activity regularisers, the
     /// latter for the last forward pass): what Keras adds to the loss as <c>model.losses</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RegularizationPenalty()
     {
         double total = 0;
@@ -223,7 +219,6 @@ public sealed class Sequential
 
     /// <summary>Adds the kernel and bias penalties' gradients ∂R/∂θ into every trainable parameter's gradient: the
     /// regularisation step of a training step, after <see cref="Backward{T}"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRegularizationGradients()
     {
         for (int i = 0; i < _layers.Count; i++)
@@ -234,7 +229,6 @@ public sealed class Sequential
 
     /// <summary>Fills <paramref name="into"/> with the trainable parameters, in order, without allocating once it
     /// is large enough (the trainer refreshes it every step, as layers may be frozen in between).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void CollectTrainableParameters(List<Parameter> into)
     {
         into.Clear();

@@ -50,7 +50,6 @@ public sealed class Adagrad : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         T lr = T.CreateChecked(learningRate);

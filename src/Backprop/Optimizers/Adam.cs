@@ -68,7 +68,6 @@ public class Adam : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

@@ -57,7 +57,6 @@ public sealed class Adamax : FirstOrderOptimizer
     };
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

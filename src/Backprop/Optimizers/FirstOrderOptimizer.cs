@@ -97,14 +97,12 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// class remarks for the order). Allocates only on the first call for a parameter list.</summary>
     /// <exception cref="NonFiniteGradientException">Norm clipping is on and a gradient norm is ∞ or NaN; nothing
     /// changed.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ApplyToSpan(AsSpan(parameters));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyToSpan(ReadOnlySpan<Parameter> parameters)
     {
         while (_slots.Count < parameters.Length)
@@ -173,7 +171,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>One training step: evaluates <paramref name="lossAndGradients"/> once and, when its loss is finite,
     /// applies the gradients it left (<see cref="Apply"/>); a non-finite loss leaves every weight as it was.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Step(Func<double> lossAndGradients, IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(lossAndGradients);
@@ -277,7 +274,6 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// <summary>Called once per <see cref="Apply"/> after clipping checks and before the first
     /// <see cref="Update{T}"/>, with <see cref="Optimizer.Iterations"/> still at the old count (Nadam advances its momentum
     /// product here).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected virtual void BeginStep()
     {
     }
@@ -298,7 +294,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>State tensor <paramref name="slot"/> of parameter <paramref name="index"/>, created zero-filled
     /// with the parameter's shape on first use.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var slots = _slots[index];
@@ -313,7 +308,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>Like <see cref="Slot{T}(int, int, Tensor{T})"/> but filled with <paramref name="initialValue"/>
     /// when created (Adagrad's initial accumulator).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like, double initialValue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var slots = _slots[index];
@@ -341,7 +335,6 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>Updates one parameter and returns the largest |w| after the update (NaN or ∞ when the update
     /// overflowed).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Step<T>(int index, Parameter parameter, double learningRate, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var weight = parameter.ValueAs<T>();
@@ -373,7 +366,6 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// above 10⁻⁶ of the largest finite value, or |g| above 10⁻⁶ of its square root, never the case in ordinary
     /// training — every trainable weight and slot is copied so an overflowing step can be put back (weights and slots
     /// are then checked after the update). Returns whether it copied.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckGradientsAndBackUpIfNeeded(ReadOnlySpan<Parameter> parameters, double learningRate)
     {
         bool atRisk = false;
@@ -510,7 +502,6 @@ public abstract class FirstOrderOptimizer : Optimizer
         return largest;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (ClipNorm is null && ClipValue is null && GlobalClipNorm is null)
@@ -561,7 +552,6 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// <summary>Fills the per-parameter norms when norm clipping is on and returns the global scale
     /// <c>c / max(‖g‖, c)</c> (1 when global clipping is off); throws before anything changes when a norm is not
     /// finite.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ComputeNorms(ReadOnlySpan<Parameter> parameters)
     {
         if (ClipNorm is null && GlobalClipNorm is null)

@@ -145,7 +145,6 @@ public sealed class LBFGS : Optimizer
     /// at the new iterate; once the search has stopped (<see cref="StopReason"/>) it changes nothing and returns the
     /// last loss. The closure contract is <see cref="Minimize"/>'s.</summary>
     /// <exception cref="NonFiniteGradientException">The loss or gradient at the starting point is not finite.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Step(Func<double> lossAndGradients, IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(lossAndGradients);

@@ -70,7 +70,6 @@ public sealed class Nadam : FirstOrderOptimizer
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void BeginStep()
     {
         _previousMomentumProduct = _momentumProduct;
@@ -101,7 +100,6 @@ public sealed class Nadam : FirstOrderOptimizer
 
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update<T>(int index, Tensor<T> weight, Tensor<T> gradient, double learningRate)
     {
         double t = Iterations + 1;

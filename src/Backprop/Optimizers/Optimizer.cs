@@ -193,7 +193,6 @@ public abstract class Optimizer
     protected object LearningRateConfig => Schedule is null ? _learningRate : Schedule.Serialize();
 
     /// <summary>Counts one completed step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void AdvanceIterations() => Iterations++;
 
     /// <summary>Rejects values outside [0, 1) (β₁, β₂, ρ …) with the received value.</summary>

@@ -46,14 +46,12 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
 
     public int? Steps => _steps;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginEpoch(int epoch)
     {
         _source.BeginEpoch(_seed, epoch);
         _step = 0;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(out Tensor<T> x, out Tensor<T>? y)
     {
         if (_step >= _steps)
@@ -66,15 +64,12 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndEpoch()
     {
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long[] GetState() => [unchecked((long)_seed)];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckState(IReadOnlyList<long> state, string what)
     {
         if (state.Count != 1)
@@ -83,7 +78,6 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetState(IReadOnlyList<long> state)
     {
         CheckState(state, "data");
@@ -101,7 +95,6 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
 
     public int? Steps => data.Cardinality >= 0 ? (int)Math.Min(data.Cardinality, int.MaxValue) : null;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginEpoch(int epoch)
     {
         EndEpoch();
@@ -110,7 +103,6 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
         _open = true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(out Tensor<T> x, out Tensor<T>? y)
     {
         if (!_open || !_epoch.MoveNext())
@@ -124,7 +116,6 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EndEpoch()
     {
         if (_open)
@@ -134,10 +125,8 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long[] GetState() => _open ? (long[])_epochStart.Clone() : data.CaptureIterationState();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckState(IReadOnlyList<long> state, string what)
     {
         int expected = data.CaptureIterationState().Length;
@@ -147,6 +136,5 @@ internal sealed class DatasetBatches<T>(Dataset<T> data) : IBatchFeed<T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SetState(IReadOnlyList<long> state) => data.RestoreIterationState(state);
 }

@@ -106,7 +106,6 @@ public class Trainer
     /// <c>Optimizer.Step(closure)</c> with the closure <see cref="LossAndGradients{T}"/>, then
     /// <see cref="UpdateMetrics{T}"/> on the output. Returns the batch's loss (with penalties), which Fit averages
     /// over the epoch. Override it to change what a step does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected virtual double TrainStep<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -125,7 +124,6 @@ public class Trainer
 
     /// <summary>One evaluation step on one batch, Keras's <c>test_step</c>: forward in inference mode, loss with
     /// penalties, metrics. Returns the batch's loss.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected virtual double TestStep<T>(Tensor<T> x, Tensor<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -137,7 +135,6 @@ public class Trainer
 
     /// <summary>The loss to minimise for a batch's output: the compiled loss plus every regularisation penalty of
     /// the model (Keras adds <c>model.losses</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected double ComputeLoss<T>(Tensor<T> y, Tensor<T> output)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Loss.Forward(y, output) + Model.RegularizationPenalty();
@@ -146,7 +143,6 @@ public class Trainer
     /// the output of the last training-mode forward pass. When the last layer's activation and the loss agree
     /// (softmax or sigmoid with cross-entropy: <see cref="IActivationOutput"/> and
     /// <see cref="IFusesWithActivation"/>) the loss gives ∂L/∂z directly and the activation's Jacobian is skipped.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void Backpropagate<T>(Tensor<T> y, Tensor<T> output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -172,7 +168,6 @@ public class Trainer
     /// <summary>The whole of a training step but the update, the closure an optimiser's <see cref="Optimizer.Step"/>
     /// evaluates: zero the gradients, forward in training mode, loss with penalties, <see cref="Backpropagate{T}"/>.
     /// Returns the loss; <paramref name="output"/> is the model's output (owned by its last layer).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected double LossAndGradients<T>(Tensor<T> x, Tensor<T> y, out Tensor<T> output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -185,7 +180,6 @@ public class Trainer
     }
 
     /// <summary>Adds a batch to every metric's running value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void UpdateMetrics<T>(Tensor<T> y, Tensor<T> output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -421,7 +415,6 @@ public class Trainer
     /// <param name="batch">The batch within it, for messages.</param>
     /// <param name="callbackHandlesLoss">A callback (TerminateOnNaN) stops training on a non-finite loss itself, so
     /// such a step is skipped, not stopped with an exception.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double? GuardedTrainStep<T>(Tensor<T> x, Tensor<T> y, int? epoch, int? batch, bool callbackHandlesLoss = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -518,7 +511,6 @@ public class Trainer
 
     /// <summary>Loss and metrics over one epoch of <paramref name="batches"/> in inference mode, averaged by sample
     /// count, into logs[prefix + name].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int EvaluateInto<T>(IBatchFeed<T> batches, Dictionary<string, double> logs, string prefix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -551,7 +543,6 @@ public class Trainer
         return steps;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepClosure<T> Closure<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -654,7 +645,6 @@ public class Trainer
 
         public Tensor<T>? Output { get; private set; }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Bind(Tensor<T>? x, Tensor<T>? y)
         {
             _x = x;
@@ -662,7 +652,6 @@ public class Trainer
             Output = null;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Run()
         {
             double loss = _trainer.LossAndGradients(_x!, _y!, out var output);
