@@ -389,7 +389,8 @@ public abstract class FirstOrderOptimizer : Optimizer
             // A bound the backward pass vouched for settles it without reading the gradient when it is finite and far
             // from overflow (then so is every element); otherwise the gradient itself is measured.
             double gradient = p.GradientBound;
-            if (!double.IsFinite(gradient) || NearOverflow(p, _weightMagnitude[i], gradient, learningRate))
+            bool nearOverflow = !double.IsFinite(gradient) || NearOverflow(p, _weightMagnitude[i], gradient, learningRate);
+            if (nearOverflow)
             {
                 gradient = p.Gradient switch
                 {
@@ -401,9 +402,11 @@ public abstract class FirstOrderOptimizer : Optimizer
                 {
                     throw new NonFiniteGradientException(i, p.Name, p.Shape, gradient);
                 }
+
+                nearOverflow = NearOverflow(p, _weightMagnitude[i], gradient, learningRate);
             }
 
-            atRisk |= NearOverflow(p, _weightMagnitude[i], gradient, learningRate);
+            atRisk |= nearOverflow;
         }
 
         if (!atRisk)
