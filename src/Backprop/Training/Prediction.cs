@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Kernels;
@@ -21,9 +22,9 @@ internal static class Prediction
 
     /// <summary>The outputs for every row of <paramref name="x"/>, with the results of <paramref name="batchSize"/>
     /// rows at a time: every row gets exactly the values a pass over its own batch gives. Whole batches are
-    /// grouped into larger passes (<see cref="RowsPerPass"/>); the last, partial batch runs as its own pass, and
-    /// batches of one row are never grouped (a one-row product takes the GEMV route, which sums in another
-    /// order). The layers' own buffers are reused from call to call.</summary>
+    /// grouped into larger passes (<see cref="RowsPerPass"/>), batches of one row too (the one-row GEMV sums its
+    /// depth in the packed GEMM's slices); the last, partial batch runs as its own pass. The layers' own buffers
+    /// are reused from call to call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<T> Predict<T>(Sequential model, Tensor<T> x, int batchSize)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -57,10 +58,11 @@ internal static class Prediction
     }
 
     /// <summary>Rows per forward pass: a whole number of batches, about <see cref="ChunkRows"/>, at most
-    /// <paramref name="rows"/>, and the batch itself when batches have one row.</summary>
+    /// <paramref name="rows"/>, and the batch itself when grouping could change a result
+    /// (<see cref="CanGroup"/>).</summary>
     internal static int RowsPerPass(Sequential model, int batchSize, int rows, int elementBytes)
     {
-        if (batchSize <= 1 || rows <= batchSize || !CanGroup(model, batchSize, elementBytes))
+        if (rows <= batchSize)
         {
             return batchSize;
         }
@@ -73,16 +75,15 @@ internal static class Prediction
 
         long target = Math.Min(ChunkRows, Math.Max(1, ChunkBytes / (widest * elementBytes)));
         long batches = Math.Max(1, target / batchSize);
-        return (int)Math.Min(batches * batchSize, rows - rows % batchSize);
+        int pass = (int)Math.Min(batches * batchSize, rows - rows % batchSize);
+        return pass > batchSize && CanGroup(model, batchSize, pass, elementBytes) ? pass : batchSize;
     }
 
-    /// <summary>True when a pass over several whole batches gives every row the bits of a pass over its own batch:
-    /// every layer computes rows independently at inference, and every product sums its depth the same way at
-    /// either size. A few-row or small GEMM sums the whole depth k in one chain, the packed GEMM in slices of at
-    /// most <see cref="GemmPacked.MaxDepth{T}"/>; so a Dense layer with a deeper input may be grouped only when
-    /// its batch already takes the packed route. Layer types not listed here (user-defined ones) are never
-    /// grouped.</summary>
-    internal static bool CanGroup(Sequential model, int batchSize, int elementBytes)
+    /// <summary>True when a pass of <paramref name="passRows"/> rows gives every row the bits of a pass over its own
+    /// batch of <paramref name="batchSize"/>: every layer computes rows independently at inference, and every
+    /// product sums its depth the same way at either size (<see cref="Summation"/>). Layer types not listed here
+    /// (user-defined ones) are never grouped.</summary>
+    internal static bool CanGroup(Sequential model, int batchSize, int passRows, int elementBytes)
     {
         int depth = elementBytes == sizeof(float) ? GemmPacked.MaxDepth<float>() : GemmPacked.MaxDepth<double>();
         foreach (var layer in model.Layers)
@@ -91,9 +92,8 @@ internal static class Prediction
             {
                 case Dense dense:
                     long k = dense.InputShape[-1];
-                    long rows = batchSize * (dense.InputShape.Length / k);
-                    bool packedAlready = rows > GemmSmall.TileRows && rows * dense.Units * k > GemmSmall.Limit;
-                    if (k > depth && !packedAlready)
+                    long perSample = dense.InputShape.Length / k;
+                    if (Summation(batchSize * perSample, dense.Units, k, depth) != Summation(passRows * perSample, dense.Units, k, depth))
                     {
                         return false;
                     }
@@ -115,6 +115,33 @@ internal static class Prediction
         }
 
         return true;
+    }
+
+    /// <summary>How a Dense forward product <c>x·W</c> of <paramref name="rows"/> × <paramref name="k"/> by
+    /// <paramref name="k"/> × <paramref name="units"/> sums its depth, following <see cref="Gemm"/>'s routes: one
+    /// row (a GEMV) and the packed GEMM sum it in the packed GEMM's slices, a few-row or small GEMM in one chain (the
+    /// same thing when the depth fits one slice), one output column as two-accumulator dot products, and machines
+    /// without FMA in their own order.</summary>
+    private static int Summation(long rows, long units, long k, int depth)
+    {
+        const int Sliced = 0, Dots = 1, Chain = 2, Portable = 3, PortableRow = 4;
+        if (rows == 1)
+        {
+            return Fma.IsSupported ? Sliced : PortableRow;
+        }
+
+        if (units == 1)
+        {
+            return Dots;
+        }
+
+        if (GemmPacked.Kind == GemmKernelKind.Portable)
+        {
+            return Portable;
+        }
+
+        bool small = rows * units * k <= GemmSmall.Limit || rows <= GemmSmall.TileRows;
+        return small && k > depth ? Chain : Sliced;
     }
 
     /// <summary>The outputs for every row of a batched dataset, in order; targets, if any, are ignored.</summary>

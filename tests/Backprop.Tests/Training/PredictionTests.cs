@@ -55,14 +55,19 @@ public sealed class PredictionTests
     }
 
     [Fact]
-    public void Whole_batches_are_grouped_up_to_the_pass_size_and_single_rows_never()
+    public void Whole_batches_are_grouped_up_to_the_pass_size()
     {
         var model = Build("relu");
         Assert.Equal(256, Prediction.RowsPerPass(model, 32, 10_000, sizeof(float)));
         Assert.Equal(300, Prediction.RowsPerPass(model, 300, 10_000, sizeof(float)));
         Assert.Equal(96, Prediction.RowsPerPass(model, 32, 100, sizeof(float)));
-        Assert.Equal(1, Prediction.RowsPerPass(model, 1, 10_000, sizeof(float)));
         Assert.Equal(252, Prediction.RowsPerPass(model, 7, 10_000, sizeof(float)));
+
+        // Single rows too, where the machine has FMA: the one-row GEMV sums in the packed GEMM's depth slices.
+        Assert.Equal(System.Runtime.Intrinsics.X86.Fma.IsSupported ? 256 : 1, Prediction.RowsPerPass(Build("deep-input"), 1, 10_000, sizeof(float)));
+
+        // One output unit: a one-row product and a many-row one sum differently (GEMV against dot products).
+        Assert.Equal(1, Prediction.RowsPerPass(Build("narrow"), 1, 10_000, sizeof(float)));
 
         // 300 inputs: deeper than one packed slice, so batches that take the few-row GEMM (2 rows) stay alone,
         // while 32-row batches (already packed) are grouped.
