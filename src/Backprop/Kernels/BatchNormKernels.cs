@@ -321,15 +321,13 @@ public static unsafe class BatchNormKernels
             for (; j < vectorEnd; j += L.Count)
             {
                 V normalized = L.Multiply(L.Subtract(L.LoadWidened(x + o + j), L.Load(mean + j)), L.Load(inverseStd + j));
-                L.StoreNarrowed(xhat + o + j, normalized);
-                L.StoreScaledShifted(y + o + j, normalized, gamma + j, beta + j, scale, shift);
+                L.StoreNormalized(xhat + o + j, y + o + j, normalized, gamma + j, beta + j, scale, shift);
             }
 
             for (; j < features; j++)
             {
                 double normalized = (ScalarLane.LoadWidened(x + o + j) - mean[j]) * inverseStd[j];
-                ScalarLane.StoreNarrowed(xhat + o + j, normalized);
-                ScalarLane.StoreScaledShifted(y + o + j, normalized, gamma + j, beta + j, scale, shift);
+                ScalarLane.StoreNormalized(xhat + o + j, y + o + j, normalized, gamma + j, beta + j, scale, shift);
             }
         }
     }

@@ -31,9 +31,11 @@ internal unsafe interface IDoubleLanes<TVector>
     static abstract void StoreNarrowed<T>(T* destination, TVector value)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary><c>γ·T(value) + β</c> evaluated in T (γ taken as 1 unless <paramref name="scale"/>, β as 0 unless
-    /// <paramref name="shift"/>), stored at <paramref name="destination"/>.</summary>
-    static abstract void StoreScaledShifted<T>(T* destination, TVector value, T* gamma, T* beta, bool scale, bool shift)
+    /// <summary>x̂ = T(value) stored at <paramref name="xhat"/>, and <c>γ·x̂ + β</c> evaluated in T (γ taken as 1
+    /// unless <paramref name="scale"/>, β as 0 unless <paramref name="shift"/>) at <paramref name="y"/>. One
+    /// method, so x̂ is narrowed once: the JIT does not share a conversion between two calls, and conversions bound
+    /// these passes.</summary>
+    static abstract void StoreNormalized<T>(T* xhat, T* y, TVector value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     static abstract TVector Add(TVector a, TVector b);
@@ -79,21 +81,21 @@ internal readonly unsafe struct Lanes512 : IDoubleLanes<Vector512<double>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreScaledShifted<T>(T* destination, Vector512<double> value, T* gamma, T* beta, bool scale, bool shift)
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector512<double> value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
-            var y = Avx512F.ConvertToVector256Single(value);
-            y = scale ? Vector256.Load((float*)gamma) * y : y;
-            y = shift ? y + Vector256.Load((float*)beta) : y;
-            y.Store((float*)destination);
+            var normalized = Avx512F.ConvertToVector256Single(value);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector256.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector256.Load((float*)beta) : scaled).Store((float*)y);
         }
         else
         {
-            value = scale ? Vector512.Load((double*)gamma) * value : value;
-            value = shift ? value + Vector512.Load((double*)beta) : value;
-            value.Store((double*)destination);
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector512.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector512.Load((double*)beta) : scaled).Store((double*)y);
         }
     }
 
@@ -143,21 +145,21 @@ internal readonly unsafe struct Lanes256 : IDoubleLanes<Vector256<double>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreScaledShifted<T>(T* destination, Vector256<double> value, T* gamma, T* beta, bool scale, bool shift)
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector256<double> value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
-            var y = Avx.ConvertToVector128Single(value);
-            y = scale ? Vector128.Load((float*)gamma) * y : y;
-            y = shift ? y + Vector128.Load((float*)beta) : y;
-            y.Store((float*)destination);
+            var normalized = Avx.ConvertToVector128Single(value);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector128.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector128.Load((float*)beta) : scaled).Store((float*)y);
         }
         else
         {
-            value = scale ? Vector256.Load((double*)gamma) * value : value;
-            value = shift ? value + Vector256.Load((double*)beta) : value;
-            value.Store((double*)destination);
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector256.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector256.Load((double*)beta) : scaled).Store((double*)y);
         }
     }
 
@@ -207,22 +209,22 @@ internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreScaledShifted<T>(T* destination, Vector128<double> value, T* gamma, T* beta, bool scale, bool shift)
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector128<double> value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
             // The upper two float lanes carry copies (or zeros) and are never stored.
-            var y = Vector128.Narrow(value, value);
-            y = scale ? LoadTwo((float*)gamma) * y : y;
-            y = shift ? y + LoadTwo((float*)beta) : y;
-            StoreTwo((float*)destination, y);
+            var normalized = Vector128.Narrow(value, value);
+            StoreTwo((float*)xhat, normalized);
+            var scaled = scale ? LoadTwo((float*)gamma) * normalized : normalized;
+            StoreTwo((float*)y, shift ? scaled + LoadTwo((float*)beta) : scaled);
         }
         else
         {
-            value = scale ? Vector128.Load((double*)gamma) * value : value;
-            value = shift ? value + Vector128.Load((double*)beta) : value;
-            value.Store((double*)destination);
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector128.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector128.Load((double*)beta) : scaled).Store((double*)y);
         }
     }
 
@@ -266,12 +268,13 @@ internal readonly unsafe struct ScalarLane : IDoubleLanes<double>
         where T : unmanaged, IFloatingPointIeee754<T> => *destination = T.CreateTruncating(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreScaledShifted<T>(T* destination, double value, T* gamma, T* beta, bool scale, bool shift)
+    public static void StoreNormalized<T>(T* xhat, T* y, double value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T y = T.CreateTruncating(value);
-        y = scale ? *gamma * y : y;
-        *destination = shift ? y + *beta : y;
+        T normalized = T.CreateTruncating(value);
+        *xhat = normalized;
+        T scaled = scale ? *gamma * normalized : normalized;
+        *y = shift ? scaled + *beta : scaled;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
