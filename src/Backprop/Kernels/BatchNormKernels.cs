@@ -314,20 +314,22 @@ public static unsafe class BatchNormKernels
         where V : struct
         where L : IDoubleLanes<V>
     {
-        int vectorEnd = features - (features % L.Count);
-        for (nint o = (nint)r0 * features, end = (nint)r1 * features; o < end; o += features)
+        nint vectorEnd = features - (features % L.Count);
+        nint start = (nint)r0 * features;
+        T* xr = x + start, hr = xhat + start, yr = y + start;
+        for (int r = r0; r < r1; r++, xr += features, hr += features, yr += features)
         {
-            int j = 0;
+            nint j = 0;
             for (; j < vectorEnd; j += L.Count)
             {
-                V normalized = L.Multiply(L.Subtract(L.LoadWidened(x + o + j), L.Load(mean + j)), L.Load(inverseStd + j));
-                L.StoreNormalized(xhat + o + j, y + o + j, normalized, gamma + j, beta + j, scale, shift);
+                V normalized = L.Multiply(L.Subtract(L.LoadWidened(xr + j), L.Load(mean + j)), L.Load(inverseStd + j));
+                L.StoreNormalized(hr + j, yr + j, normalized, gamma + j, beta + j, scale, shift);
             }
 
             for (; j < features; j++)
             {
-                double normalized = (ScalarLane.LoadWidened(x + o + j) - mean[j]) * inverseStd[j];
-                ScalarLane.StoreNormalized(xhat + o + j, y + o + j, normalized, gamma + j, beta + j, scale, shift);
+                double normalized = (ScalarLane.LoadWidened(xr + j) - mean[j]) * inverseStd[j];
+                ScalarLane.StoreNormalized(hr + j, yr + j, normalized, gamma + j, beta + j, scale, shift);
             }
         }
     }
@@ -340,21 +342,23 @@ public static unsafe class BatchNormKernels
         where L : IDoubleLanes<V>
     {
         V nv = L.Create(n);
-        int vectorEnd = features - (features % L.Count);
-        for (nint o = (nint)r0 * features, end = (nint)r1 * features; o < end; o += features)
+        nint vectorEnd = features - (features % L.Count);
+        nint start = (nint)r0 * features;
+        T* dyr = dy + start, hr = xhat + start, dxr = dx + start;
+        for (int r = r0; r < r1; r++, dyr += features, hr += features, dxr += features)
         {
-            int j = 0;
+            nint j = 0;
             for (; j < vectorEnd; j += L.Count)
             {
-                V centred = L.Subtract(L.Multiply(nv, L.LoadWidened(dy + o + j)), L.Load(sumDy + j));
-                V value = L.Subtract(centred, L.Multiply(L.LoadWidened(xhat + o + j), L.Load(sumDyXhat + j)));
-                L.StoreNarrowed(dx + o + j, L.Multiply(L.Load(coefficient + j), value));
+                V centred = L.Subtract(L.Multiply(nv, L.LoadWidened(dyr + j)), L.Load(sumDy + j));
+                V value = L.Subtract(centred, L.Multiply(L.LoadWidened(hr + j), L.Load(sumDyXhat + j)));
+                L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), value));
             }
 
             for (; j < features; j++)
             {
-                double value = (n * ScalarLane.LoadWidened(dy + o + j)) - sumDy[j] - (ScalarLane.LoadWidened(xhat + o + j) * sumDyXhat[j]);
-                ScalarLane.StoreNarrowed(dx + o + j, coefficient[j] * value);
+                double value = (n * ScalarLane.LoadWidened(dyr + j)) - sumDy[j] - (ScalarLane.LoadWidened(hr + j) * sumDyXhat[j]);
+                ScalarLane.StoreNarrowed(dxr + j, coefficient[j] * value);
             }
         }
     }
@@ -365,18 +369,20 @@ public static unsafe class BatchNormKernels
         where V : struct
         where L : IDoubleLanes<V>
     {
-        int vectorEnd = features - (features % L.Count);
-        for (nint o = (nint)r0 * features, end = (nint)r1 * features; o < end; o += features)
+        nint vectorEnd = features - (features % L.Count);
+        nint start = (nint)r0 * features;
+        T* dyr = dy + start, dxr = dx + start;
+        for (int r = r0; r < r1; r++, dyr += features, dxr += features)
         {
-            int j = 0;
+            nint j = 0;
             for (; j < vectorEnd; j += L.Count)
             {
-                L.StoreNarrowed(dx + o + j, L.Multiply(L.Load(coefficient + j), L.LoadWidened(dy + o + j)));
+                L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), L.LoadWidened(dyr + j)));
             }
 
             for (; j < features; j++)
             {
-                ScalarLane.StoreNarrowed(dx + o + j, coefficient[j] * ScalarLane.LoadWidened(dy + o + j));
+                ScalarLane.StoreNarrowed(dxr + j, coefficient[j] * ScalarLane.LoadWidened(dyr + j));
             }
         }
     }
