@@ -314,12 +314,20 @@ public static unsafe class BatchNormKernels
         where V : struct
         where L : IDoubleLanes<V>
     {
-        nint vectorEnd = features - (features % L.Count);
+        nint vectorEnd = features - (features % L.Count), pairEnd = features - (features % (2 * L.Count));
         nint start = (nint)r0 * features;
         T* xr = x + start, hr = xhat + start, yr = y + start;
         for (int r = r0; r < r1; r++, xr += features, hr += features, yr += features)
         {
             nint j = 0;
+            for (; j < pairEnd; j += 2 * L.Count)
+            {
+                nint k = j + L.Count;
+                V low = L.Multiply(L.Subtract(L.LoadWidened(xr + j), L.Load(mean + j)), L.Load(inverseStd + j));
+                V high = L.Multiply(L.Subtract(L.LoadWidened(xr + k), L.Load(mean + k)), L.Load(inverseStd + k));
+                L.StoreNormalized(hr + j, yr + j, low, high, gamma + j, beta + j, scale, shift);
+            }
+
             for (; j < vectorEnd; j += L.Count)
             {
                 V normalized = L.Multiply(L.Subtract(L.LoadWidened(xr + j), L.Load(mean + j)), L.Load(inverseStd + j));
@@ -342,12 +350,20 @@ public static unsafe class BatchNormKernels
         where L : IDoubleLanes<V>
     {
         V nv = L.Create(n);
-        nint vectorEnd = features - (features % L.Count);
+        nint vectorEnd = features - (features % L.Count), pairEnd = features - (features % (2 * L.Count));
         nint start = (nint)r0 * features;
         T* dyr = dy + start, hr = xhat + start, dxr = dx + start;
         for (int r = r0; r < r1; r++, dyr += features, hr += features, dxr += features)
         {
             nint j = 0;
+            for (; j < pairEnd; j += 2 * L.Count)
+            {
+                nint k = j + L.Count;
+                V low = L.Subtract(L.Subtract(L.Multiply(nv, L.LoadWidened(dyr + j)), L.Load(sumDy + j)), L.Multiply(L.LoadWidened(hr + j), L.Load(sumDyXhat + j)));
+                V high = L.Subtract(L.Subtract(L.Multiply(nv, L.LoadWidened(dyr + k)), L.Load(sumDy + k)), L.Multiply(L.LoadWidened(hr + k), L.Load(sumDyXhat + k)));
+                L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), low), L.Multiply(L.Load(coefficient + k), high));
+            }
+
             for (; j < vectorEnd; j += L.Count)
             {
                 V centred = L.Subtract(L.Multiply(nv, L.LoadWidened(dyr + j)), L.Load(sumDy + j));
@@ -369,12 +385,18 @@ public static unsafe class BatchNormKernels
         where V : struct
         where L : IDoubleLanes<V>
     {
-        nint vectorEnd = features - (features % L.Count);
+        nint vectorEnd = features - (features % L.Count), pairEnd = features - (features % (2 * L.Count));
         nint start = (nint)r0 * features;
         T* dyr = dy + start, dxr = dx + start;
         for (int r = r0; r < r1; r++, dyr += features, dxr += features)
         {
             nint j = 0;
+            for (; j < pairEnd; j += 2 * L.Count)
+            {
+                nint k = j + L.Count;
+                L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), L.LoadWidened(dyr + j)), L.Multiply(L.Load(coefficient + k), L.LoadWidened(dyr + k)));
+            }
+
             for (; j < vectorEnd; j += L.Count)
             {
                 L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), L.LoadWidened(dyr + j)));

@@ -38,6 +38,17 @@ internal unsafe interface IDoubleLanes<TVector>
     static abstract void StoreNormalized<T>(T* xhat, T* y, TVector value, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>As <see cref="StoreNarrowed{T}(T*, TVector)"/> for 2·<see cref="Count"/> values, low then high: float
+    /// narrows into one full-width vector, so half the stores and (in <see cref="StoreNormalized{T}(T*, T*, TVector,
+    /// TVector, T*, T*, bool, bool)"/>) half the float operations.</summary>
+    static abstract void StoreNarrowed<T>(T* destination, TVector low, TVector high)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>As <see cref="StoreNormalized{T}(T*, T*, TVector, T*, T*, bool, bool)"/> for 2·<see cref="Count"/>
+    /// values, low then high.</summary>
+    static abstract void StoreNormalized<T>(T* xhat, T* y, TVector low, TVector high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract TVector Subtract(TVector a, TVector b);
@@ -96,6 +107,39 @@ internal readonly unsafe struct Lanes512 : IDoubleLanes<Vector512<double>>
             value.Store((double*)xhat);
             var scaled = scale ? Vector512.Load((double*)gamma) * value : value;
             (shift ? scaled + Vector512.Load((double*)beta) : scaled).Store((double*)y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector512<double> low, Vector512<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector512.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector512<double> low, Vector512<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector512.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector512.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector512.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
         }
     }
 
@@ -160,6 +204,39 @@ internal readonly unsafe struct Lanes256 : IDoubleLanes<Vector256<double>>
             value.Store((double*)xhat);
             var scaled = scale ? Vector256.Load((double*)gamma) * value : value;
             (shift ? scaled + Vector256.Load((double*)beta) : scaled).Store((double*)y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector256<double> low, Vector256<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector256.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector256<double> low, Vector256<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector256.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector256.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector256.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
         }
     }
 
@@ -229,6 +306,39 @@ internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector128<double> low, Vector128<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector128<double> low, Vector128<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector128.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector128.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector128.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -275,6 +385,22 @@ internal readonly unsafe struct ScalarLane : IDoubleLanes<double>
         *xhat = normalized;
         T scaled = scale ? *gamma * normalized : normalized;
         *y = shift ? scaled + *beta : scaled;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, double low, double high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        StoreNarrowed(destination, low);
+        StoreNarrowed(destination + 1, high);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, double low, double high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+        StoreNormalized(xhat + 1, y + 1, high, gamma + 1, beta + 1, scale, shift);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
