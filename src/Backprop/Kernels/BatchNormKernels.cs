@@ -281,7 +281,8 @@ public static unsafe class BatchNormKernels
     }
 
     // The element-wise passes below go row by row (each element is independent, so any split of the rows gives
-    // the same values): whole vectors of each row with L, then the row's last few features one at a time.
+    // the same values): pairs of vectors of each row with L (a float result narrowed into one full-width vector),
+    // then a lone vector, then the row's last few features one at a time.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Normalize<T, V, L>(T* x, int features, double* mean, double* inverseStd, T* gamma, T* beta, T* xhat, T* y, int r0, int r1)
@@ -289,7 +290,7 @@ public static unsafe class BatchNormKernels
         where V : struct
         where L : IDoubleLanes<V>
     {
-        // One loop per combination of γ and β, each with its flags constant: a test per vector cost a tenth.
+        // One loop per combination of γ and β, each with its flags constant: testing them per vector cost about a tenth.
         switch ((gamma != null, beta != null))
         {
             case (true, true):
