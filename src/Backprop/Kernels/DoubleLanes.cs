@@ -1,0 +1,414 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Kernels;
+
+/// <summary>A vector of doubles of one width, for kernels that compute in double over float or double data: one
+/// generic loop then serves both element types and every width. A vector covers <see cref="Count"/> consecutive
+/// values of T: float is widened exactly on load and narrowed with one rounding (to nearest even) on store, as
+/// the scalar casts do. Only separate, unfused operations, so each lane evaluates exactly the scalar expression
+/// written with the same operations. <see cref="ScalarLane"/> (one double) is both the fallback without SIMD and
+/// the tail after the last whole vector.</summary>
+internal unsafe interface IDoubleLanes<TVector>
+    where TVector : struct
+{
+    /// <summary>Doubles per vector.</summary>
+    static abstract int Count { get; }
+
+    static abstract TVector Create(double value);
+
+    static abstract TVector Load(double* source);
+
+    static abstract void Store(double* destination, TVector value);
+
+    /// <summary><see cref="Count"/> values of T at <paramref name="source"/>, as doubles.</summary>
+    static abstract TVector LoadWidened<T>(T* source)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>T(value), stored as <see cref="Count"/> values at <paramref name="destination"/>.</summary>
+    static abstract void StoreNarrowed<T>(T* destination, TVector value)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>x̂ = T(value) stored at <paramref name="xhat"/>, and <c>γ·x̂ + β</c> evaluated in T (γ taken as 1
+    /// unless <paramref name="scale"/>, β as 0 unless <paramref name="shift"/>) at <paramref name="y"/>. One
+    /// method, so x̂ is narrowed once: the JIT does not share a conversion between two calls, and conversions bound
+    /// these passes.</summary>
+    static abstract void StoreNormalized<T>(T* xhat, T* y, TVector value, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>As <see cref="StoreNarrowed{T}(T*, TVector)"/> for 2·<see cref="Count"/> values, low then high: float
+    /// narrows into one full-width vector, so half the stores and (in <see cref="StoreNormalized{T}(T*, T*, TVector,
+    /// TVector, T*, T*, bool, bool)"/>) half the float operations.</summary>
+    static abstract void StoreNarrowed<T>(T* destination, TVector low, TVector high)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>As <see cref="StoreNormalized{T}(T*, T*, TVector, T*, T*, bool, bool)"/> for 2·<see cref="Count"/>
+    /// values, low then high.</summary>
+    static abstract void StoreNormalized<T>(T* xhat, T* y, TVector low, TVector high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+}
+
+/// <summary>AVX-512: eight doubles, float converted directly to and from 256-bit vectors.</summary>
+internal readonly unsafe struct Lanes512 : IDoubleLanes<Vector512<double>>
+{
+    public static bool IsUsable => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    public static int Count => Vector512<double>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Create(double value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Load(double* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double* destination, Vector512<double> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LoadWidened<T>(T* source)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)source)) : Vector512.Load((double*)source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector512<double> value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx512F.ConvertToVector256Single(value).Store((float*)destination);
+        }
+        else
+        {
+            value.Store((double*)destination);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector512<double> value, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Avx512F.ConvertToVector256Single(value);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector256.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector256.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector512.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector512.Load((double*)beta) : scaled).Store((double*)y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector512<double> low, Vector512<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector512.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector512<double> low, Vector512<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector512.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector512.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector512.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Subtract(Vector512<double> a, Vector512<double> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
+}
+
+/// <summary>AVX: four doubles, float converted directly to and from 128-bit vectors.</summary>
+internal readonly unsafe struct Lanes256 : IDoubleLanes<Vector256<double>>
+{
+    public static bool IsUsable => Vector256.IsHardwareAccelerated && Avx.IsSupported;
+
+    public static int Count => Vector256<double>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Create(double value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load(double* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double* destination, Vector256<double> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadWidened<T>(T* source)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? Avx.ConvertToVector256Double(Vector128.Load((float*)source)) : Vector256.Load((double*)source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector256<double> value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx.ConvertToVector128Single(value).Store((float*)destination);
+        }
+        else
+        {
+            value.Store((double*)destination);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector256<double> value, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Avx.ConvertToVector128Single(value);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector128.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector128.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector256.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector256.Load((double*)beta) : scaled).Store((double*)y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector256<double> low, Vector256<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector256.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector256<double> low, Vector256<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector256.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector256.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector256.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
+}
+
+/// <summary>128-bit SIMD (Arm64, or x86 without AVX): two doubles; two floats move as one 64-bit scalar.</summary>
+internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
+{
+    public static bool IsUsable => Vector128.IsHardwareAccelerated;
+
+    public static int Count => Vector128<double>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Create(double value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Load(double* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double* destination, Vector128<double> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> LoadWidened<T>(T* source)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? Vector128.WidenLower(LoadTwo((float*)source)) : Vector128.Load((double*)source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector128<double> value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            StoreTwo((float*)destination, Vector128.Narrow(value, value));
+        }
+        else
+        {
+            value.Store((double*)destination);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector128<double> value, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            // The upper two float lanes carry copies (or zeros) and are never stored.
+            var normalized = Vector128.Narrow(value, value);
+            StoreTwo((float*)xhat, normalized);
+            var scaled = scale ? LoadTwo((float*)gamma) * normalized : normalized;
+            StoreTwo((float*)y, shift ? scaled + LoadTwo((float*)beta) : scaled);
+        }
+        else
+        {
+            value.Store((double*)xhat);
+            var scaled = scale ? Vector128.Load((double*)gamma) * value : value;
+            (shift ? scaled + Vector128.Load((double*)beta) : scaled).Store((double*)y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, Vector128<double> low, Vector128<double> high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128.Narrow(low, high).Store((float*)destination);
+        }
+        else
+        {
+            low.Store((double*)destination);
+            high.Store((double*)destination + Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, Vector128<double> low, Vector128<double> high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var normalized = Vector128.Narrow(low, high);
+            normalized.Store((float*)xhat);
+            var scaled = scale ? Vector128.Load((float*)gamma) * normalized : normalized;
+            (shift ? scaled + Vector128.Load((float*)beta) : scaled).Store((float*)y);
+        }
+        else
+        {
+            StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+            StoreNormalized(xhat + Count, y + Count, high, gamma + Count, beta + Count, scale, shift);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Subtract(Vector128<double> a, Vector128<double> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
+
+    // Two floats in the low lanes, read as one 64-bit value so nothing past them is touched.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> LoadTwo(float* source) => Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(source)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTwo(float* destination, Vector128<float> value) => Unsafe.WriteUnaligned(destination, value.AsDouble().ToScalar());
+}
+
+/// <summary>One double: the tail of a row or block after the last whole vector, and the whole pass without SIMD.</summary>
+internal readonly unsafe struct ScalarLane : IDoubleLanes<double>
+{
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Create(double value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Load(double* source) => *source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double* destination, double value) => *destination = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LoadWidened<T>(T* source)
+        where T : unmanaged, IFloatingPointIeee754<T> => double.CreateTruncating(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, double value)
+        where T : unmanaged, IFloatingPointIeee754<T> => *destination = T.CreateTruncating(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, double value, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T normalized = T.CreateTruncating(value);
+        *xhat = normalized;
+        T scaled = scale ? *gamma * normalized : normalized;
+        *y = shift ? scaled + *beta : scaled;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<T>(T* destination, double low, double high)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        StoreNarrowed(destination, low);
+        StoreNarrowed(destination + 1, high);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalized<T>(T* xhat, T* y, double low, double high, T* gamma, T* beta, bool scale, bool shift)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        StoreNormalized(xhat, y, low, gamma, beta, scale, shift);
+        StoreNormalized(xhat + 1, y + 1, high, gamma + 1, beta + 1, scale, shift);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Add(double a, double b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Subtract(double a, double b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Multiply(double a, double b) => a * b;
+}
