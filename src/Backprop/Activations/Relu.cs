@@ -54,7 +54,7 @@ public sealed class Relu : Activation
         CheckSameShape(x, y, "y");
         if (IsPlain)
         {
-            Elementwise.Max(x.AsSpan(), T.Zero, y.AsSpan());
+            ActivationKernels.ReluForward<T>(x.AsSpan(), y.AsSpan());
             return;
         }
 
