@@ -76,29 +76,13 @@ internal static class WorkerPool
         }
     }
 
-    // The parts are equal, so the caller usually waits a few microseconds: it spins with pause instructions and
-    // yields only after the workers' own spinning time. SpinWait.SpinOnce yields after ten spins, and each yield is
-    // a system call (sched_yield), which on a virtual machine costs more than the wait itself: perf found sched_yield
-    // and the kernel time behind it in 6–11% of the calling thread's samples in two-thread training steps there.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForWorkers()
     {
-        long yieldAfter = 0;
+        var spinner = default(SpinWait);
         while (Volatile.Read(ref s_pending) != 0)
         {
-            if (yieldAfter == 0)
-            {
-                yieldAfter = Stopwatch.GetTimestamp() + s_spinTicks;
-            }
-
-            if (Stopwatch.GetTimestamp() < yieldAfter)
-            {
-                Thread.SpinWait(8);
-            }
-            else
-            {
-                Thread.Yield();
-            }
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
