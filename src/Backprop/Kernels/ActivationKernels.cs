@@ -202,10 +202,7 @@ public static unsafe class ActivationKernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
-            int line = 64 / sizeof(T);
-            int lines = (_length + line - 1) / line;
-            int first = (int)Math.Min(_length, (long)lines * part / parts * line);
-            int last = (int)Math.Min(_length, (long)lines * (part + 1) / parts * line);
+            var (first, last) = WorkerPool.CacheLineRange<T>(_length, part, parts);
             if (last <= first)
             {
                 return;

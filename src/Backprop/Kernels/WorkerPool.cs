@@ -76,6 +76,20 @@ internal static class WorkerPool
         }
     }
 
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a span of <paramref name="length"/>
+    /// elements of <typeparamref name="T"/>, in whole 64-byte cache lines (so two threads never write the same line):
+    /// the elements [First, Last), empty for a part with nothing left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe (int First, int Last) CacheLineRange<T>(int length, int part, int parts)
+        where T : unmanaged
+    {
+        int line = Math.Max(1, 64 / sizeof(T));
+        long lines = (length + (long)line - 1) / line;
+        int first = (int)Math.Min(length, lines * part / parts * line);
+        int last = (int)Math.Min(length, lines * (part + 1) / parts * line);
+        return (first, Math.Max(first, last));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForWorkers()
     {
