@@ -66,10 +66,12 @@ internal static unsafe class GemvKernels
         int vector = Vector256<T>.Count;
         long elements = (long)rows * cols;
         job.Blocks = transpose ? (cols + vector - 1) / vector : (rows + 3) / 4;
-        job.SliceRows = transpose ? SliceRows<T>(rows) : rows;
+        // The packed GEMM's slicing of the depth, so a one-row product sums each element as that row of a many-row
+        // packed product does.
+        job.SliceRows = transpose ? GemmPacked.SliceDepth<T>(rows) : rows;
         int slices = (rows + job.SliceRows - 1) / job.SliceRows;
         // Whole slices per part only when there are enough of them to balance the parts (a 784-deep product has three).
-        job.SplitSlices = transpose && slices >= 4 * Parallelism.ThreadCount && elements >= ParallelThreshold;
+        job.SplitSlices = transpose && Parallelism.ThreadCount > 1 && slices >= 4 * Parallelism.ThreadCount && elements >= ParallelThreshold;
         int parts = job.SplitSlices
             ? Math.Min(Parallelism.ThreadCount, slices)
             : (int)Math.Min(Math.Min(Parallelism.ThreadCount, job.Blocks), Math.Max(1, elements / ParallelThreshold));
@@ -80,7 +82,6 @@ internal static unsafe class GemvKernels
 
         if (parts <= 1)
         {
-            job.SplitSlices = false;
             job.Execute(0, 1);
         }
         else
@@ -92,18 +93,6 @@ internal static unsafe class GemvKernels
         {
             CombineSlices(cols, slices, alpha, job.Partials, beta, y);
         }
-    }
-
-    /// <summary>Rows of A per slice of a transposed product (the depth of <c>x·A</c>): the packed GEMM's slicing of
-    /// its depth (equal slices of at most <see cref="GemmPacked.MaxDepth{T}"/>), so a one-row product sums each
-    /// element exactly as the same row of a many-row packed product does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int SliceRows<T>(int depth)
-        where T : unmanaged
-    {
-        int most = GemmPacked.MaxDepth<T>();
-        int slices = Math.Max(1, (depth + most - 1) / most);
-        return Math.Max(1, (depth + slices - 1) / slices);
     }
 
     /// <summary>y[j] ← α·s₀[j] + β·y[j], then y[j] ← α·sₖ[j] + y[j] for each later slice k in order: the same
@@ -145,7 +134,7 @@ internal static unsafe class GemvKernels
         public T* X;
         public T* Y;
 
-        /// <summary>Rows of A per depth slice of a transposed product (see <see cref="SliceRows{T}"/>).</summary>
+        /// <summary>Rows of A per depth slice of a transposed product (<see cref="GemmPacked.SliceDepth{T}"/>).</summary>
         public int SliceRows;
 
         /// <summary>Whether the parts take whole slices (each slice's raw column sums go to

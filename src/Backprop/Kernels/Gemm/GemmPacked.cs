@@ -66,6 +66,19 @@ internal static unsafe class GemmPacked
     public static int MaxDepth<T>()
         where T : unmanaged => DepthBlockBytes / ((GemmMicroKernels.Avx512Rows + 2 * Vector512<T>.Count) * sizeof(T));
 
+    /// <summary>Depth of each slice of a K-deep product: K cut into the fewest equal slices of at most
+    /// <see cref="MaxDepth{T}"/> (784 = 3 × 262 - 2, 1024 = 4 × 256), so there is no short, inefficient last slice and
+    /// as few passes over C as L1 allows. It depends on K and T alone, never on the thread split or the kernel, and
+    /// the one-row GEMV slices its depth the same way (<see cref="GemvKernels"/>), so results stay bit-identical.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int SliceDepth<T>(int k)
+        where T : unmanaged
+    {
+        int most = MaxDepth<T>();
+        int slices = Math.Max(1, (k + most - 1) / most);
+        return Math.Max(1, (k + slices - 1) / slices);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RowBlock<T>(int kc, int mr)
         where T : unmanaged
@@ -146,12 +159,7 @@ internal static unsafe class GemmPacked
         }
 
         int mr = TileRows(kind), nr = TileColumns<T>(kind);
-        // Equal K slices of at most MaxDepth (784 = 3 × 262 - 2, 1024 = 4 × 256): no short, inefficient last
-        // slice and as few passes over C as L1 allows. Slicing depends on K and T alone, never on the thread
-        // split or the kernel, so results stay bit-identical.
-        int depth = MaxDepth<T>();
-        int slices = (g.K + depth - 1) / depth;
-        int kcMax = (g.K + slices - 1) / slices;
+        int kcMax = SliceDepth<T>(g.K);
         int mcMax = Math.Min(RowBlock<T>(kcMax, mr), (i1 - i0 + mr - 1) / mr * mr);
         int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
         T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
