@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics;
+using Backprop.Kernels;
 using Backprop.Random;
 using Backprop.Training.Callbacks;
 
@@ -77,6 +78,7 @@ internal sealed class FitLoop<T> : IFitLoop
         }
 
         _trainer.BeginFit(_history, keys, this);
+        int callerLimit = Parallelism.LimitThisThread(0);
         _trainer.ResetSkippedSteps();
         try
         {
@@ -164,6 +166,7 @@ internal sealed class FitLoop<T> : IFitLoop
         }
         finally
         {
+            Parallelism.LimitThisThread(callerLimit);
             _trainer.EndFit();
         }
     }
@@ -272,8 +275,18 @@ internal sealed class FitLoop<T> : IFitLoop
                 }
             }
 
-            for (; !_trainer.StopTraining && _train.Next(out var xb, out var yb); )
+            var threads = _trainer.Threads;
+            while (true)
             {
+                // Each step (its batch gather included) runs under the thread count the chooser asks for and is timed
+                // for it; see Parallelism.AdaptiveTraining.
+                long stepStarted = Stopwatch.GetTimestamp();
+                Parallelism.LimitThisThread(threads.NextStep(stepStarted));
+                if (_trainer.StopTraining || !_train.Next(out var xb, out var yb))
+                {
+                    break;
+                }
+
                 foreach (var callback in _callbacks)
                 {
                     callback.OnTrainBatchBegin(_step, _batchLogs);
@@ -301,6 +314,9 @@ internal sealed class FitLoop<T> : IFitLoop
                         callback.OnTrainBatchEnd(step, _batchLogs);
                     }
                 }
+
+                long stepEnded = Stopwatch.GetTimestamp();
+                threads.StepTook(stepEnded - stepStarted, stepEnded);
             }
         }
         finally

@@ -32,6 +32,10 @@ public class Trainer
     private object? _closure;
     private IFitLoop? _loop;
 
+    /// <summary>Fit's measured choice of thread count (see <see cref="Kernels.Parallelism.AdaptiveTraining"/>),
+    /// kept across Fits of this trainer.</summary>
+    internal ThreadChooser Threads { get; } = new();
+
     /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
     /// <c>model.compile</c>). Strings convert: <c>new Trainer("sgd", "mse", ["mae"])</c>.</summary>
     /// <exception cref="ArgumentException">A metric is null, listed twice or named "loss".</exception>
