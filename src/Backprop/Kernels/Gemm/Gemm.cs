@@ -153,6 +153,11 @@ public static class Gemm
             // while that copy stays small; the packed path copies it in bounded blocks.)
             GemmSmall.Run(g);
         }
+        else if (g.N <= GemmSmall.NarrowColumns<T>() && !g.TransposeA && !g.TransposeB)
+        {
+            // Few columns, many rows: A read in place, summed in the packed path's slices (the same bits).
+            GemmSmall.RunNarrow(g);
+        }
         else
         {
             GemmPacked.Run(g);
