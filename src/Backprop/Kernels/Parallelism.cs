@@ -36,10 +36,10 @@ public static class Parallelism
     /// <summary>Whether <c>Fit</c> checks, while it trains, that splitting a step over <see cref="ThreadCount"/>
     /// threads is faster than running it on one, and trains on one thread when it is not (default true). It times
     /// short blocks of steps each way, alternately, keeps the faster and measures again every 10 s of training.
-    /// Whether splitting pays depends on the machine as much as on the model: on a virtual machine whose two
-    /// vCPUs sit on different core complexes, a batch-8 step of 784→1000→10 ran 1.46× slower on two threads than on
-    /// one, because the layer's weights and gradients crossed between the two caches every step, while on another
-    /// placement of the same vCPUs it ran 1.55× faster. Results are bit-identical either way; only the time
+    /// Whether splitting pays depends on the machine as much as on the model: on a 2-vCPU virtual machine a batch-8
+    /// step of 784→1000→10 ran 1.46× slower on two threads than on one, and 1.55× faster minutes later in the same
+    /// process, depending on where the host placed the two vCPUs (docs/performance.md, "Two threads that never
+    /// lose"). Results are bit-identical either way; only the time
     /// changes. Set false to train on exactly <see cref="ThreadCount"/> threads (scaling measurements).
     /// PyTorch and Keras have no such option: they always use their configured thread count.</summary>
     public static bool AdaptiveTraining { get; set; } = true;

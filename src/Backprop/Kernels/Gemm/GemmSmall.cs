@@ -95,9 +95,9 @@ internal static unsafe class GemmSmall
     private const int NarrowRowBlock = 48;
 
     /// <summary>A narrow product (n ≤ <see cref="NarrowColumns{T}"/>) with many rows and neither operand
-    /// transposed — a Dense layer of ≤ 128 units on a large batch, or its 10-unit output layer. Packing A would copy
-    /// the whole of A to use each element for at most four column tiles; here A is read in place and B, small, stays
-    /// in L2. The depth is summed in the packed GEMM's slices (<see cref="GemmPacked.SliceDepth{T}"/>: each slice
+    /// transposed — a Dense layer of ≤ 128 units (64 with AVX2) on a large batch, or a 10-unit output layer.
+    /// Packing A would copy the whole of A to use each element for at most four column tiles; here A is read in
+    /// place and B, small, stays in L2. The depth is summed in the packed GEMM's slices (<see cref="GemmPacked.SliceDepth{T}"/>: each slice
     /// an FMA chain from zero, stored with α and β, later slices with β = 1), so every element has exactly the bits
     /// the packed path gives it. Split over threads by whole row tiles. Measured against the packed path (Zen 5,
     /// interleaved, best of 3): 128×100×784 129 → 114 µs on one thread, 84 → 67 µs on two; 1000×10×1000 290 → 225 µs;
