@@ -537,13 +537,13 @@ public static unsafe class BatchNormKernels
             if (SplitsFeatures)
             {
                 int block = BlockFeatures, blocks = (_features + block - 1) / block;
-                from = (int)((long)blocks * part / parts) * block;
-                to = Math.Min(_features, (int)((long)blocks * (part + 1) / parts) * block);
+                var (first, last) = WorkerPool.PartRange(blocks, part, parts);
+                from = first * block;
+                to = Math.Min(_features, last * block);
             }
             else
             {
-                from = (int)((long)_rows * part / parts);
-                to = (int)((long)_rows * (part + 1) / parts);
+                (from, to) = WorkerPool.PartRange(_rows, part, parts);
             }
 
             if (Lanes512.IsUsable)

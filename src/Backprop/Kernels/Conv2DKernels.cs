@@ -318,7 +318,7 @@ public static unsafe class Conv2DKernels
 
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)_units * part / parts), last = (int)((long)_units * (part + 1) / parts);
+            var (first, last) = WorkerPool.PartRange(_units, part, parts);
             for (int u = first; u < last; u++)
             {
                 int b0 = (int)((long)_batch * u / _units), b1 = (int)((long)_batch * (u + 1) / _units);

@@ -169,7 +169,7 @@ public static unsafe class PoolingKernels
 
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)Batch * part / parts), last = (int)((long)Batch * (part + 1) / parts);
+            var (first, last) = WorkerPool.PartRange(Batch, part, parts);
             int inSize = Geometry.InputSize, outSize = Geometry.OutputPixels * Geometry.Channels;
             for (int b = first; b < last; b++)
             {

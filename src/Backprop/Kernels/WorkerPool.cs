@@ -76,6 +76,13 @@ internal static class WorkerPool
         }
     }
 
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> whole units (tiles,
+    /// row blocks, images…), as even as whole units allow: the units [First, Last). The same for any thread that
+    /// runs the part, so partitions never depend on scheduling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (int First, int Last) PartRange(int count, int part, int parts) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a span of <paramref name="length"/>
     /// elements of <typeparamref name="T"/>, in whole 64-byte cache lines (so two threads never write the same line):
     /// the elements [First, Last), empty for a part with nothing left.</summary>

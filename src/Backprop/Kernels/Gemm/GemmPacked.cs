@@ -134,7 +134,7 @@ internal static unsafe class GemmPacked
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
+            var (first, last) = WorkerPool.PartRange(Tiles, part, parts);
             if (SplitColumns)
             {
                 int nr = TileColumns<T>(Kind);

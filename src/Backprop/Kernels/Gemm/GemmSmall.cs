@@ -80,7 +80,7 @@ internal static unsafe class GemmSmall
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)Tiles * part / parts), last = (int)((long)Tiles * (part + 1) / parts);
+            var (first, last) = WorkerPool.PartRange(Tiles, part, parts);
             Region(Call, B, Ldb, first * TileColumns, Math.Min(Call.N, last * TileColumns));
         }
     }
@@ -138,7 +138,7 @@ internal static unsafe class GemmSmall
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int part, int parts)
         {
-            int first = (int)((long)Blocks * part / parts), last = (int)((long)Blocks * (part + 1) / parts);
+            var (first, last) = WorkerPool.PartRange(Blocks, part, parts);
             NarrowRows(Call, first * TileRows, Math.Min(Call.M, last * TileRows));
         }
     }
