@@ -279,8 +279,8 @@ internal sealed class FitLoop<T> : IFitLoop
             while (true)
             {
                 // Each step (its batch gather included) runs under the thread count the chooser asks for and is timed
-                // for it; see Parallelism.AdaptiveTraining.
-                long stepStarted = Stopwatch.GetTimestamp();
+                // while it measures; see Parallelism.AdaptiveTraining.
+                long stepStarted = threads.ClockDue() ? Stopwatch.GetTimestamp() : 0;
                 Parallelism.LimitThisThread(threads.NextStep(stepStarted));
                 if (_trainer.StopTraining || !_train.Next(out var xb, out var yb))
                 {
@@ -315,8 +315,11 @@ internal sealed class FitLoop<T> : IFitLoop
                     }
                 }
 
-                long stepEnded = Stopwatch.GetTimestamp();
-                threads.StepTook(stepEnded - stepStarted, stepEnded);
+                if (threads.Measuring)
+                {
+                    long stepEnded = Stopwatch.GetTimestamp();
+                    threads.StepTook(stepEnded - stepStarted, stepEnded);
+                }
             }
         }
         finally

@@ -25,6 +25,10 @@ internal sealed class ThreadChooser
     /// <summary>Seconds of training after which the choice is measured again (the host may move the vCPUs).</summary>
     internal const double RecheckSeconds = 10;
 
+    /// <summary>Once a choice is made, the clock is read every this many steps only (for the recheck), so a tiny
+    /// step (Boston's 3 µs) pays for no timing.</summary>
+    internal const int StepsPerClockCheck = 64;
+
     private readonly double[] _fastest = new double[2];
     private int _most;
     private int _chosen;
@@ -35,13 +39,35 @@ internal sealed class ThreadChooser
     private bool _measuring;
     private int _blockSteps;
     private long _blockTicks;
+    private int _stepsSinceClock;
 
     /// <summary>The thread count chosen by the last complete measurement, or 0 while measuring (for tests and
     /// diagnostics).</summary>
     internal int Chosen => _chosen;
 
+    /// <summary>Whether the next step needs the clock: always while measuring, otherwise every
+    /// <see cref="StepsPerClockCheck"/> steps; never with adaptive training off or one thread configured. A step
+    /// given no clock reading (now = 0 in <see cref="NextStep"/>) cannot start the recheck.</summary>
+    internal bool ClockDue()
+    {
+        int most = Parallelism.ConfiguredThreadCount;
+        if (!Parallelism.AdaptiveTraining || most <= 1)
+        {
+            return false;
+        }
+
+        if (_chosen == 0 || most != _most || ++_stepsSinceClock >= StepsPerClockCheck)
+        {
+            _stepsSinceClock = 0;
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The thread limit the next step runs with (0: no limit, adaptive training off or nothing to
-    /// choose from).</summary>
+    /// choose from). <paramref name="now"/> is the step's start (<see cref="Stopwatch.GetTimestamp"/>), or 0 when
+    /// <see cref="ClockDue"/> said no reading was needed.</summary>
     internal int NextStep(long now)
     {
         int most = Parallelism.ConfiguredThreadCount;
@@ -51,7 +77,7 @@ internal sealed class ThreadChooser
             return 0;
         }
 
-        if (most != _most || (_chosen != 0 && now - _chosenAt > (long)(RecheckSeconds * Stopwatch.Frequency)))
+        if (most != _most || (_chosen != 0 && now != 0 && now - _chosenAt > (long)(RecheckSeconds * Stopwatch.Frequency)))
         {
             StartMeasuring(most);
         }
@@ -59,6 +85,9 @@ internal sealed class ThreadChooser
         _measuring = _chosen == 0;
         return _measuring ? ThreadsOf(_side) : _chosen;
     }
+
+    /// <summary>Whether the step just begun is timed (then <see cref="StepTook"/> wants its duration).</summary>
+    internal bool Measuring => _measuring;
 
     /// <summary>Records how long the step just run under <see cref="NextStep"/>'s limit took (ignored unless that
     /// step was part of a measurement).</summary>

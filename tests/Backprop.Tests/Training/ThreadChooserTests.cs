@@ -94,6 +94,31 @@ public class ThreadChooserTests
         });
     }
 
+    /// <summary>Once chosen, a step reads the clock only every <see cref="ThreadChooser.StepsPerClockCheck"/> steps
+    /// (tiny steps pay for no timing); while measuring, every step; with one thread or the choice off, never. A step
+    /// given no reading cannot start the recheck, however late it is.</summary>
+    [Fact]
+    public void Reads_the_clock_only_when_it_needs_it()
+    {
+        WithAdaptive(2, true, () =>
+        {
+            var chooser = new ThreadChooser();
+            Assert.True(chooser.ClockDue());
+            Simulate(chooser, limit => limit == 1 ? 3000 : 1000, out long now);
+            int due = 0;
+            for (int step = 0; step < 10 * ThreadChooser.StepsPerClockCheck; step++)
+            {
+                due += chooser.ClockDue() ? 1 : 0;
+            }
+
+            Assert.Equal(10, due);
+            Assert.Equal(2, chooser.NextStep(0));
+            Assert.Equal(2, chooser.Chosen);
+        });
+        WithAdaptive(1, true, () => Assert.False(new ThreadChooser().ClockDue()));
+        WithAdaptive(2, false, () => Assert.False(new ThreadChooser().ClockDue()));
+    }
+
     [Fact]
     public void Chooses_nothing_when_off_or_with_one_thread()
     {
