@@ -280,8 +280,7 @@ internal sealed class FitLoop<T> : IFitLoop
             {
                 // Each step (its batch gather included) runs under the thread count the chooser asks for and is timed
                 // while it measures; see Parallelism.AdaptiveTraining.
-                long stepStarted = threads.ClockDue() ? Stopwatch.GetTimestamp() : 0;
-                Parallelism.LimitThisThread(threads.NextStep(stepStarted));
+                Parallelism.LimitThisThread(threads.NextStep());
                 if (_trainer.StopTraining || !_train.Next(out var xb, out var yb))
                 {
                     break;
@@ -315,11 +314,7 @@ internal sealed class FitLoop<T> : IFitLoop
                     }
                 }
 
-                if (threads.Measuring)
-                {
-                    long stepEnded = Stopwatch.GetTimestamp();
-                    threads.StepTook(stepEnded - stepStarted, stepEnded);
-                }
+                threads.StepDone();
             }
         }
         finally

@@ -29,6 +29,7 @@ internal sealed class ThreadChooser
     /// step (Boston's 3 µs) pays for no timing.</summary>
     internal const int StepsPerClockCheck = 64;
 
+    private readonly Func<long> _clock;
     private readonly double[] _fastest = new double[2];
     private int _most;
     private int _chosen;
@@ -37,38 +38,23 @@ internal sealed class ThreadChooser
     private int _blocks;
     private bool _warmStep;
     private bool _measuring;
+    private long _stepStarted;
     private int _blockSteps;
     private long _blockTicks;
     private int _stepsSinceClock;
+
+    /// <summary>A chooser timing steps with <paramref name="clock"/> (<see cref="Stopwatch.GetTimestamp"/> by
+    /// default; tests pass a simulated one).</summary>
+    internal ThreadChooser(Func<long>? clock = null) => _clock = clock ?? Stopwatch.GetTimestamp;
 
     /// <summary>The thread count chosen by the last complete measurement, or 0 while measuring (for tests and
     /// diagnostics).</summary>
     internal int Chosen => _chosen;
 
-    /// <summary>Whether the next step needs the clock: always while measuring, otherwise every
-    /// <see cref="StepsPerClockCheck"/> steps; never with adaptive training off or one thread configured. A step
-    /// given no clock reading (now = 0 in <see cref="NextStep"/>) cannot start the recheck.</summary>
-    internal bool ClockDue()
-    {
-        int most = Parallelism.ConfiguredThreadCount;
-        if (!Parallelism.AdaptiveTraining || most <= 1)
-        {
-            return false;
-        }
-
-        if (_chosen == 0 || most != _most || ++_stepsSinceClock >= StepsPerClockCheck)
-        {
-            _stepsSinceClock = 0;
-            return true;
-        }
-
-        return false;
-    }
-
     /// <summary>The thread limit the next step runs with (0: no limit, adaptive training off or nothing to
-    /// choose from). <paramref name="now"/> is the step's start (<see cref="Stopwatch.GetTimestamp"/>), or 0 when
-    /// <see cref="ClockDue"/> said no reading was needed.</summary>
-    internal int NextStep(long now)
+    /// choose from). The clock is read only while measuring and, once chosen, every
+    /// <see cref="StepsPerClockCheck"/> steps to see whether the recheck is due.</summary>
+    internal int NextStep()
     {
         int most = Parallelism.ConfiguredThreadCount;
         _measuring = false;
@@ -77,21 +63,31 @@ internal sealed class ThreadChooser
             return 0;
         }
 
-        if (most != _most || (_chosen != 0 && now != 0 && now - _chosenAt > (long)(RecheckSeconds * Stopwatch.Frequency)))
+        if (most != _most)
         {
             StartMeasuring(most);
         }
+        else if (_chosen != 0 && ++_stepsSinceClock >= StepsPerClockCheck)
+        {
+            _stepsSinceClock = 0;
+            if (_clock() - _chosenAt > (long)(RecheckSeconds * Stopwatch.Frequency))
+            {
+                StartMeasuring(most);
+            }
+        }
 
-        _measuring = _chosen == 0;
-        return _measuring ? ThreadsOf(_side) : _chosen;
+        if (_chosen != 0)
+        {
+            return _chosen;
+        }
+
+        _measuring = true;
+        _stepStarted = _clock();
+        return ThreadsOf(_side);
     }
 
-    /// <summary>Whether the step just begun is timed (then <see cref="StepTook"/> wants its duration).</summary>
-    internal bool Measuring => _measuring;
-
-    /// <summary>Records how long the step just run under <see cref="NextStep"/>'s limit took (ignored unless that
-    /// step was part of a measurement).</summary>
-    internal void StepTook(long ticks, long now)
+    /// <summary>Ends the step begun by <see cref="NextStep"/>: records its time when it was part of a measurement.</summary>
+    internal void StepDone()
     {
         if (!_measuring)
         {
@@ -104,8 +100,10 @@ internal sealed class ThreadChooser
             return;
         }
 
+        long now = _clock();
+
         _blockSteps++;
-        _blockTicks += ticks;
+        _blockTicks += now - _stepStarted;
         if ((_blockSteps < 2 || _blockTicks < BlockSeconds * Stopwatch.Frequency) && _blockSteps < MaxBlockSteps)
         {
             return;
@@ -122,6 +120,7 @@ internal sealed class ThreadChooser
             // Ties go to all threads (the default a user asked for).
             _chosen = _fastest[1] < _fastest[0] ? 1 : _most;
             _chosenAt = now;
+            _stepsSinceClock = 0;
         }
     }
 

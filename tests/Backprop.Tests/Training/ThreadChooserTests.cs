@@ -32,8 +32,9 @@ public class ThreadChooserTests
     {
         WithAdaptive(threads, true, () =>
         {
-            var chooser = new ThreadChooser();
-            var counts = Simulate(chooser, limit => limit == 1 ? oneMicroseconds : mostMicroseconds, out long _);
+            var clock = new SimulatedClock();
+            var chooser = new ThreadChooser(clock.Read);
+            var counts = Simulate(chooser, clock, limit => limit == 1 ? oneMicroseconds : mostMicroseconds);
             Assert.Equal(expected, chooser.Chosen);
             Assert.True(counts[1] > 0 && counts[threads] > 0, "both sides must have been timed");
         });
@@ -47,9 +48,10 @@ public class ThreadChooserTests
     {
         WithAdaptive(2, true, () =>
         {
-            var chooser = new ThreadChooser();
+            var clock = new SimulatedClock();
+            var chooser = new ThreadChooser(clock.Read);
             int previous = -1, oneBlocks = 0;
-            Simulate(chooser, limit =>
+            Simulate(chooser, clock, limit =>
             {
                 bool first = limit != previous;
                 previous = limit;
@@ -61,7 +63,7 @@ public class ThreadChooserTests
                 return limit == 1
                     ? (first ? 50_000 : oneBlocks == 1 ? 20_000 : 1000) // a 50 ms switch, then one block at 20 ms per step
                     : 1500;
-            }, out long _);
+            });
             Assert.Equal(1, chooser.Chosen);
         });
     }
@@ -73,57 +75,68 @@ public class ThreadChooserTests
     {
         WithAdaptive(2, true, () =>
         {
-            var chooser = new ThreadChooser();
-            Simulate(chooser, limit => limit == 1 ? 3000 : 1000, out long now);
+            var clock = new SimulatedClock();
+            var chooser = new ThreadChooser(clock.Read);
+            Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
             Assert.Equal(2, chooser.Chosen);
 
-            // Steps go on under the choice until the interval is over…
-            long until = now + (long)(ThreadChooser.RecheckSeconds * Stopwatch.Frequency);
-            while (now <= until)
+            // Steps go on under the choice until the interval is over (the clock is looked at every
+            // StepsPerClockCheck steps, so it may run over by that many steps)…
+            long until = clock.Now + (long)(ThreadChooser.RecheckSeconds * Stopwatch.Frequency);
+            int steps = 0;
+            while (chooser.Chosen != 0 && steps < 1_000_000)
             {
-                Assert.Equal(2, chooser.NextStep(now));
-                now += 100 * Millisecond;
-                chooser.StepTook(100 * Millisecond, now);
+                Assert.Equal(2, chooser.NextStep());
+                clock.Now += Millisecond;
+                chooser.StepDone();
+                steps++;
             }
 
-            // …then a new measurement, in which one thread has become the faster.
-            Assert.Equal(2, chooser.NextStep(now + 1));
             Assert.Equal(0, chooser.Chosen);
-            Simulate(chooser, limit => limit == 1 ? 1000 : 3000, out _, now + 1);
+            Assert.InRange(clock.Now, until, until + (ThreadChooser.StepsPerClockCheck + 1) * Millisecond);
+
+            // …then a new measurement, in which one thread has become the faster.
+            Simulate(chooser, clock, limit => limit == 1 ? 1000 : 3000);
             Assert.Equal(1, chooser.Chosen);
         });
     }
 
-    /// <summary>Once chosen, a step reads the clock only every <see cref="ThreadChooser.StepsPerClockCheck"/> steps
-    /// (tiny steps pay for no timing); while measuring, every step; with one thread or the choice off, never. A step
-    /// given no reading cannot start the recheck, however late it is.</summary>
+    /// <summary>Once chosen, the clock is read only every <see cref="ThreadChooser.StepsPerClockCheck"/> steps
+    /// (tiny steps pay for no timing); while measuring, at every step; with one thread or the choice off, never.</summary>
     [Fact]
     public void Reads_the_clock_only_when_it_needs_it()
     {
         WithAdaptive(2, true, () =>
         {
-            var chooser = new ThreadChooser();
-            Assert.True(chooser.ClockDue());
-            Simulate(chooser, limit => limit == 1 ? 3000 : 1000, out long now);
-            int due = 0;
+            var clock = new SimulatedClock();
+            var chooser = new ThreadChooser(clock.Read);
+            Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
+            Assert.True(clock.Reads > 0);
+            clock.Reads = 0;
             for (int step = 0; step < 10 * ThreadChooser.StepsPerClockCheck; step++)
             {
-                due += chooser.ClockDue() ? 1 : 0;
+                Assert.Equal(2, chooser.NextStep());
+                chooser.StepDone();
             }
 
-            Assert.Equal(10, due);
-            Assert.Equal(2, chooser.NextStep(0));
+            Assert.Equal(10, clock.Reads);
             Assert.Equal(2, chooser.Chosen);
         });
-        WithAdaptive(1, true, () => Assert.False(new ThreadChooser().ClockDue()));
-        WithAdaptive(2, false, () => Assert.False(new ThreadChooser().ClockDue()));
-    }
+        foreach (var (threads, adaptive) in new[] { (1, true), (2, false) })
+        {
+            WithAdaptive(threads, adaptive, () =>
+            {
+                var clock = new SimulatedClock();
+                var chooser = new ThreadChooser(clock.Read);
+                for (int step = 0; step < 100; step++)
+                {
+                    Assert.Equal(0, chooser.NextStep());
+                    chooser.StepDone();
+                }
 
-    [Fact]
-    public void Chooses_nothing_when_off_or_with_one_thread()
-    {
-        WithAdaptive(2, false, () => Assert.Equal(0, new ThreadChooser().NextStep(Stopwatch.GetTimestamp())));
-        WithAdaptive(1, true, () => Assert.Equal(0, new ThreadChooser().NextStep(Stopwatch.GetTimestamp())));
+                Assert.Equal(0, clock.Reads);
+            });
+        }
     }
 
     /// <summary>A thread count set while a measurement is under way starts it again for the new count.</summary>
@@ -132,11 +145,12 @@ public class ThreadChooserTests
     {
         WithAdaptive(2, true, () =>
         {
-            var chooser = new ThreadChooser();
-            Simulate(chooser, limit => limit == 1 ? 3000 : 1000, out long now);
+            var clock = new SimulatedClock();
+            var chooser = new ThreadChooser(clock.Read);
+            Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
             Assert.Equal(2, chooser.Chosen);
             Parallelism.ThreadCount = 3;
-            Assert.Equal(3, chooser.NextStep(now));
+            Assert.Equal(3, chooser.NextStep());
             Assert.Equal(0, chooser.Chosen);
         });
     }
@@ -239,22 +253,20 @@ public class ThreadChooserTests
     }
 
     /// <summary>Runs simulated steps until the chooser decides; returns how many steps ran per thread limit.</summary>
-    private static Dictionary<int, int> Simulate(ThreadChooser chooser, Func<int, double> microsecondsPerStep, out long now, long start = 1)
+    private static Dictionary<int, int> Simulate(ThreadChooser chooser, SimulatedClock clock, Func<int, double> microsecondsPerStep)
     {
         var counts = new Dictionary<int, int> { [1] = 0 };
-        now = start;
         for (int step = 0; step < 100_000; step++)
         {
-            int limit = chooser.NextStep(now);
+            int limit = chooser.NextStep();
             if (chooser.Chosen != 0)
             {
                 return counts;
             }
 
             counts[limit] = counts.GetValueOrDefault(limit) + 1;
-            long ticks = (long)(microsecondsPerStep(limit) * Stopwatch.Frequency / 1e6);
-            now += ticks;
-            chooser.StepTook(ticks, now);
+            clock.Now += (long)(microsecondsPerStep(limit) * Stopwatch.Frequency / 1e6);
+            chooser.StepDone();
         }
 
         throw new InvalidOperationException("The chooser never decided.");
@@ -284,6 +296,20 @@ public class ThreadChooserTests
         finally
         {
             Parallelism.AdaptiveTraining = saved;
+        }
+    }
+
+    /// <summary>A clock the test moves by hand, counting how often it is read.</summary>
+    private sealed class SimulatedClock
+    {
+        public long Now = 1;
+
+        public int Reads;
+
+        public long Read()
+        {
+            Reads++;
+            return Now;
         }
     }
 
