@@ -140,8 +140,7 @@ internal static class Prediction
             return Portable;
         }
 
-        bool small = rows * units * k <= GemmSmall.Limit || rows <= GemmSmall.TileRows;
-        return small && k > depth ? Chain : Sliced;
+        return GemmSmall.Takes(rows, units, k, transposeB: false) && k > depth ? Chain : Sliced;
     }
 
     /// <summary>The outputs for every row of a batched dataset, in order; targets, if any, are ignored.</summary>

@@ -145,8 +145,7 @@ public static class Gemm
         {
             GemmPortable.Run(g);
         }
-        else if ((long)g.M * g.N * g.K <= GemmSmall.Limit
-            || (g.M <= GemmSmall.TileRows && (!g.TransposeB || (long)g.K * g.N <= GemmSmall.TransposedCopyLimit)))
+        else if (GemmSmall.Takes(g.M, g.N, g.K, g.TransposeB))
         {
             // Small, or few rows (a batch-8 forward pass): every element of B is used by one row tile only, so
             // packing B would cost a full copy of it and save nothing. (A transposed B is copied whole, so only

@@ -85,6 +85,12 @@ internal static unsafe class GemmSmall
         }
     }
 
+    /// <summary>Whether <see cref="Gemm"/> routes an m×n×k product here (<see cref="Run{T}"/>: each element one FMA chain
+    /// over the whole depth): small, or at most one row tile whose transposed B, if any, is small enough to copy.
+    /// Predict's grouping asks the same question to know how a Dense layer sums its depth.</summary>
+    public static bool Takes(long m, long n, long k, bool transposeB) =>
+        m * n * k <= Limit || (m <= TileRows && (!transposeB || k * n <= TransposedCopyLimit));
+
     /// <summary>Products this few columns wide (at most four column tiles: 128 floats with AVX-512) may take
     /// <see cref="RunNarrow{T}"/> whatever their row count.</summary>
     public static int NarrowColumns<T>()
