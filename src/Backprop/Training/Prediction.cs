@@ -135,7 +135,7 @@ internal static class Prediction
             return Dots;
         }
 
-        if (GemmPacked.Kind == GemmKernelKind.Portable)
+        if (GemmPacked.IsPortable)
         {
             return Portable;
         }

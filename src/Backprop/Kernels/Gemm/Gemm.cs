@@ -141,7 +141,7 @@ public static class Gemm
             GemvKernels.Run(g.TransposeA, g.TransposeA ? g.K : g.M, g.TransposeA ? g.M : g.K, g.Alpha, g.A, g.Lda, g.B, incx, g.Beta, g.C, g.Ldc);
             ApplyEpilogue(g);
         }
-        else if (GemmPacked.Kind == GemmKernelKind.Portable)
+        else if (GemmPacked.IsPortable)
         {
             GemmPortable.Run(g);
         }

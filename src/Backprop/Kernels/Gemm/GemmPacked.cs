@@ -47,7 +47,25 @@ internal static unsafe class GemmPacked
     /// threshold at 2^20; its products now stay on one thread, batch 128 (10 M) still splits.</summary>
     internal const long PackedParallelThreshold = 1 << 21;
 
-    public static GemmKernelKind Kind { get; set; } = SelectKernel();
+    /// <summary>The micro-kernel the packed GEMM runs. Where both AVX2 and AVX-512 exist the choice is timed, and
+    /// only on the first packed product: a program whose products all take the small or narrow paths (a Boston-sized
+    /// model) never compiles or times the packed micro-kernels, which cost ≈ 35 ms of its first Fit.</summary>
+    public static GemmKernelKind Kind
+    {
+        get => s_kind >= 0 ? (GemmKernelKind)s_kind : ChooseKernel();
+        set => s_kind = (int)value;
+    }
+
+    /// <summary>True when the packed path runs scalar code (no AVX2/FMA, or forced): the dispatchers ask this on
+    /// every product, so it is answered without timing the vector kernels.</summary>
+    internal static bool IsPortable => (s_kind >= 0 ? (GemmKernelKind)s_kind : s_available) == GemmKernelKind.Portable;
+
+    /// <summary>What the machine (or <c>BACKPROP_GEMM_KERNEL</c>) allows, before any timing.</summary>
+    private static readonly GemmKernelKind s_available = AvailableKernel(out s_needsTiming);
+    private static readonly bool s_needsTiming;
+    private static readonly Lock s_choosing = new();
+    // The chosen GemmKernelKind, or −1 before the choice (an int, so that a reader never sees half a write).
+    private static volatile int s_kind = -1;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TileRows(GemmKernelKind kind) => kind == GemmKernelKind.Avx512 ? GemmMicroKernels.Avx512Rows : GemmMicroKernels.Rows;
@@ -227,12 +245,12 @@ internal static unsafe class GemmPacked
         }
     }
 
-    /// <summary>AVX2+FMA unless absent; where AVX-512 exists too, times both micro-kernels on an in-cache tile and
-    /// keeps the faster (512-bit FMA is split into two halves on some cores, so wider is not always faster).
-    /// <c>BACKPROP_GEMM_KERNEL=avx2|avx512|portable</c> forces a choice.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GemmKernelKind SelectKernel()
+    /// <summary>AVX2+FMA unless absent; where AVX-512 exists too, <paramref name="needsTiming"/> says both
+    /// micro-kernels are to be timed (512-bit FMA is split into two halves on some cores, so wider is not always
+    /// faster). <c>BACKPROP_GEMM_KERNEL=avx2|avx512|portable</c> forces a choice.</summary>
+    private static GemmKernelKind AvailableKernel(out bool needsTiming)
     {
+        needsTiming = false;
         string? forced = Environment.GetEnvironmentVariable("BACKPROP_GEMM_KERNEL");
         bool hasAvx2 = Avx2.IsSupported && Fma.IsSupported;
         bool hasAvx512 = hasAvx2 && Avx512F.IsSupported;
@@ -251,13 +269,32 @@ internal static unsafe class GemmPacked
             return GemmKernelKind.Portable;
         }
 
-        if (!hasAvx512)
-        {
-            return GemmKernelKind.Avx2;
-        }
+        needsTiming = hasAvx512;
+        return hasAvx512 ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2;
+    }
 
-        double avx2 = TimeKernel(GemmKernelKind.Avx2), avx512 = TimeKernel(GemmKernelKind.Avx512);
-        return avx512 < avx2 ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2;
+    /// <summary>Settles <see cref="Kind"/> once: times the AVX2 and AVX-512 kernels on an in-cache tile and keeps the
+    /// faster where both exist. Every kind rounds identically (the same slices, see <see cref="DepthBlockBytes"/>), so
+    /// the choice never changes a result.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static GemmKernelKind ChooseKernel()
+    {
+        lock (s_choosing)
+        {
+            if (s_kind < 0)
+            {
+                var kind = s_available;
+                if (s_needsTiming)
+                {
+                    double avx2 = TimeKernel(GemmKernelKind.Avx2), avx512 = TimeKernel(GemmKernelKind.Avx512);
+                    kind = avx512 < avx2 ? GemmKernelKind.Avx512 : GemmKernelKind.Avx2;
+                }
+
+                s_kind = (int)kind;
+            }
+
+            return (GemmKernelKind)s_kind;
+        }
     }
 
     /// <summary>Best seconds per multiply-add of the float kernel over a few short runs on one packed tile.</summary>
