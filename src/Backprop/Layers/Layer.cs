@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Text.RegularExpressions;
 using Backprop.Config;
 using Backprop.Initializers;
+using Backprop.Kernels;
 using Backprop.Regularizers;
 
 namespace Backprop.Layers;
@@ -37,6 +38,7 @@ public abstract partial class Layer
     /// <param name="inputShape">Per-sample input shape (Keras <c>input_shape</c>), for the first layer of a model.</param>
     protected Layer(string? name = null, int[]? inputShape = null)
     {
+        KernelWarmup.Start();
         Name = name ?? UniqueName(ToSnakeCase(GetType().Name));
         if (name is not null && string.IsNullOrWhiteSpace(name))
         {

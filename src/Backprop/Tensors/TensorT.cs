@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Backprop.Kernels;
 
 namespace Backprop;
 
@@ -27,6 +28,7 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
         _offset = offset;
         _shape = shape;
         _pooled = pooled;
+        KernelWarmup.Start();
     }
 
     /// <summary>A zero-filled tensor of the given shape.</summary>

@@ -30,6 +30,7 @@ internal sealed class ThreadChooser
     internal const int StepsPerClockCheck = 64;
 
     private readonly Func<long> _clock;
+    private readonly Func<bool> _otherWorkRunning;
     private readonly double[] _fastest = new double[2];
     private int _most;
     private int _chosen;
@@ -44,8 +45,14 @@ internal sealed class ThreadChooser
     private int _stepsSinceClock;
 
     /// <summary>A chooser timing steps with <paramref name="clock"/> (<see cref="Stopwatch.GetTimestamp"/> by
-    /// default; tests pass a simulated one).</summary>
-    internal ThreadChooser(Func<long>? clock = null) => _clock = clock ?? Stopwatch.GetTimestamp;
+    /// default; tests pass a simulated one). Steps that end while <paramref name="otherWorkRunning"/> says the process
+    /// is busy elsewhere (default: <see cref="KernelWarmup"/> compiling on the other core) are not counted, since
+    /// they would make all threads look slower than they are.</summary>
+    internal ThreadChooser(Func<long>? clock = null, Func<bool>? otherWorkRunning = null)
+    {
+        _clock = clock ?? Stopwatch.GetTimestamp;
+        _otherWorkRunning = otherWorkRunning ?? (static () => KernelWarmup.IsRunning);
+    }
 
     /// <summary>The thread count chosen by the last complete measurement, or 0 while measuring (for tests and
     /// diagnostics).</summary>
@@ -97,6 +104,13 @@ internal sealed class ThreadChooser
         if (_warmStep)
         {
             _warmStep = false;
+            return;
+        }
+
+        if (_otherWorkRunning())
+        {
+            // Not counted; the block's next step is its first again (it pays for the other work ending).
+            _warmStep = true;
             return;
         }
 

@@ -33,7 +33,7 @@ public class ThreadChooserTests
         WithAdaptive(threads, true, () =>
         {
             var clock = new SimulatedClock();
-            var chooser = new ThreadChooser(clock.Read);
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
             var counts = Simulate(chooser, clock, limit => limit == 1 ? oneMicroseconds : mostMicroseconds);
             Assert.Equal(expected, chooser.Chosen);
             Assert.True(counts[1] > 0 && counts[threads] > 0, "both sides must have been timed");
@@ -49,7 +49,7 @@ public class ThreadChooserTests
         WithAdaptive(2, true, () =>
         {
             var clock = new SimulatedClock();
-            var chooser = new ThreadChooser(clock.Read);
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
             int previous = -1, oneBlocks = 0;
             Simulate(chooser, clock, limit =>
             {
@@ -68,6 +68,24 @@ public class ThreadChooserTests
         });
     }
 
+    /// <summary>Steps that end while other work runs in the process (the kernel warm-up compiling on the other core)
+    /// are not counted: a chooser told the process is busy for the first 200 steps, during which all threads look 10×
+    /// slower, still keeps all threads, and decides only on steps after that.</summary>
+    [Fact]
+    public void Does_not_count_steps_while_other_work_runs()
+    {
+        WithAdaptive(2, true, () =>
+        {
+            var clock = new SimulatedClock();
+            int steps = 0;
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => steps < 200);
+            var counts = Simulate(chooser, clock, limit => ++steps < 200 && limit != 1 ? 10_000 : limit == 1 ? 1500 : 1000);
+            Assert.Equal(2, chooser.Chosen);
+            Assert.True(steps > 200, $"decided after {steps} steps, while the process was still busy");
+            Assert.True(counts[1] > 0, "one thread must have been timed after the busy spell");
+        });
+    }
+
     /// <summary>After <see cref="ThreadChooser.RecheckSeconds"/> the choice is measured again (the host may have
     /// moved the vCPUs), and it follows the new timings.</summary>
     [Fact]
@@ -76,7 +94,7 @@ public class ThreadChooserTests
         WithAdaptive(2, true, () =>
         {
             var clock = new SimulatedClock();
-            var chooser = new ThreadChooser(clock.Read);
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
             Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
             Assert.Equal(2, chooser.Chosen);
 
@@ -109,7 +127,7 @@ public class ThreadChooserTests
         WithAdaptive(2, true, () =>
         {
             var clock = new SimulatedClock();
-            var chooser = new ThreadChooser(clock.Read);
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
             Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
             Assert.True(clock.Reads > 0);
             clock.Reads = 0;
@@ -127,7 +145,7 @@ public class ThreadChooserTests
             WithAdaptive(threads, adaptive, () =>
             {
                 var clock = new SimulatedClock();
-                var chooser = new ThreadChooser(clock.Read);
+                var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
                 for (int step = 0; step < 100; step++)
                 {
                     Assert.Equal(0, chooser.NextStep());
@@ -146,7 +164,7 @@ public class ThreadChooserTests
         WithAdaptive(2, true, () =>
         {
             var clock = new SimulatedClock();
-            var chooser = new ThreadChooser(clock.Read);
+            var chooser = new ThreadChooser(clock.Read, otherWorkRunning: () => false);
             Simulate(chooser, clock, limit => limit == 1 ? 3000 : 1000);
             Assert.Equal(2, chooser.Chosen);
             Parallelism.ThreadCount = 3;
