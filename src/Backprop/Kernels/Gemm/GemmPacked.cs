@@ -50,15 +50,11 @@ internal static unsafe class GemmPacked
     /// <summary>The micro-kernel the packed GEMM runs. Where both AVX2 and AVX-512 exist the choice is timed, and
     /// only on the first packed product: a program whose products all take the small or narrow paths (a Boston-sized
     /// model) never compiles or times the packed micro-kernels, which cost ≈ 35 ms of its first Fit.</summary>
-    public static GemmKernelKind Kind
-    {
-        get => s_kind >= 0 ? (GemmKernelKind)s_kind : ChooseKernel();
-        set => s_kind = (int)value;
-    }
+    public static GemmKernelKind Kind => s_kind >= 0 ? (GemmKernelKind)s_kind : ChooseKernel();
 
     /// <summary>True when the packed path runs scalar code (no AVX2/FMA, or forced): the dispatchers ask this on
-    /// every product, so it is answered without timing the vector kernels.</summary>
-    internal static bool IsPortable => (s_kind >= 0 ? (GemmKernelKind)s_kind : s_available) == GemmKernelKind.Portable;
+    /// every product, so it is answered without timing the vector kernels (a constant once compiled).</summary>
+    internal static bool IsPortable => s_available == GemmKernelKind.Portable;
 
     /// <summary>What the machine (or <c>BACKPROP_GEMM_KERNEL</c>) allows, before any timing.</summary>
     private static readonly GemmKernelKind s_available = AvailableKernel(out s_needsTiming);
