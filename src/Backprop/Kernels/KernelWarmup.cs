@@ -1,24 +1,23 @@
 using System.Runtime.CompilerServices;
-using Backprop.Random;
 
 namespace Backprop.Kernels;
 
-/// <summary>Compiles the float32 training and inference kernels on a background thread, started when the first layer of
-/// the process is constructed, so that the first <c>Fit</c> or <c>Predict</c> finds them compiled instead of waiting for
-/// the JIT. The kernels are compiled fully optimised at first call (they are too slow at tier 0), which is most of a
-/// fresh process's first Fit: in a 300-epoch Boston Fit, about 100 of its 170 ms of JIT. While the main thread builds the
-/// model and compiles its own code, the idle core compiles these. Measured in fresh processes (Zen 5, interleaved):
-/// first Boston Fit 0.245 → 0.18 s.
-/// <para>The warm-up runs each kernel once on small private arrays: it reads and writes no model, no global random
-/// stream and no setting, so it cannot change a result. It is skipped on one-core machines, and Fit's thread choice
+/// <summary>Compiles the float32 Dense kernels on a background thread, started when the first tensor or layer of the
+/// process is made (usually while the program loads its data), so that the first <c>Fit</c> or <c>Predict</c> finds
+/// them compiled instead of waiting for the JIT. The kernels are compiled fully optimised at first call (they are too
+/// slow at tier 0), which is most of a fresh process's first Fit: in a 300-epoch Boston Fit, about 100 of its 170 ms of
+/// JIT. While the main thread builds the model and compiles its own code, the idle core compiles these. Measured in
+/// fresh processes (Zen 5, best of 5 processes, 3 interleaved rounds): first Boston Fit 0.274 → 0.214 s.
+/// <para>The warm-up runs each kernel once on small private arrays: it reads and writes no model, no random stream
+/// and no setting, so it cannot change a result. It is skipped on one-core machines, and Fit's thread choice
 /// (<see cref="Parallelism.AdaptiveTraining"/>) does not time steps while it runs.</para></summary>
 public static class KernelWarmup
 {
     private static volatile int s_started;
     private static volatile bool s_running;
 
-    /// <summary>Whether constructing the first layer starts the warm-up (default true). Set it to false before building
-    /// any model to keep the process to one thread until training starts (e.g. to measure JIT cost).</summary>
+    /// <summary>Whether the first tensor or layer starts the warm-up (default true). Set it to false before making any
+    /// tensor to keep the process to one thread until training starts (e.g. to measure JIT cost).</summary>
     public static bool Enabled { get; set; } = true;
 
     /// <summary>True while the warm-up thread is compiling.</summary>
@@ -66,17 +65,15 @@ public static class KernelWarmup
     }
 
     /// <summary>Calls the kernels the first steps of a small Dense network call, in about the order a first Fit needs
-    /// them (the main thread compiles whatever it reaches first itself): the initialiser's fill and the shuffle; the
-    /// forward products of small batches (full-width, half-width and one-column tiles) with their bias and ReLU or
-    /// swish; their backward passes (activation derivatives, bias sums, transposed products); the SGD and Adam steps
-    /// and the non-finite guard. No more: on a 2-vCPU machine the other core may be a hyperthread of the same core,
-    /// so a longer warm-up slows the training it runs beside (tanh, sigmoid and the 128-row products added made the
-    /// first Fit no faster and the second 40% slower). Small methods, so that this code itself compiles at tier 0
-    /// in a fraction of a millisecond.</summary>
+    /// them (the main thread compiles whatever it reaches first itself): the forward products of small batches
+    /// (full-width, half-width and one-column tiles) with their bias and ReLU or swish; their backward passes
+    /// (activation derivatives, bias sums, transposed products); the SGD and Adam steps and the non-finite guard. No
+    /// more: a longer list (tanh, sigmoid, edge tiles, the 128-row products and the packed kernel's timing) still ran
+    /// while the first Fit trained and made it no faster. Small methods, so that this code itself compiles at tier 0 in a
+    /// fraction of a millisecond (as one method it took 22 ms, compiled fully optimised for its loops).</summary>
     internal static void Warm()
     {
         var buffers = new Buffers();
-        InitialiseAndShuffle();
         foreach (var (m, n, k) in SmallShapes)
         {
             Forward(buffers, m, n, k);
@@ -110,19 +107,6 @@ public static class KernelWarmup
                 B[i] = (i % 5 - 2) * 0.25f;
             }
         }
-    }
-
-    private static void InitialiseAndShuffle()
-    {
-        var random = new RandomGenerator(seed: 0);
-        random.FillUniform<float>(new float[1024], -1f, 1f);
-        var order = new int[64];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        random.Shuffle<int>(order);
     }
 
     private static void Forward(Buffers buffers, int m, int n, int k)
