@@ -450,7 +450,7 @@ public abstract partial class Layer
     /// <summary>Keras's <c>to_snake_case</c>: "BatchNormalization" → "batch_normalization", "LeakyReLU" → "leaky_re_lu".
     /// Keras substitutes <c>(.)([A-Z][a-z]+)</c> with <c>\1_\2</c>, then <c>([a-z])([A-Z])</c> likewise, and lowers the
     /// result; both substitutions are written out as scans (the same output, tested against those regular expressions):
-    /// the first layer of a process paid ≈ 28 ms for loading and compiling the regular-expression engine.</summary>
+    /// the first layer of a process paid ≈ 12 ms for loading and compiling the regular-expression engine.</summary>
     internal static string ToSnakeCase(string name)
     {
         // (.)([A-Z][a-z]+): a break before every capital that starts a lowercase word, except at the very start.
