@@ -113,13 +113,19 @@ public sealed class KillTests(ITestOutputHelper output)
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
     }
 
+    /// <summary>Waits for the child's "ready". The line is read on a thread of its own, not with ReadLineAsync: an
+    /// asynchronous pipe read needs a thread-pool thread, and with the test runner's threads blocked the pool could
+    /// start it only after the child had finished, so "ready" arrived late — the reference run then measured its
+    /// training as 0–0.15 s and a run could finish before its kill was due ("only 5 of 8 kills landed").</summary>
     private static void WaitForReady(Process child)
     {
-        var line = child.StandardOutput.ReadLineAsync();
-        if (!line.Wait(TimeSpan.FromMinutes(2)) || line.Result != "ready")
+        string? line = null;
+        var reader = new Thread(() => line = child.StandardOutput.ReadLine()) { IsBackground = true };
+        reader.Start();
+        if (!reader.Join(TimeSpan.FromMinutes(2)) || line != "ready")
         {
             child.Kill();
-            throw new InvalidOperationException($"the child did not start training: '{(line.IsCompleted ? line.Result : "(no output)")}' {child.StandardError.ReadToEnd()}");
+            throw new InvalidOperationException($"the child did not start training: '{line ?? "(no output)"}' {child.StandardError.ReadToEnd()}");
         }
     }
 
