@@ -92,12 +92,13 @@ public static class KernelWarmup
 
     private sealed class Buffers
     {
-        public const int Size = 256 * 256;
+        // The largest operand is the optimiser steps' 4,096 weights (every product above is at most 32 × 32).
+        public const int Size = 4096;
         public readonly float[] A = new float[Size];
         public readonly float[] B = new float[Size];
         public readonly float[] C = new float[Size];
         public readonly float[] S = new float[Size];
-        public readonly float[] Bias = new float[256];
+        public readonly float[] Bias = new float[32];
 
         public Buffers()
         {
@@ -135,11 +136,10 @@ public static class KernelWarmup
 
     private static void OptimiserSteps(Buffers buffers)
     {
-        var weights = buffers.C.AsSpan(0, 4096);
-        var gradient = buffers.A.AsSpan(0, 4096);
-        OptimizerKernels.SgdMomentumStep<float>(weights, buffers.S.AsSpan(0, 4096), gradient, 1e-3f, 0.9f, nesterov: true);
+        float[] weights = buffers.C, gradient = buffers.A;
+        OptimizerKernels.SgdMomentumStep<float>(weights, buffers.S, gradient, 1e-3f, 0.9f, nesterov: true);
         OptimizerKernels.SgdStep<float>(weights, gradient, 1e-3f);
-        OptimizerKernels.AdamStep<float>(weights, buffers.S.AsSpan(0, 4096), buffers.B.AsSpan(0, 4096), gradient, 1e-3f, 0.1f, 0.001f, 1e-7f);
+        OptimizerKernels.AdamStep<float>(weights, buffers.S, buffers.B, gradient, 1e-3f, 0.1f, 0.001f, 1e-7f);
         LargestMagnitude.Of<float>(gradient);
     }
 }
