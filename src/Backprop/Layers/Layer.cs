@@ -77,6 +77,11 @@ public abstract partial class Layer
     /// <summary>All parameters in Keras's <c>layer.weights</c> order (kernel, bias; γ, β, moving mean, moving variance).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>The same list as <see cref="Parameters"/>, typed as itself so per-step loops over it (Sequential's
+    /// gradient clearing and parameter collection, compiled optimised from their first call) index it without
+    /// interface dispatch.</summary>
+    internal List<Parameter> ParameterList => _parameters;
+
     /// <summary>Parameters the optimiser updates: none when the layer is frozen.</summary>
     public IEnumerable<Parameter> TrainableParameters => _parameters.Where(p => Trainable && p.Trainable);
 

@@ -360,12 +360,15 @@ public abstract class FirstOrderOptimizer : Optimizer
         return LargestMagnitude.Of<T>(weight.AsSpan());
     }
 
+    // Runs every step: compiled optimised at its first call, as the kernels are, so a short Fit in a fresh process does
+    // not loop at tier 0 (no virtual calls here for tiered PGO to speed up later).
     /// <summary>The non-finite guard, before anything changes: every trainable gradient must be finite (else
     /// <see cref="NonFiniteGradientException"/>) — shown by the bound its backward pass vouched for
     /// (<see cref="Parameter.GradientBound"/>) when there is one, else by reading it — and when an update could come near overflow — |w| + η·max(1, |g|)·10⁶
     /// above 10⁻⁶ of the largest finite value, or |g| above 10⁻⁶ of its square root, never the case in ordinary
     /// training — every trainable weight and slot is copied so an overflowing step can be put back (weights and slots
     /// are then checked after the update). Returns whether it copied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckGradientsAndBackUpIfNeeded(ReadOnlySpan<Parameter> parameters, double learningRate)
     {
         bool atRisk = false;
@@ -505,6 +508,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         return largest;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<T> ClippedGradient<T>(int index, Tensor<T> gradient, double globalScale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (ClipNorm is null && ClipValue is null && GlobalClipNorm is null)
