@@ -157,6 +157,13 @@ public static class Gemm
             // Few columns, many rows: A read in place, summed in the packed path's slices (the same bits).
             GemmSmall.RunNarrow(g);
         }
+        else if (!g.TransposeA && !g.TransposeB && g.Activation is (GemmActivation.None or GemmActivation.Relu) && GemmSmall.TakesPanels(g.M, g.N, g.K))
+        {
+            // Few rows, many columns: B read in place panel by panel, summed in the packed path's slices (the same bits).
+            // Not with a tanh or sigmoid epilogue: TensorPrimitives rounds a row's last few columns differently when
+            // they come as a short span, so a panel's edge would not have the packed path's bits.
+            GemmSmall.RunPanels(g);
+        }
         else
         {
             GemmPacked.Run(g);
