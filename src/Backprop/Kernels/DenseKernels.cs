@@ -213,7 +213,7 @@ public static class DenseKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Backward<TDerivative, T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> auxiliary, ReadOnlySpan<T> dy,
+    private static unsafe void Backward<TDerivative, T>(int rows, int columns, ReadOnlySpan<T> y, ReadOnlySpan<T> auxiliary, ReadOnlySpan<T> dy,
         Span<T> dz, Span<T> biasGradient, bool overwriteBias)
         where TDerivative : struct, IOutputDerivative
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -228,26 +228,56 @@ public static class DenseKernels
             throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
         }
 
+        if (rows > 0 && (long)rows * columns >= ActivationKernels.ParallelLength && Parallelism.ThreadCount > 1
+            && columns >= 2 * ParallelColumns)
+        {
+            // A wide layer's batch: whole column ranges per thread, each summing its bias columns down the rows in
+            // order, so the bits are those of one thread.
+            fixed (T* py = y, pAux = auxiliary, pDy = dy, pDz = dz, pB = biasGradient)
+            {
+                var job = BackwardWork<TDerivative, T>.ForThisThread;
+                job.Set(rows, columns, py, pAux, pDy, pDz, withBias ? pB : null, overwriteBias);
+                WorkerPool.Run(job, Math.Min(Parallelism.ThreadCount, columns / ParallelColumns));
+            }
+
+            return;
+        }
+
+        BackwardColumns<TDerivative, T>(rows, columns, columns, ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(auxiliary),
+            ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(dz), ref MemoryMarshal.GetReference(biasGradient), withBias, overwriteBias);
+        if (withBias && overwriteBias && rows == 0)
+        {
+            biasGradient.Clear();
+        }
+    }
+
+    /// <summary>Backward passes of at least <see cref="ActivationKernels.ParallelLength"/> elements and at least twice
+    /// this many columns are split over threads by column ranges of whole cache lines.</summary>
+    private const int ParallelColumns = 64;
+
+    /// <summary>The backward step over <paramref name="width"/> columns of rows <paramref name="stride"/> values apart
+    /// (the refs point at the first column of row 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardColumns<TDerivative, T>(int rows, int stride, int width, ref T yRef, ref T auxRef, ref T dyRef, ref T dzRef,
+        ref T bRef, bool withBias, bool overwriteBias)
+        where TDerivative : struct, IOutputDerivative
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         // Column blocks outermost, so each block's bias sum stays in a register down the rows instead of going
         // through memory once per row (that store-to-load chain was the kernel's critical path); rows are still
         // added in order, row 0 first. Refs and unchecked loads: rows here are often only one to four vectors.
-        ref T yRef = ref MemoryMarshal.GetReference(y);
-        ref T auxRef = ref MemoryMarshal.GetReference(auxiliary);
-        ref T dyRef = ref MemoryMarshal.GetReference(dy);
-        ref T dzRef = ref MemoryMarshal.GetReference(dz);
-        ref T bRef = ref MemoryMarshal.GetReference(biasGradient);
         int j = 0;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
             // Two blocks at a time: two independent add chains down the rows instead of one.
             int w = Vector512<T>.Count;
-            for (; j <= columns - 2 * w; j += 2 * w)
+            for (; j <= width - 2 * w; j += 2 * w)
             {
                 var sum0 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
                 var sum1 = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)(j + w)) : Vector512<T>.Zero;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint at = (nuint)((nint)r * columns + j);
+                    nuint at = (nuint)((nint)r * stride + j);
                     nuint at1 = at + (nuint)w;
                     var d0 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
                     var d1 = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at1), Vector512.LoadUnsafe(ref yRef, at1), Vector512.LoadUnsafe(ref auxRef, at1));
@@ -265,12 +295,12 @@ public static class DenseKernels
                 }
             }
 
-            for (; j <= columns - Vector512<T>.Count; j += Vector512<T>.Count)
+            for (; j <= width - Vector512<T>.Count; j += Vector512<T>.Count)
             {
                 var sum = withBias && !overwriteBias ? Vector512.LoadUnsafe(ref bRef, (nuint)j) : Vector512<T>.Zero;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint at = (nuint)((nint)r * columns + j);
+                    nuint at = (nuint)((nint)r * stride + j);
                     var d = TDerivative.Apply(Vector512.LoadUnsafe(ref dyRef, at), Vector512.LoadUnsafe(ref yRef, at), Vector512.LoadUnsafe(ref auxRef, at));
                     d.StoreUnsafe(ref dzRef, at);
                     sum = r == 0 && overwriteBias ? d : sum + d;
@@ -285,12 +315,12 @@ public static class DenseKernels
 
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            for (; j <= columns - Vector<T>.Count; j += Vector<T>.Count)
+            for (; j <= width - Vector<T>.Count; j += Vector<T>.Count)
             {
                 var sum = withBias && !overwriteBias ? Vector.LoadUnsafe(ref bRef, (nuint)j) : Vector<T>.Zero;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint at = (nuint)((nint)r * columns + j);
+                    nuint at = (nuint)((nint)r * stride + j);
                     var d = TDerivative.Apply(Vector.LoadUnsafe(ref dyRef, at), Vector.LoadUnsafe(ref yRef, at), Vector.LoadUnsafe(ref auxRef, at));
                     d.StoreUnsafe(ref dzRef, at);
                     sum = r == 0 && overwriteBias ? d : sum + d;
@@ -303,12 +333,12 @@ public static class DenseKernels
             }
         }
 
-        for (; j < columns; j++)
+        for (; j < width; j++)
         {
             T sum = withBias && !overwriteBias ? Unsafe.Add(ref bRef, j) : T.Zero;
             for (int r = 0; r < rows; r++)
             {
-                nint at = (nint)r * columns + j;
+                nint at = (nint)r * stride + j;
                 T d = TDerivative.Apply(Unsafe.Add(ref dyRef, at), Unsafe.Add(ref yRef, at), Unsafe.Add(ref auxRef, at));
                 Unsafe.Add(ref dzRef, at) = d;
                 sum = r == 0 && overwriteBias ? d : sum + d;
@@ -319,10 +349,51 @@ public static class DenseKernels
                 Unsafe.Add(ref bRef, j) = sum;
             }
         }
+    }
 
-        if (withBias && overwriteBias && rows == 0)
+    private sealed unsafe class BackwardWork<TDerivative, T> : IParallelWork
+        where TDerivative : struct, IOutputDerivative
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static BackwardWork<TDerivative, T>? s_forThisThread;
+
+        private int _rows;
+        private int _columns;
+        private T* _y;
+        private T* _auxiliary;
+        private T* _dy;
+        private T* _dz;
+        private T* _bias;
+        private bool _overwriteBias;
+
+        public static BackwardWork<TDerivative, T> ForThisThread => s_forThisThread ??= new BackwardWork<TDerivative, T>();
+
+        public void Set(int rows, int columns, T* y, T* auxiliary, T* dy, T* dz, T* bias, bool overwriteBias)
         {
-            biasGradient.Clear();
+            _rows = rows;
+            _columns = columns;
+            _y = y;
+            _auxiliary = auxiliary;
+            _dy = dy;
+            _dz = dz;
+            _bias = bias;
+            _overwriteBias = overwriteBias;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Execute(int part, int parts)
+        {
+            var (first, last) = WorkerPool.CacheLineRange<T>(_columns, part, parts);
+            if (last <= first)
+            {
+                return;
+            }
+
+            T unused = default;
+            ref T bias = ref _bias is null ? ref unused : ref Unsafe.AsRef<T>(_bias + first);
+            BackwardColumns<TDerivative, T>(_rows, _columns, last - first, ref Unsafe.AsRef<T>(_y + first), ref Unsafe.AsRef<T>(_auxiliary + first),
+                ref Unsafe.AsRef<T>(_dy + first), ref Unsafe.AsRef<T>(_dz + first), ref bias, _bias is not null, _overwriteBias);
         }
     }
 
