@@ -1,6 +1,4 @@
-using System.Numerics;
 using Backprop.Kernels;
-using static Backprop.Tests.Kernels.GemmTestHelpers;
 
 namespace Backprop.Tests.Kernels;
 
@@ -23,70 +21,15 @@ public class GemmNarrowTests
     [InlineData(1001, 33, 577)]
     public void Narrow_route_has_the_packed_bits_at_any_thread_count(int m, int n, int k)
     {
-        Check<float>(m, n, k);
-        Check<double>(m, n, k);
-    }
-
-    private static unsafe void Check<T>(int m, int n, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (n > GemmSmall.NarrowColumns<T>())
+        (double, GemmActivation)[] cases = [(0.0, GemmActivation.None), (1.5, GemmActivation.Relu), (0.0, GemmActivation.Tanh)];
+        if (n <= GemmSmall.NarrowColumns<float>())
         {
-            return;
+            GemmRouteBits.Check<float>(m, n, k, 21, cases, _ => true, GemmSmall.RunNarrow);
         }
 
-        int lda = k + 3, ldb = n + 1, ldc = n + 2;
-        T[] a = RandomArray<T>(m * lda, 21), b = RandomArray<T>(k * ldb, 22);
-        T[] bias = RandomArray<T>(n, 23);
-        T[] c0 = RandomArray<T>(m * ldc, 24);
-        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        if (n <= GemmSmall.NarrowColumns<double>())
         {
-            return;
-        }
-
-        foreach (var (beta, activation) in new[] { (0.0, GemmActivation.None), (1.5, GemmActivation.Relu), (0.0, GemmActivation.Tanh) })
-        {
-            // The packed path with the kernel the dispatcher uses (any FMA kernel gives the same bits: each element is
-            // one FMA chain per slice whatever the vector width).
-            T[] packed = (T[])c0.Clone();
-            Run(packed, narrow: false);
-            var (expected, scale) = Reference(false, false, m, n, k, 0.75, a, lda, b, ldb, beta, c0, ldc);
-            if (activation == GemmActivation.None)
-            {
-                AssertClose(expected, scale, packed, c0, m, n, ldc, k, $"packed {typeof(T).Name}");
-            }
-
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                T[] narrow = (T[])c0.Clone();
-                WithThreads(threads, () => Run(narrow, narrow: true));
-                Assert.Equal(packed, narrow);
-
-                // And through the public entry point, which must route it here or to the packed path: same bits.
-                T[] routed = (T[])c0.Clone();
-                WithThreads(threads, () => Gemm.Multiply(false, false, m, n, k, T.CreateChecked(0.75), a, lda, b, ldb, T.CreateChecked(beta), routed, ldc, activation == GemmActivation.None ? [] : bias, activation));
-                Assert.Equal(packed, routed);
-            }
-
-            void Run(T[] c, bool narrow)
-            {
-                fixed (T* pa = a, pb = b, pc = c, pbias = bias)
-                {
-                    var call = new GemmCall<T>
-                    {
-                        M = m, N = n, K = k, Alpha = T.CreateChecked(0.75), Beta = T.CreateChecked(beta),
-                        A = pa, Lda = lda, B = pb, Ldb = ldb, C = pc, Ldc = ldc, Bias = activation == GemmActivation.None ? null : pbias, Activation = activation,
-                    };
-                    if (narrow)
-                    {
-                        GemmSmall.RunNarrow(call);
-                    }
-                    else
-                    {
-                        GemmPacked.Run(call, GemmPacked.Kind);
-                    }
-                }
-            }
+            GemmRouteBits.Check<double>(m, n, k, 21, cases, _ => true, GemmSmall.RunNarrow);
         }
     }
 }
