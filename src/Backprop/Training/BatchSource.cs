@@ -111,7 +111,7 @@ internal sealed class BatchSource<T>
     /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (each <paramref name="stride"/>
     /// values) one after another into <paramref name="destination"/>.</summary>
     /// <remarks>Optimised from its first call, as the kernels are: it runs once per batch, so a short Fit in a fresh
-    /// process would otherwise copy at tier 0 (about a tenth of a second Boston Fit's time).</remarks>
+    /// process would otherwise copy at tier 0 (about a tenth of its second Boston Fit).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
     {

@@ -118,7 +118,7 @@ internal static unsafe class GemmSmall
         int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, blocks), Math.Max(1, work / GemmPacked.PackedParallelThreshold));
         if (parts <= 1)
         {
-            NarrowRows(g, 0, g.M);
+            SlicedBlock(g, 0, g.M, 0, g.N);
             return;
         }
 
@@ -145,7 +145,7 @@ internal static unsafe class GemmSmall
         public void Execute(int part, int parts)
         {
             var (first, last) = WorkerPool.PartRange(Blocks, part, parts);
-            NarrowRows(Call, first * TileRows, Math.Min(Call.M, last * TileRows));
+            SlicedBlock(Call, first * TileRows, Math.Min(Call.M, last * TileRows), 0, Call.N);
         }
     }
 
@@ -216,12 +216,6 @@ internal static unsafe class GemmSmall
             SlicedBlock(g, 0, g.M, j, Math.Min(j + panel, j1));
         }
     }
-
-    /// <summary>Rows [i0, i1) of a narrow product, block by block, slice by slice, then the epilogue.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowRows<T>(in GemmCall<T> g, int i0, int i1)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        SlicedBlock(g, i0, i1, 0, g.N);
 
     /// <summary>Rows [i0, i1) × columns [j0, j1) of C (j0 a multiple of the tile width), A and B read in place, row
     /// block by row block, each summed over the packed path's depth slices, then the epilogue.</summary>
