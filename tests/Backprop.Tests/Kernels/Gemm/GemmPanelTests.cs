@@ -26,7 +26,8 @@ public class GemmPanelTests
         // differently); the entry point must still give the packed bits with them.
         (double, GemmActivation)[] cases = [(0.0, GemmActivation.None), (1.5, GemmActivation.Relu), (0.0, GemmActivation.Relu), (0.0, GemmActivation.Sigmoid)];
         static bool Takes(GemmActivation activation) => activation is GemmActivation.None or GemmActivation.Relu;
-        GemmRouteBits.Check<float>(m, n, k, 31, cases, Takes, GemmSmall.RunPanels);
-        GemmRouteBits.Check<double>(m, n, k, 31, cases, Takes, GemmSmall.RunPanels);
+        int compared = GemmRouteBits.Check<float>(m, n, k, 31, cases, Takes, GemmSmall.RunPanels)
+            + GemmRouteBits.Check<double>(m, n, k, 31, cases, Takes, GemmSmall.RunPanels);
+        Assert.True(compared > 0 || !System.Runtime.Intrinsics.X86.Fma.IsSupported, "the panel route ran on no case");
     }
 }

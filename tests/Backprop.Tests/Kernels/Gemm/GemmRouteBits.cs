@@ -15,14 +15,18 @@ internal static unsafe class GemmRouteBits
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Checks <paramref name="route"/> on an m×n×k product with padded leading dimensions, for each
-    /// (β, epilogue) case; the route itself runs only for the epilogues it accepts (<paramref name="takes"/>).</summary>
-    public static void Check<T>(int m, int n, int k, int seed, (double Beta, GemmActivation Activation)[] cases, Func<GemmActivation, bool> takes, Route<T> route)
+    /// (β, epilogue) case; the route itself runs only for the epilogues it accepts (<paramref name="takes"/>).
+    /// Returns how many results of the route were compared with the packed path's (0 without FMA, where the packed
+    /// kernels differ).</summary>
+    public static int Check<T>(int m, int n, int k, int seed, (double Beta, GemmActivation Activation)[] cases, Func<GemmActivation, bool> takes, Route<T> route)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
         {
-            return;
+            return 0;
         }
+
+        int compared = 0;
 
         int lda = k + 3, ldb = n + 1, ldc = n + 2;
         T[] a = RandomArray<T>(m * lda, seed), b = RandomArray<T>(k * ldb, seed + 1);
@@ -47,6 +51,7 @@ internal static unsafe class GemmRouteBits
                     T[] routed = (T[])c0.Clone();
                     WithThreads(threads, () => Run(routed, viaRoute: true));
                     Assert.Equal(packed, routed);
+                    compared++;
                 }
 
                 // Through the public entry point, whichever route it takes: the same bits (the small route, one FMA
@@ -94,5 +99,7 @@ internal static unsafe class GemmRouteBits
                 }
             }
         }
+
+        return compared;
     }
 }
