@@ -228,8 +228,7 @@ public static class DenseKernels
             throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
         }
 
-        if (rows > 0 && (long)rows * columns >= ActivationKernels.ParallelLength && Parallelism.ThreadCount > 1
-            && columns >= 2 * ParallelColumns)
+        if ((long)rows * columns >= ActivationKernels.ParallelLength && Parallelism.ThreadCount > 1 && columns >= 2 * ParallelColumns)
         {
             // A wide layer's batch: whole column ranges per thread, each summing its bias columns down the rows in
             // order, so the bits are those of one thread.

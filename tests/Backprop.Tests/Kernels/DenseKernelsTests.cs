@@ -108,43 +108,10 @@ public sealed class DenseKernelsTests
             y = aux;
         }
 
-        // The documented formulas, in float, one row after another.
-        Func<float, float, float, float> f = kind switch
-        {
-            "relu" => (g, v, _) => v > 0 ? g : 0,
-            "tanh" => (g, v, _) => g * (1 - v * v),
-            "sigmoid" => (g, v, _) => g * v * (1 - v),
-            _ => (g, v, s) => g * (s + v * (1 - s)),
-        };
-        var expectedDz = new float[n];
-        float[] expectedBias = (float[])bias0.Clone();
-        for (int r = 0; r < rows; r++)
-        {
-            for (int j = 0; j < columns; j++)
-            {
-                int i = r * columns + j;
-                expectedDz[i] = f(dy[i], y[i], aux[i]);
-                if (withBias)
-                {
-                    expectedBias[j] = overwrite && r == 0 ? expectedDz[i] : expectedBias[j] + expectedDz[i];
-                }
-            }
-        }
-
-        if (withBias && overwrite && rows == 0)
-        {
-            Array.Clear(expectedBias);
-        }
-
+        var (expectedDz, expectedBias) = DenseBackwardReference.Expected(kind, rows, columns, y, aux, dy, bias0, overwrite);
         var dz = new float[n];
         float[] bias = (float[])bias0.Clone();
-        switch (kind)
-        {
-            case "relu": DenseKernels.ReluBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
-            case "tanh": DenseKernels.TanhBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
-            case "sigmoid": DenseKernels.SigmoidBackward<float>(rows, columns, y, dy, dz, bias, overwrite); break;
-            default: DenseKernels.SwishBackward<float>(rows, columns, y, aux, dy, dz, bias, overwrite); break;
-        }
+        DenseBackwardReference.Run(kind, rows, columns, y, aux, dy, dz, bias, overwrite);
 
         Assert.Equal(expectedDz, dz);
         Assert.Equal(expectedBias, bias);

@@ -32,40 +32,14 @@ public class DenseKernelsThreadingTests
         {
             foreach (bool overwrite in new[] { true, false })
             {
-                // The formula, one row after another, each column's sum in row order.
-                var expectedDz = new T[n];
-                T[] expectedBias = (T[])bias0.Clone();
-                for (int r = 0; r < rows; r++)
-                {
-                    for (int j = 0; j < columns; j++)
-                    {
-                        int i = r * columns + j;
-                        T v = kind == "sigmoid" ? aux[i] : y[i];
-                        expectedDz[i] = kind switch
-                        {
-                            "relu" => v > T.Zero ? dy[i] : T.Zero,
-                            "tanh" => dy[i] * (T.One - v * v),
-                            "sigmoid" => dy[i] * v * (T.One - v),
-                            _ => dy[i] * (aux[i] + v * (T.One - aux[i])),
-                        };
-                        expectedBias[j] = overwrite && r == 0 ? expectedDz[i] : expectedBias[j] + expectedDz[i];
-                    }
-                }
-
+                // Sigmoid's derivative is taken from its output, which lies in (0, 1) like aux.
+                T[] output = kind == "sigmoid" ? aux : y;
+                var (expectedDz, expectedBias) = DenseBackwardReference.Expected(kind, rows, columns, output, aux, dy, bias0, overwrite);
                 foreach (int threads in new[] { 1, 2, 3 })
                 {
                     var dz = new T[n];
                     T[] bias = (T[])bias0.Clone();
-                    WithThreads(threads, () =>
-                    {
-                        switch (kind)
-                        {
-                            case "relu": DenseKernels.ReluBackward<T>(rows, columns, y, dy, dz, bias, overwrite); break;
-                            case "tanh": DenseKernels.TanhBackward<T>(rows, columns, y, dy, dz, bias, overwrite); break;
-                            case "sigmoid": DenseKernels.SigmoidBackward<T>(rows, columns, aux, dy, dz, bias, overwrite); break;
-                            default: DenseKernels.SwishBackward<T>(rows, columns, y, aux, dy, dz, bias, overwrite); break;
-                        }
-                    });
+                    WithThreads(threads, () => DenseBackwardReference.Run(kind, rows, columns, output, aux, dy, dz, bias, overwrite));
                     Assert.True(expectedDz.AsSpan().SequenceEqual(dz), $"{kind} dz, {threads} thread(s)");
                     Assert.True(expectedBias.AsSpan().SequenceEqual(bias), $"{kind} bias gradient, {threads} thread(s)");
 
@@ -73,17 +47,7 @@ public class DenseKernelsThreadingTests
                     if (kind is "swish" or "relu")
                     {
                         T[] inPlace = (T[])dy.Clone();
-                        WithThreads(threads, () =>
-                        {
-                            if (kind == "swish")
-                            {
-                                DenseKernels.SwishBackward<T>(rows, columns, y, aux, inPlace, inPlace, [], overwrite);
-                            }
-                            else
-                            {
-                                DenseKernels.ReluBackward<T>(rows, columns, y, inPlace, inPlace, [], overwrite);
-                            }
-                        });
+                        WithThreads(threads, () => DenseBackwardReference.Run(kind, rows, columns, y, aux, inPlace, inPlace, [], overwrite));
                         Assert.True(expectedDz.AsSpan().SequenceEqual(inPlace), $"{kind} in place, {threads} thread(s)");
                     }
                 }
