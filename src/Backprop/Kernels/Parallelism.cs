@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop.Kernels;
 
 /// <summary>How many threads Backprop's kernels use (default: all cores). Results are bit-identical for any
@@ -16,6 +18,7 @@ public static class Parallelism
     /// instead (reading this property there gives the number in use).</summary>
     public static int ThreadCount
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             int limit = t_limit;
@@ -42,7 +45,7 @@ public static class Parallelism
     /// lose"). Results are bit-identical either way; only the time
     /// changes. Set false to train on exactly <see cref="ThreadCount"/> threads (scaling measurements).
     /// PyTorch and Keras have no such option: they always use their configured thread count.</summary>
-    public static bool AdaptiveTraining { get; set; } = true;
+    public static bool AdaptiveTraining { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; } = true;
 
     /// <summary><see cref="ThreadCount"/> as configured, ignoring the calling thread's limit.</summary>
     internal static int ConfiguredThreadCount => s_threadCount;

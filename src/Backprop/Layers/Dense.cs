@@ -68,7 +68,7 @@ public sealed class Dense : Layer, IActivationOutput
     }
 
     /// <summary>The output width: the number of units.</summary>
-    public int Units { get; }
+    public int Units { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>f, applied after x·W + b.</summary>
     public ActivationFunction Activation { get; }
@@ -130,6 +130,7 @@ public sealed class Dense : Layer, IActivationOutput
 
     // z = x·W + b;  y = f(z)
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T> ForwardCore<T>(Tensor<T> input, bool training)
     {
         int inputs = _inputs;
@@ -171,6 +172,7 @@ public sealed class Dense : Layer, IActivationOutput
 
     // dz = dy ⊙ f′(z);  dW += xᵀ·dz;  db += Σ_rows dz;  dx = dz·Wᵀ
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override Tensor<T>? BackwardCore<T>(Tensor<T> outputGradient, bool needInputGradient)
     {
         if (_fusion == Fusion.Linear)
@@ -224,6 +226,7 @@ public sealed class Dense : Layer, IActivationOutput
     }
 
     // db += Σ_rows dz, then dW and dx
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<T>? BackwardFromZ<T>(Tensor<T> dz, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -237,6 +240,7 @@ public sealed class Dense : Layer, IActivationOutput
     }
 
     // dW += xᵀ·dz;  dx = dz·Wᵀ (db is already done)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor<T>? WeightAndInputGradients<T>(Tensor<T> dz, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

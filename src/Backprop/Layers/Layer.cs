@@ -53,24 +53,28 @@ public abstract partial class Layer
 
     /// <summary>When false the optimiser leaves this layer's parameters alone and its backward pass skips their
     /// gradients (Keras <c>layer.trainable = False</c>, e.g. to freeze layers for fine-tuning).</summary>
-    public bool Trainable { get; set; } = true;
+    public bool Trainable { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; } = true;
 
     /// <summary>The per-sample input shape given at construction (Keras <c>input_shape</c>), if any.</summary>
     public Shape? DeclaredInputShape { get; private protected set; }
 
     /// <summary>True once parameters exist for an input shape and dtype.</summary>
-    public bool IsBuilt { get; private set; }
+    public bool IsBuilt { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; private set; }
 
     /// <summary>The dtype the layer was built for (float32 or float64).</summary>
-    public DType DType { get; private set; } = DType.Float32;
+    public DType DType { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; private set; } = DType.Float32;
 
     /// <summary>Per-sample input shape (the batch axis excluded). Throws before the layer is built.</summary>
-    public Shape InputShape => IsBuilt ? _inputShape : throw NotBuilt();
+    public Shape InputShape
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => IsBuilt ? _inputShape : throw NotBuilt();
+    }
 
     /// <summary>Per-sample output shape. Throws before the layer is built.</summary>
     public Shape OutputShape
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         get => IsBuilt ? _outputShape : throw NotBuilt();
     }
 
@@ -90,7 +94,7 @@ public abstract partial class Layer
 
     /// <summary>Penalty on this layer's output added to the loss (Keras <c>activity_regularizer</c>:
     /// <c>R(output)</c>, not divided by the batch size, as in Keras 3).</summary>
-    public Regularizer? ActivityRegularizer { get; set; }
+    public Regularizer? ActivityRegularizer { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; }
 
     /// <summary>The layer classes a model config may name: the built-ins, and any a user registers once
     /// (Keras's <c>@register_keras_serializable</c>): <c>Layer.Registry.Register("MyDense", c =&gt; new
@@ -154,13 +158,14 @@ public abstract partial class Layer
     /// <summary>The forward pass on a batch (axis 0 is the batch). <paramref name="training"/> switches
     /// dropout on and batch normalisation to batch statistics, as Keras's <c>training=True</c>. The result is
     /// owned by the layer and overwritten by its next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Forward<T>(Tensor<T> input, bool training = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0)
         {
-            throw new ShapeMismatchException($"Layer '{Name}' ({GetType().Name}) needs a batch axis; got a scalar.");
+            throw ScalarInput();
         }
 
         var sample = BatchBuffer.SampleOf(input.Shape);
@@ -170,13 +175,12 @@ public abstract partial class Layer
         }
         else if (DTypes.Of<T>() != DType)
         {
-            throw new ArgumentException($"Layer '{Name}' ({GetType().Name}) was built for {DType.Name()} but received {DTypes.Of<T>().Name()} input.", nameof(input));
+            throw WrongDType(input);
         }
 
         if (sample != _inputShape)
         {
-            throw new ShapeMismatchException(
-                $"Layer '{Name}' ({GetType().Name}) expects input of shape {WithNone(_inputShape)} but received {input.Shape}.");
+            throw WrongInputShape(input.Shape);
         }
 
         var output = ForwardCore(input, training);
@@ -193,6 +197,7 @@ public abstract partial class Layer
 
     /// <summary>The backward pass used by models, which skip ∂L/∂input where nothing consumes it (the first
     /// layer in training): returns null when <paramref name="needInputGradient"/> is false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor<T>? BackwardInternal<T>(Tensor<T> outputGradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -212,18 +217,18 @@ public abstract partial class Layer
 
     /// <summary>Checks that a backward pass follows a forward pass of the same dtype and that
     /// <paramref name="outputGradient"/> has the shape of that pass's output, which it returns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected Tensor<T> CheckOutputGradient<T>(Tensor<T> outputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (_lastOutput is not Tensor<T> output)
         {
-            throw new InvalidOperationException($"Layer '{Name}': Backward needs a Forward of the same dtype first.");
+            throw NoForwardPass();
         }
 
         if (outputGradient.Shape != output.Shape)
         {
-            throw new ShapeMismatchException(
-                $"Layer '{Name}' ({GetType().Name}): the output gradient has shape {outputGradient.Shape} but the last output had {output.Shape}.");
+            throw WrongOutputGradientShape(outputGradient.Shape, output.Shape);
         }
 
         return output;
@@ -231,6 +236,7 @@ public abstract partial class Layer
 
     /// <summary>Sum of the parameter penalties (kernel/bias regularisers) and the activity penalty of the last
     /// forward pass: what Keras adds to the loss as <c>layer.losses</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RegularizationPenalty()
     {
         double total = _activityPenalty;
@@ -255,6 +261,7 @@ public abstract partial class Layer
     /// <summary>Adds ∂R/∂θ of the kernel/bias regularisers into the trainable parameters' gradients: the part of
     /// ∂(loss + penalties)/∂θ that the backward pass, which only sees ∂L/∂output, cannot know. Call it once per step
     /// after the backward pass (the model's does it for every layer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRegularizationGradients()
     {
         if (!Trainable)
@@ -527,6 +534,27 @@ public abstract partial class Layer
         }
     }
 
+    // The errors of the per-step methods, built apart from them so that their optimised compile stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private InvalidOperationException NotBuilt() =>
         new($"Layer '{Name}' ({GetType().Name}) is not built yet: give the first layer an input shape or call the model once.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException ScalarInput() => new($"Layer '{Name}' ({GetType().Name}) needs a batch axis; got a scalar.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentException WrongDType<T>(Tensor<T> input)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new($"Layer '{Name}' ({GetType().Name}) was built for {DType.Name()} but received {DTypes.Of<T>().Name()} input.", nameof(input));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException WrongInputShape(Shape received) =>
+        new($"Layer '{Name}' ({GetType().Name}) expects input of shape {WithNone(_inputShape)} but received {received}.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException NoForwardPass() => new($"Layer '{Name}': Backward needs a Forward of the same dtype first.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException WrongOutputGradientShape(Shape gradient, Shape output) =>
+        new($"Layer '{Name}' ({GetType().Name}): the output gradient has shape {gradient} but the last output had {output}.");
 }

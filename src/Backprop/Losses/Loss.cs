@@ -31,6 +31,7 @@ public abstract class Loss
     public override string ToString() => Name;
 
     /// <summary>Checks that y_true fits y_pred (same length, rank equal or one less) and returns the batch size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected int CheckShapes<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(yTrue);

@@ -127,20 +127,19 @@ public sealed class Sequential
     /// statistics (Keras's <c>training=True</c>, PyTorch's <c>model.train()</c>). Builds the model on first use.
     /// The result belongs to the last layer and is overwritten by the next call (copy it to keep it); a steady-state
     /// call allocates nothing. PyTorch: <c>model(x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Forward<T>(Tensor<T> x, bool training = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         if (DTypes.Of<T>() != DType)
         {
-            throw new ArgumentException(
-                $"Model '{Name}' computes in {DType.Name()} but received {DTypes.Of<T>().Name()} data; convert it (Tensor.Cast) or create the model with DType.{DTypes.Of<T>()}.",
-                nameof(x));
+            throw WrongDType(x);
         }
 
         if (x.Rank == 0)
         {
-            throw new ShapeMismatchException($"Model '{Name}': inputs need a batch axis; got a scalar.");
+            throw ScalarInput();
         }
 
         if (_inputShape is null || !_layers[^1].IsBuilt)
@@ -158,6 +157,15 @@ public sealed class Sequential
 
         return output;
     }
+
+    // Forward's errors, built apart from it so that its optimised compile stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentException WrongDType<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new($"Model '{Name}' computes in {DType.Name()} but received {DTypes.Of<T>().Name()} data; convert it (Tensor.Cast) or create the model with DType.{DTypes.Of<T>()}.", nameof(x));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException ScalarInput() => new($"Model '{Name}': inputs need a batch axis; got a scalar.");
 
     /// <summary>The backward pass of the last <see cref="Forward{T}"/>: given ∂L/∂output, runs every layer's
     /// backward pass in reverse, ADDS ∂L/∂θ into every trainable parameter's <see cref="Parameter.Gradient"/> (call
@@ -179,6 +187,7 @@ public sealed class Sequential
     /// <summary>Runs the backward passes of layers <paramref name="lastLayer"/> down to 0 from ∂L/∂(output of
     /// <paramref name="lastLayer"/>); ∂L/∂input is computed only when <paramref name="needInputGradient"/> (the
     /// trainer skips it, as nothing consumes it) and null otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor<T>? BackwardThrough<T>(int lastLayer, Tensor<T>? gradient, bool needInputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -209,6 +218,7 @@ public sealed class Sequential
 
     /// <summary>The sum of every layer's regularisation penalties (kernel, bias and activity regularisers, the
     /// latter for the last forward pass): what Keras adds to the loss as <c>model.losses</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double RegularizationPenalty()
     {
         double total = 0;
@@ -222,6 +232,7 @@ public sealed class Sequential
 
     /// <summary>Adds the kernel and bias penalties' gradients ∂R/∂θ into every trainable parameter's gradient: the
     /// regularisation step of a training step, after <see cref="Backward{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRegularizationGradients()
     {
         for (int i = 0; i < _layers.Count; i++)

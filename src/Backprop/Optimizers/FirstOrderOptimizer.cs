@@ -72,7 +72,7 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>λ of the decoupled weight decay <c>w ← w − η·λ·w</c> applied before each step (Keras
     /// <c>weight_decay</c>); null when off.</summary>
-    public double? WeightDecay { get; }
+    public double? WeightDecay { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>Per-parameter gradient norm limit (Keras <c>clipnorm</c>); null when off.</summary>
     public double? ClipNorm { get; }
@@ -286,6 +286,7 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// in the pass that wrote the weights (the <see cref="Kernels.OptimizerKernels"/> return it); without a report the
     /// guard reads the updated weights once more. Report NaN or ∞ when an updated weight is not finite.</summary>
     /// <param name="largestMagnitude">max |w| over the updated weight tensor.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void ReportLargestMagnitude(double largestMagnitude)
     {
         _largestReported = true;
@@ -294,6 +295,7 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>State tensor <paramref name="slot"/> of parameter <paramref name="index"/>, created zero-filled
     /// with the parameter's shape on first use.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var slots = _slots[index];
@@ -308,6 +310,7 @@ public abstract class FirstOrderOptimizer : Optimizer
 
     /// <summary>Like <see cref="Slot{T}(int, int, Tensor{T})"/> but filled with <paramref name="initialValue"/>
     /// when created (Adagrad's initial accumulator).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected Tensor<T> Slot<T>(int index, int slot, Tensor<T> like, double initialValue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var slots = _slots[index];
@@ -443,6 +446,7 @@ public abstract class FirstOrderOptimizer : Optimizer
     /// <summary>Whether an update could come near overflow: a weight or an η-scaled gradient within 10⁶·10⁶ of the
     /// largest value, or a gradient whose square (Adam's, RMSprop's second moments) could overflow. Grows with both
     /// magnitudes, so upper bounds for them answer it safely.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool NearOverflow(Parameter p, double weightMagnitude, double gradientMagnitude, double learningRate)
     {
         double max = p.Value is Tensor<float> ? float.MaxValue : double.MaxValue;

@@ -43,13 +43,13 @@ public sealed class SGD : FirstOrderOptimizer
     }
 
     /// <summary>μ, the momentum.</summary>
-    public double Momentum { get; }
+    public double Momentum { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>True for Nesterov momentum.</summary>
-    public bool Nesterov { get; }
+    public bool Nesterov { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>PyTorch's dampening d (0 for Keras's SGD).</summary>
-    public double Dampening { get; }
+    public double Dampening { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <inheritdoc/>
     public override string Name => "SGD";

@@ -46,13 +46,14 @@ public sealed class Parameter
     public string Name { get; }
 
     /// <summary>The current value.</summary>
-    public Tensor Value { get; }
+    public Tensor Value { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>∂loss/∂value accumulated by backward passes since the last <see cref="ZeroGradient"/>. Created
     /// zero-filled on first use, so a model that only predicts (a 193M-weight network, say) holds no gradient
     /// memory.</summary>
     public Tensor Gradient
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             var gradient = Storage();
@@ -68,23 +69,23 @@ public sealed class Parameter
     }
 
     /// <summary>False for state the optimiser must not touch (batch-norm moving statistics).</summary>
-    public bool Trainable { get; set; }
+    public bool Trainable { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; }
 
     /// <summary>Penalty added to the loss (Keras <c>kernel_regularizer</c>/<c>bias_regularizer</c>).</summary>
-    public Regularizer? Regularizer { get; set; }
+    public Regularizer? Regularizer { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; }
 
     /// <summary>Projection applied after each optimiser step (Keras <c>kernel_constraint</c>).</summary>
-    public Constraint? Constraint { get; set; }
+    public Constraint? Constraint { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; set; }
 
     /// <summary>The shape of <see cref="Value"/> (and of <see cref="Gradient"/>).</summary>
     public Shape Shape => Value.Shape;
 
     /// <summary>The value as a typed tensor (the model's dtype).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> ValueAs<T>() where T : unmanaged, INumber<T> => (Tensor<T>)Value;
 
     /// <summary>The gradient as a typed tensor (the model's dtype); add into it in a backward pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> GradientAs<T>() where T : unmanaged, INumber<T> => (Tensor<T>)Gradient;
 
     /// <summary>Clears the accumulated gradient (PyTorch <c>p.grad.zero_()</c>).</summary>
@@ -95,7 +96,7 @@ public sealed class Parameter
     /// caller may write its whole contribution over the buffer instead of adding it (β = 0 in a GEMM), which
     /// gives exactly the values of clearing and adding. A caller that gets <paramref name="overwrite"/> = true must
     /// write every element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     internal Tensor<T> GradientToAccumulate<T>(out bool overwrite) where T : unmanaged, INumber<T>
     {
         var gradient = (Tensor<T>)Storage();
@@ -119,7 +120,7 @@ public sealed class Parameter
     public override string ToString() => $"{Name} {Shape} {Value.DType.Name()}{(Trainable ? "" : " (non-trainable)")}";
 
     // Small enough to inline on every step; the first call's allocation is out of line.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private Tensor Storage() => _gradient ?? CreateStorage();
 
     [MethodImpl(MethodImplOptions.NoInlining)]

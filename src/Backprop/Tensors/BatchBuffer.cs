@@ -30,7 +30,7 @@ public sealed class BatchBuffer
     /// <summary>A tensor of shape (<paramref name="rows"/>, …<paramref name="sampleShape"/>) whose contents are
     /// whatever the previous step left (callers overwrite it). It is a view of storage that grows only when a batch
     /// larger than any before arrives, or the sample shape or element type changes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public Tensor<T> Rows<T>(int rows, Shape sampleShape)
         where T : unmanaged, INumber<T>
     {
@@ -99,6 +99,7 @@ public sealed class BatchBuffer
     }
 
     /// <summary>The shape without its first (batch) axis.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Shape SampleOf(Shape batchShape)
     {
         if (batchShape.Rank == 0)

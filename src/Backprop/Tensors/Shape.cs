@@ -14,34 +14,32 @@ public readonly struct Shape : IEquatable<Shape>
     private readonly int _d0, _d1, _d2, _d3;
 
     /// <summary>Number of dimensions, 0 (a scalar) to <see cref="MaxRank"/>.</summary>
-    public int Rank { get; }
+    public int Rank { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     private readonly int _length;
 
     /// <summary>Number of elements: the product of the dimensions (1 for a scalar).</summary>
-    public int Length => Rank == 0 ? 1 : _length;
+    public int Length
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => Rank == 0 ? 1 : _length;
+    }
 
     /// <summary>Creates a shape; every dimension must be ≥ 0 and the element count must fit in an int.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Shape(params ReadOnlySpan<int> dimensions)
     {
-        if (dimensions.Length > MaxRank)
+        long length = 1;
+        bool valid = dimensions.Length <= MaxRank;
+        for (int i = 0; valid && i < dimensions.Length; i++)
         {
-            throw new ArgumentException($"A tensor has at most {MaxRank} dimensions; got {dimensions.Length}: {Format(dimensions)}.", nameof(dimensions));
+            length *= dimensions[i];
+            valid = dimensions[i] >= 0 && length <= int.MaxValue;
         }
 
-        long length = 1;
-        for (int i = 0; i < dimensions.Length; i++)
+        if (!valid)
         {
-            if (dimensions[i] < 0)
-            {
-                throw new ArgumentException($"Dimensions must be non-negative; got {Format(dimensions)}.", nameof(dimensions));
-            }
-
-            length *= dimensions[i];
-            if (length > int.MaxValue)
-            {
-                throw new ArgumentException($"Shape {Format(dimensions)} has more than {int.MaxValue} elements.", nameof(dimensions));
-            }
+            ThrowInvalid(dimensions);
         }
 
         Rank = dimensions.Length;
@@ -58,7 +56,7 @@ public readonly struct Shape : IEquatable<Shape>
     /// <summary>Dimension <paramref name="axis"/>; negative axes count from the end as in numpy.</summary>
     public int this[int axis]
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         get
         {
             int a = NormalizeAxis(axis);
@@ -67,7 +65,7 @@ public readonly struct Shape : IEquatable<Shape>
     }
 
     /// <summary>Maps a possibly negative axis to 0..Rank-1, or throws naming the shape.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public int NormalizeAxis(int axis)
     {
         // Small enough to inline into the indexer: shape reads sit on every layer call of a training step.
@@ -93,6 +91,7 @@ public readonly struct Shape : IEquatable<Shape>
     }
 
     /// <summary>A copy with dimension <paramref name="axis"/> set to <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Shape WithDimension(int axis, int value)
     {
         Span<int> dims = stackalloc int[MaxRank];
@@ -102,6 +101,7 @@ public readonly struct Shape : IEquatable<Shape>
     }
 
     /// <summary>Writes the dimensions into <paramref name="destination"/> (at least <see cref="Rank"/> long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyTo(Span<int> destination)
     {
         for (int i = 0; i < Rank; i++)
@@ -111,6 +111,7 @@ public readonly struct Shape : IEquatable<Shape>
     }
 
     /// <summary>Product of the dimensions after <paramref name="axis"/> (the row-major stride of that axis).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Stride(int axis)
     {
         int a = NormalizeAxis(axis);
@@ -123,12 +124,41 @@ public readonly struct Shape : IEquatable<Shape>
         return stride;
     }
 
+    /// <summary>The constructor's errors, apart from it so that its optimised compile stays small.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalid(ReadOnlySpan<int> dimensions)
+    {
+        if (dimensions.Length > MaxRank)
+        {
+            throw new ArgumentException($"A tensor has at most {MaxRank} dimensions; got {dimensions.Length}: {Format(dimensions)}.", nameof(dimensions));
+        }
+
+        long length = 1;
+        for (int i = 0; i < dimensions.Length; i++)
+        {
+            if (dimensions[i] < 0)
+            {
+                throw new ArgumentException($"Dimensions must be non-negative; got {Format(dimensions)}.", nameof(dimensions));
+            }
+
+            length *= dimensions[i];
+            if (length > int.MaxValue)
+            {
+                throw new ArgumentException($"Shape {Format(dimensions)} has more than {int.MaxValue} elements.", nameof(dimensions));
+            }
+        }
+
+        throw new System.Diagnostics.UnreachableException();
+    }
+
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly void ThrowAxisOutOfRange(int axis) =>
         throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Axis {axis} is out of range for shape {this} of rank {Rank}.");
 
     /// <summary>True when both shapes have the same rank and dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Equals(Shape other)
     {
         return Rank == other.Rank && _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
@@ -141,9 +171,11 @@ public readonly struct Shape : IEquatable<Shape>
     public override int GetHashCode() => HashCode.Combine(Rank, _d0, _d1, _d2, _d3);
 
     /// <summary>True when both shapes have the same rank and dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool operator ==(Shape left, Shape right) => left.Equals(right);
 
     /// <summary>True when the shapes differ in rank or in a dimension.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool operator !=(Shape left, Shape right) => !left.Equals(right);
 
     /// <summary>A shape from its dimensions, so <c>[2, 3]</c> works where a shape is expected.</summary>

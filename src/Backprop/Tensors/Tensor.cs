@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop;
 
@@ -18,10 +19,18 @@ public abstract partial class Tensor
     public abstract DType DType { get; }
 
     /// <summary>Number of dimensions.</summary>
-    public int Rank => Shape.Rank;
+    public int Rank
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => Shape.Rank;
+    }
 
     /// <summary>Number of elements.</summary>
-    public int Length => Shape.Length;
+    public int Length
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => Shape.Length;
+    }
 
     /// <summary>The elements in row-major order, widened to double. On a <see cref="Tensor{T}"/> the typed
     /// <see cref="Tensor{T}.ToArray"/> hides this one and returns <c>T[]</c>.</summary>

@@ -64,13 +64,17 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
     }
 
     /// <inheritdoc/>
-    public override Shape Shape => _shape;
+    public override Shape Shape
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => _shape;
+    }
 
     /// <inheritdoc/>
     public override DType DType => DTypes.Of<T>();
 
     /// <summary>The elements as a span over the shared buffer (row-major).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public Span<T> AsSpan() => new(_buffer, _offset, _shape.Length);
 
     /// <summary>The elements of rows [<paramref name="start"/>, <paramref name="start"/>+<paramref name="count"/>)
@@ -155,6 +159,7 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
     /// <summary>Points this tensor (a view) at rows [<paramref name="start"/>, <paramref name="start"/>+<paramref name="count"/>)
     /// of <paramref name="source"/> without allocating: the allocation-free form of <see cref="SliceRows"/> for
     /// training loops that reuse one view object per batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RebindRows(Tensor<T> source, int start, int count)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -300,6 +305,7 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
         return new Shape(dimensions);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckRows(int start, int count)
     {
         if (_shape.Rank == 0)
@@ -309,9 +315,15 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
 
         if (start < 0 || count < 0 || start > _shape[0] - count)
         {
-            throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside axis 0 of shape {_shape}.");
+            ThrowRowsOutside(start, count);
         }
     }
+
+    // Apart from CheckRows so that the per-step methods inlining it compile small.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowRowsOutside(int start, int count) =>
+        throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside axis 0 of shape {_shape}.");
 
     private int Index(int i)
     {

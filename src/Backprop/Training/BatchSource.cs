@@ -70,6 +70,7 @@ internal sealed class BatchSource<T>
     }
 
     /// <summary>Batch <paramref name="step"/> of the epoch (views owned by this source, valid until the next call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Tensor<T> X, Tensor<T> Y) Batch(int step)
     {
         int start = step * _batchSize;

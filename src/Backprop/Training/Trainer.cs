@@ -64,13 +64,21 @@ public class Trainer
 
     /// <summary>The model this trainer trains (set by <c>model.Compile</c>).</summary>
     /// <exception cref="InvalidOperationException">The trainer is not attached to a model yet.</exception>
-    public Sequential Model => _model ?? throw new InvalidOperationException($"This {GetType().Name} is not attached to a model: pass it to model.Compile(trainer).");
+    public Sequential Model
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => _model ?? throw NotAttached();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException NotAttached() =>
+        new($"This {GetType().Name} is not attached to a model: pass it to model.Compile(trainer).");
 
     /// <summary>The optimiser that applies each step.</summary>
-    public Optimizer Optimizer { get; }
+    public Optimizer Optimizer { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>The loss minimised (regularisation penalties are added to it).</summary>
-    public Loss Loss { get; }
+    public Loss Loss { [MethodImpl(MethodImplOptions.AggressiveOptimization)] get; }
 
     /// <summary>The metrics reported besides the loss, resolved from their names ("accuracy" becomes the accuracy
     /// that fits the loss).</summary>
@@ -99,6 +107,7 @@ public class Trainer
     /// be frozen between steps) into a list reused without allocating.</summary>
     protected IReadOnlyList<Parameter> TrainableParameters
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             Model.CollectTrainableParameters(_trainable);

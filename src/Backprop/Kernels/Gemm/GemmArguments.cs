@@ -17,7 +17,7 @@ internal static class GemmArguments
         CheckMatrix("C", m, n, cLength, ldc);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void CheckMatrix(string name, int rows, int cols, int length, int ld)
     {
         if (rows == 0 || cols == 0)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Kernels;
 
@@ -43,5 +44,9 @@ internal static class GemmBuffers
     public static NativeBuffer PackB => s_packB ??= new NativeBuffer();
 
     /// <summary>Transposed copies, gathered vectors, accumulators.</summary>
-    public static NativeBuffer Scratch => s_scratch ??= new NativeBuffer();
+    public static NativeBuffer Scratch
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => s_scratch ??= new NativeBuffer();
+    }
 }
