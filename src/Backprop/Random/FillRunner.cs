@@ -27,19 +27,20 @@ internal readonly unsafe struct GroupChunks<TKernel, T>(TKernel kernel) : IChunk
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteChunk(in Philox.KeySchedule schedule, ulong firstValue, T* destination, int count)
     {
+        // One call site of the group kernel, the last partial group written through a stack buffer: the kernel is
+        // inlined once, which halves this method's optimised compile (≈ 12 ms with two copies, during a process's
+        // first model build).
         int groupValues = Philox.BlocksPerCall * TKernel.ValuesPerBlock;
         ulong block = firstValue / (ulong)TKernel.ValuesPerBlock;
-        int full = count - count % groupValues;
-        for (int i = 0; i < full; i += groupValues, block += Philox.BlocksPerCall)
+        T* group = stackalloc T[4 * Philox.BlocksPerCall];
+        for (int i = 0; i < count; i += groupValues, block += Philox.BlocksPerCall)
         {
-            kernel.Write(block, schedule, destination + i);
-        }
-
-        if (full < count)
-        {
-            T* group = stackalloc T[4 * Philox.BlocksPerCall];
-            kernel.Write(block, schedule, group);
-            new ReadOnlySpan<T>(group, count - full).CopyTo(new Span<T>(destination + full, count - full));
+            bool whole = count - i >= groupValues;
+            kernel.Write(block, schedule, whole ? destination + i : group);
+            if (!whole)
+            {
+                new ReadOnlySpan<T>(group, count - i).CopyTo(new Span<T>(destination + i, count - i));
+            }
         }
     }
 }
