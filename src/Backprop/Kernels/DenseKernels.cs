@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,7 +31,7 @@ public static class DenseKernels
         CheckMatrix(rows, columns, sigmoid.Length, "the σ buffer");
         if (!bias.IsEmpty && bias.Length != columns)
         {
-            throw new ArgumentException($"Swish forward: the bias has {bias.Length} values for {columns} units.", nameof(bias));
+            ThrowLength("Swish forward: the bias", bias.Length, columns, "units", nameof(bias));
         }
 
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
@@ -68,7 +69,7 @@ public static class DenseKernels
         CheckMatrix(rows, columns, y.Length, "y");
         if (bias.Length != columns)
         {
-            throw new ArgumentException($"Add bias: the bias has {bias.Length} values for {columns} columns.", nameof(bias));
+            ThrowLength("Add bias: the bias", bias.Length, columns, "columns", nameof(bias));
         }
 
         if (columns == 1)
@@ -155,7 +156,7 @@ public static class DenseKernels
         CheckMatrix(rows, columns, matrix.Length, "matrix");
         if (sum.Length != columns)
         {
-            throw new ArgumentException($"Column sums: the sum has {sum.Length} values for {columns} columns.", nameof(sum));
+            ThrowLength("Column sums: the sum", sum.Length, columns, "columns", nameof(sum));
         }
 
         if (rows == 0)
@@ -225,7 +226,7 @@ public static class DenseKernels
         bool withBias = !biasGradient.IsEmpty;
         if (withBias && biasGradient.Length != columns)
         {
-            throw new ArgumentException($"Dense backward: the bias gradient has {biasGradient.Length} values for {columns} units.", nameof(biasGradient));
+            ThrowLength("Dense backward: the bias gradient", biasGradient.Length, columns, "units", nameof(biasGradient));
         }
 
         if ((long)rows * columns >= ActivationKernels.ParallelLength && Parallelism.ThreadCount > 1 && columns >= 2 * ParallelColumns)
@@ -445,9 +446,21 @@ public static class DenseKernels
     {
         if (rows < 0 || columns < 0 || (long)rows * columns != length)
         {
-            throw new ArgumentException($"Dense kernel: {name} has {length} values, not {rows}×{columns}.");
+            ThrowMatrix(rows, columns, length, name);
         }
     }
+
+    // The messages are built apart from the checks, so that the kernels inlining them compile small (a process's
+    // first Fit compiles each kernel on the spot).
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMatrix(int rows, int columns, int length, string name) =>
+        throw new ArgumentException($"Dense kernel: {name} has {length} values, not {rows}×{columns}.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(string what, int length, int columns, string unit, string parameter) =>
+        throw new ArgumentException($"{what} has {length} values for {columns} {unit}.", parameter);
 
     /// <summary>dy ⊙ f′ from the stored output y (and an auxiliary stored value for swish), lane-wise and scalar
     /// with the same operation order.</summary>

@@ -345,7 +345,13 @@ public static unsafe class OptimizerKernels
     {
         if (weight != state || weight != gradient)
         {
-            throw new ArgumentException($"Optimizer kernel spans differ in length: weight {weight}, state {state}, gradient {gradient}.");
+            ThrowLengths(weight, state, gradient);
         }
     }
+
+    // Apart from CheckLengths so that the kernels inlining it compile small.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLengths(int weight, int state, int gradient) =>
+        throw new ArgumentException($"Optimizer kernel spans differ in length: weight {weight}, state {state}, gradient {gradient}.");
 }

@@ -173,6 +173,11 @@ internal sealed class FitLoop<T> : IFitLoop
 
     /// <summary>The loop's state now: mid-epoch (after a batch, or at the epoch's begin) or between epochs (after
     /// an epoch has ended, when the next one is due).</summary>
+    // Apart from Run so that its optimised compile (at a process's first Fit) holds no message formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException ResumeBeyondData(int resumeStep) =>
+        new($"Resuming epoch {_epoch} at batch {resumeStep}, but the training data has only {_step} batches in this epoch: the data differ from the run that wrote the state.");
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FitState Capture()
     {
@@ -271,7 +276,7 @@ internal sealed class FitLoop<T> : IFitLoop
 
                 if (_step < resume.Step)
                 {
-                    throw new InvalidOperationException($"Resuming epoch {_epoch} at batch {resume.Step}, but the training data has only {_step} batches in this epoch: the data differ from the run that wrote the state.");
+                    throw ResumeBeyondData(resume.Step);
                 }
             }
 

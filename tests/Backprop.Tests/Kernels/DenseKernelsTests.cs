@@ -231,6 +231,27 @@ public sealed class DenseKernelsTests
         Assert.Throws<ArgumentException>(() => DenseKernels.SwishForward<float>(2, 3, new float[6], default, new float[5]));
     }
 
+    [Fact]
+    public void Each_length_error_names_the_kernel_the_span_and_both_sizes()
+    {
+        // The messages are built in throw helpers apart from the kernels; these pin what they say.
+        var swish = Assert.Throws<ArgumentException>(() => DenseKernels.SwishForward<float>(2, 3, new float[6], new float[2], new float[6]));
+        Assert.Equal("bias", swish.ParamName);
+        Assert.StartsWith("Swish forward: the bias has 2 values for 3 units.", swish.Message);
+        var sigma = Assert.Throws<ArgumentException>(() => DenseKernels.SwishForward<float>(2, 3, new float[6], default, new float[5]));
+        Assert.Equal("Dense kernel: the σ buffer has 5 values, not 2×3.", sigma.Message);
+        var addBias = Assert.Throws<ArgumentException>(() => DenseKernels.AddBias<float>(7, 33, new float[231], new float[34]));
+        Assert.StartsWith("Add bias: the bias has 34 values for 33 columns.", addBias.Message);
+        var sums = Assert.Throws<ArgumentException>(() => DenseKernels.ColumnSums<double>(7, 33, new double[231], new double[1], false));
+        Assert.Equal("sum", sums.ParamName);
+        Assert.StartsWith("Column sums: the sum has 1 values for 33 columns.", sums.Message);
+        var bias = Assert.Throws<ArgumentException>(() => DenseKernels.ReluBackward<float>(7, 33, new float[231], new float[231], new float[231], new float[32], false));
+        Assert.Equal("biasGradient", bias.ParamName);
+        Assert.StartsWith("Dense backward: the bias gradient has 32 values for 33 units.", bias.Message);
+        var dy = Assert.Throws<ArgumentException>(() => DenseKernels.ReluBackward<float>(7, 33, new float[231], new float[230], new float[231], default, false));
+        Assert.Equal("Dense kernel: dy has 230 values, not 7×33.", dy.Message);
+    }
+
     private static void AssertClose(double expected, double actual, double relative, string what)
     {
         // The absolute part covers z < −88.7, where e^(−z) overflows float and σ is 0 (as TensorPrimitives gives):

@@ -143,5 +143,7 @@ public sealed class OptimizerKernelsTests
         Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdStep<float>(new float[4], new float[3], 0.1f));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdMomentumStep<double>(new double[4], new double[5], new double[4], 0.1, 0.9, false));
         Assert.Throws<ArgumentException>(() => OptimizerKernels.AdamStep<float>(new float[4], new float[4], new float[3], new float[4], 0.1f, 0.1f, 0.1f, 0.1f));
+        var e = Assert.Throws<ArgumentException>(() => OptimizerKernels.SgdMomentumStep<double>(new double[7], new double[33], new double[7], 0.1, 0.9, false));
+        Assert.Equal("Optimizer kernel spans differ in length: weight 7, state 33, gradient 7.", e.Message);
     }
 }

@@ -43,14 +43,9 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmArguments.Check(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (!bias.IsEmpty && bias.Length != n)
+        if ((!bias.IsEmpty && bias.Length != n) || (uint)activation > (uint)GemmActivation.Sigmoid)
         {
-            throw new ArgumentException($"GEMM: bias has {bias.Length} values but C has {n} columns (pass an empty span for no bias).", nameof(bias));
-        }
-
-        if ((uint)activation > (uint)GemmActivation.Sigmoid)
-        {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown GEMM activation.");
+            ThrowEpilogue(bias.Length, n, activation);
         }
 
         if (m == 0 || n == 0)
@@ -100,6 +95,19 @@ public static class Gemm
             };
             Run(call);
         }
+    }
+
+    // Apart from Multiply so that its optimised compile holds no message formatting.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEpilogue(int biasLength, int n, GemmActivation activation)
+    {
+        if (biasLength != 0 && biasLength != n)
+        {
+            throw new ArgumentException($"GEMM: bias has {biasLength} values but C has {n} columns (pass an empty span for no bias).", "bias");
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown GEMM activation.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -9,7 +9,7 @@ internal static class GemmArguments
     {
         if (m < 0 || n < 0 || k < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be non-negative; got m={m}, n={n}, k={k}.");
+            ThrowNegativeSize(m, n, k);
         }
 
         CheckMatrix("A", transposeA ? k : m, transposeA ? m : k, aLength, lda);
@@ -25,14 +25,28 @@ internal static class GemmArguments
             return;
         }
 
+        if (ld < cols || (long)(rows - 1) * ld + cols > length)
+        {
+            ThrowMatrix(name, rows, cols, length, ld);
+        }
+    }
+
+    // The messages are built here, apart from the checks, so that every GEMM entry point that inlines the checks
+    // compiles small (a process's first product compiles that entry point on the spot).
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNegativeSize(int m, int n, int k) =>
+        throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be non-negative; got m={m}, n={n}, k={k}.");
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMatrix(string name, int rows, int cols, int length, int ld)
+    {
         if (ld < cols)
         {
             throw new ArgumentOutOfRangeException(nameof(ld), $"GEMM: leading dimension of {name} is {ld}, less than its {cols} columns.");
         }
 
-        if ((long)(rows - 1) * ld + cols > length)
-        {
-            throw new ArgumentException($"GEMM: {name} needs {(long)(rows - 1) * ld + cols} elements for {rows}×{cols} with leading dimension {ld}; its buffer has {length}.");
-        }
+        throw new ArgumentException($"GEMM: {name} needs {(long)(rows - 1) * ld + cols} elements for {rows}×{cols} with leading dimension {ld}; its buffer has {length}.");
     }
 }

@@ -217,6 +217,26 @@ public class GemmTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2, [], (GemmActivation)99));
     }
 
+    [Fact]
+    public void BadArguments_MessagesGiveEverySize()
+    {
+        // The messages are built in throw helpers apart from the entry points; these pin what they say.
+        float[] a = new float[6], b = new float[6], c = new float[4];
+        var sizes = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, -7, 3, 1f, a, 3, b, 2, 0f, c, 2));
+        Assert.StartsWith("GEMM sizes must be non-negative; got m=2, n=-7, k=3.", sizes.Message);
+        var ld = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, 2, 3, 1f, a, 3, b, 1, 0f, c, 2));
+        Assert.Equal("ld", ld.ParamName);
+        Assert.StartsWith("GEMM: leading dimension of B is 1, less than its 2 columns.", ld.Message);
+        var buffer = Assert.Throws<ArgumentException>(() => Gemm.Multiply(true, false, 3, 2, 2, 1f, new float[5], 3, b, 2, 0f, new float[6], 2));
+        Assert.Equal("GEMM: A needs 6 elements for 2×3 with leading dimension 3; its buffer has 5.", buffer.Message);
+        var bias = Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2, new float[1], GemmActivation.None));
+        Assert.Equal("bias", bias.ParamName);
+        Assert.StartsWith("GEMM: bias has 1 values but C has 2 columns (pass an empty span for no bias).", bias.Message);
+        var activation = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2, new float[2], (GemmActivation)99));
+        Assert.Equal("activation", activation.ParamName);
+        Assert.StartsWith("Unknown GEMM activation.", activation.Message);
+    }
+
     private static void Check<T>(int m, int n, int k, bool transposeA, bool transposeB, double alpha, double beta, int seed,
         bool fillCWithNaN = false, double tolerance = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
