@@ -46,6 +46,10 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
 
     public int? Steps => _steps;
 
+    /// <summary>The whole (x, y) and the batch size when the batches come in row order (evaluation), for passes
+    /// that group several of them (<see cref="Trainer.EvaluateInto{T}"/>); null when shuffled.</summary>
+    internal (Tensor<T> X, Tensor<T> Y, int BatchSize)? InOrder => _source.InOrder;
+
     public void BeginEpoch(int epoch)
     {
         _source.BeginEpoch(_seed, epoch);

@@ -23,6 +23,9 @@ internal sealed class BatchSource<T>
     private readonly Tensor<T> _xView;
     private readonly Tensor<T> _yView;
 
+    /// <summary>(x, y) and the batch size when batches are row-order views of them; null when shuffled.</summary>
+    internal (Tensor<T> X, Tensor<T> Y, int BatchSize)? InOrder => _shuffle ? null : (_x, _y, _batchSize);
+
     public BatchSource(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle)
     {
         _x = x;

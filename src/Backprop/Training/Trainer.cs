@@ -28,9 +28,15 @@ public class Trainer
     private readonly List<Parameter> _trainable = [];
     private readonly BatchBuffer _lossGradient = new();
     private Sequential? _model;
+    private bool? _testStepIsTrainers;
     private ModelUse.Owner? _use;
     private object? _closure;
     private IFitLoop? _loop;
+
+    /// <summary>Set on a thread to give every evaluation batch there its own forward pass (the results are the same;
+    /// tests compare the two).</summary>
+    [ThreadStatic]
+    internal static bool t_onePassPerBatch;
 
     /// <summary>Fit's measured choice of thread count (see <see cref="Kernels.Parallelism.AdaptiveTraining"/>),
     /// kept across Fits of this trainer.</summary>
@@ -531,20 +537,27 @@ public class Trainer
         double lossSum = 0;
         long n = 0;
         int steps = 0;
-        batches.BeginEpoch(0);
-        try
+        if (batches is TensorBatches<T> { InOrder: { } data } && EvaluationPassRows(data.X, data.BatchSize, Unsafe.SizeOf<T>()) is int pass && pass > data.BatchSize)
         {
-            while (batches.Next(out var xb, out var yb))
-            {
-                int count = xb.Shape[0];
-                lossSum += TestStep(xb, yb!) * count;
-                n += count;
-                steps++;
-            }
+            (lossSum, n, steps) = EvaluateGrouped(data.X, data.Y, data.BatchSize, pass);
         }
-        finally
+        else
         {
-            batches.EndEpoch();
+            batches.BeginEpoch(0);
+            try
+            {
+                while (batches.Next(out var xb, out var yb))
+                {
+                    int count = xb.Shape[0];
+                    lossSum += TestStep(xb, yb!) * count;
+                    n += count;
+                    steps++;
+                }
+            }
+            finally
+            {
+                batches.EndEpoch();
+            }
         }
 
         logs[prefix + "loss"] = n == 0 ? double.NaN : lossSum / n;
@@ -555,6 +568,79 @@ public class Trainer
 
         return steps;
     }
+
+    /// <summary>Rows per forward pass of an evaluation over <paramref name="x"/> in batches of
+    /// <paramref name="batchSize"/>: several batches at once when that gives every row the bits of its own batch's
+    /// pass (Predict's rule, <see cref="Prediction.RowsPerPass"/>) and nothing else can tell the difference — this
+    /// trainer's <see cref="TestStep{T}"/> is its own, no layer has an activity regulariser (its penalty is taken
+    /// over the whole pass), and the model is built for these inputs (else the first batch reports the mismatch as
+    /// before). <see cref="t_onePassPerBatch"/> set on the calling thread keeps one pass per batch (tests compare).</summary>
+    internal int EvaluationPassRows<T>(Tensor<T> x, int batchSize, int elementBytes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model;
+        int rows = x.Shape[0];
+        if (t_onePassPerBatch || rows < 2 * batchSize || model.Layers.Count == 0 || !TestStepIsTrainers
+            || x.Rank == 0 || DTypes.Of<T>() != model.DType)
+        {
+            return batchSize;
+        }
+
+        foreach (var layer in model.Layers)
+        {
+            if (!layer.IsBuilt || layer.ActivityRegularizer is not null)
+            {
+                return batchSize;
+            }
+        }
+
+        if (BatchBuffer.SampleOf(x.Shape) != model.Layers[0].InputShape)
+        {
+            return batchSize;
+        }
+
+        return Prediction.RowsPerPass(model, batchSize, rows - rows % batchSize, elementBytes);
+    }
+
+    /// <summary>One evaluation with forward passes of <paramref name="pass"/> rows (whole batches; the last, partial
+    /// batch alone), then the loss and metrics of each batch on its rows of the pass's output, in batch order: the
+    /// sums <see cref="TestStep{T}"/> per batch would give, bit for bit, with fewer and larger products.</summary>
+    private (double LossSum, long Rows, int Steps) EvaluateGrouped<T>(Tensor<T> x, Tensor<T> y, int batchSize, int pass)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model;
+        int rows = x.Shape[0];
+        int full = rows - rows % batchSize;
+        var xPass = x.SliceRows(0, 0);
+        var yBatch = y.SliceRows(0, 0);
+        Tensor<T>? outputBatch = null;
+        double lossSum = 0;
+        int steps = 0;
+        for (int start = 0; start < rows;)
+        {
+            int count = start < full ? Math.Min(pass, full - start) : rows - start;
+            xPass.RebindRows(x, start, count);
+            var output = model.Forward(xPass, training: false);
+            outputBatch ??= output.SliceRows(0, 0);
+            for (int offset = 0; offset < count; offset += batchSize)
+            {
+                int batch = Math.Min(batchSize, count - offset);
+                outputBatch.RebindRows(output, offset, batch);
+                yBatch.RebindRows(y, start + offset, batch);
+                lossSum += ComputeLoss(yBatch, outputBatch) * batch;
+                UpdateMetrics(yBatch, outputBatch);
+                steps++;
+            }
+
+            start += count;
+        }
+
+        return (lossSum, rows, steps);
+    }
+
+    /// <summary>True when <see cref="TestStep{T}"/> is not overridden: only then may an evaluation group batches.</summary>
+    private bool TestStepIsTrainers => _testStepIsTrainers ??=
+        GetType().GetMethod(nameof(TestStep), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType == typeof(Trainer);
 
     private StepClosure<T> Closure<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
