@@ -50,6 +50,9 @@ internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, 
     /// that group several of them (<see cref="Trainer.EvaluateInto{T}"/>); null when shuffled.</summary>
     internal (Tensor<T> X, Tensor<T> Y, int BatchSize)? InOrder => _source.InOrder;
 
+    /// <summary>Rows per forward pass an evaluation of this feed uses, once decided (Trainer.EvaluationPassRows).</summary>
+    internal int? PassRows { get; set; }
+
     public void BeginEpoch(int epoch)
     {
         _source.BeginEpoch(_seed, epoch);

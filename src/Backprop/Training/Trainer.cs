@@ -28,7 +28,6 @@ public class Trainer
     private readonly List<Parameter> _trainable = [];
     private readonly BatchBuffer _lossGradient = new();
     private Sequential? _model;
-    private bool? _testStepIsTrainers;
     private ModelUse.Owner? _use;
     private object? _closure;
     private IFitLoop? _loop;
@@ -537,7 +536,7 @@ public class Trainer
         double lossSum = 0;
         long n = 0;
         int steps = 0;
-        if (batches is TensorBatches<T> { InOrder: { } data } && EvaluationPassRows(data.X, data.BatchSize, Unsafe.SizeOf<T>()) is int pass && pass > data.BatchSize)
+        if (batches is TensorBatches<T> { InOrder: { } data } tensors && EvaluationPassRows(tensors, data.X, data.BatchSize) is int pass && pass > data.BatchSize)
         {
             (lossSum, n, steps) = EvaluateGrouped(data.X, data.Y, data.BatchSize, pass);
         }
@@ -571,16 +570,17 @@ public class Trainer
 
     /// <summary>Rows per forward pass of an evaluation over <paramref name="x"/> in batches of
     /// <paramref name="batchSize"/>: several batches at once when that gives every row the bits of its own batch's
-    /// pass (Predict's rule, <see cref="Prediction.RowsPerPass"/>) and nothing else can tell the difference — this
-    /// trainer's <see cref="TestStep{T}"/> is its own, no layer has an activity regulariser (its penalty is taken
+    /// pass (Predict's rule, <see cref="Prediction.RowsPerPass"/>) and nothing else can tell the difference — the
+    /// trainer is Backprop's own (a subclass may override <see cref="TestStep{T}"/>), no layer has an activity regulariser (its penalty is taken
     /// over the whole pass), and the model is built for these inputs (else the first batch reports the mismatch as
     /// before). <see cref="t_onePassPerBatch"/> set on the calling thread keeps one pass per batch (tests compare).</summary>
-    internal int EvaluationPassRows<T>(Tensor<T> x, int batchSize, int elementBytes)
+    internal int EvaluationPassRows<T>(TensorBatches<T> feed, Tensor<T> x, int batchSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var model = Model;
         int rows = x.Shape[0];
-        if (t_onePassPerBatch || rows < 2 * batchSize || model.Layers.Count == 0 || !TestStepIsTrainers
+        // From four batches on: fewer would save a pass or two, not worth deciding (Boston's 101 validation rows).
+        if (t_onePassPerBatch || rows < 4 * batchSize || model.Layers.Count == 0 || GetType() != typeof(Trainer)
             || x.Rank == 0 || DTypes.Of<T>() != model.DType)
         {
             return batchSize;
@@ -599,7 +599,8 @@ public class Trainer
             return batchSize;
         }
 
-        return Prediction.RowsPerPass(model, batchSize, rows - rows % batchSize, elementBytes);
+        // The product routes depend only on the built layers and the sizes, fixed for a feed: decided once per Fit.
+        return feed.PassRows ??= Prediction.RowsPerPass(model, batchSize, rows - rows % batchSize, Unsafe.SizeOf<T>());
     }
 
     /// <summary>One evaluation with forward passes of <paramref name="pass"/> rows (whole batches; the last, partial
@@ -637,10 +638,6 @@ public class Trainer
 
         return (lossSum, rows, steps);
     }
-
-    /// <summary>True when <see cref="TestStep{T}"/> is not overridden: only then may an evaluation group batches.</summary>
-    private bool TestStepIsTrainers => _testStepIsTrainers ??=
-        GetType().GetMethod(nameof(TestStep), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType == typeof(Trainer);
 
     private StepClosure<T> Closure<T>()
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -16,7 +16,7 @@ public sealed class GroupedEvaluationTests
 {
     public static TheoryData<string, int, int, bool> Cases => new()
     {
-        { "swish", 101, 32, true },
+        { "swish", 1001, 32, true },
         { "swish", 1001, 7, true },
         { "classifier", 257, 16, true },
         { "classifier", 33, 1, true },
@@ -27,6 +27,8 @@ public sealed class GroupedEvaluationTests
         { "wide", 300, 32, false },    // 300 units: 32 rows sum it in one chain, 256 slice by slice
         { "activity", 101, 8, false }, // its penalty would be taken over the whole pass
         { "swish", 40, 32, false },    // one whole batch: nothing to group
+        { "swish", 127, 32, false },   // fewer than four batches: not worth a decision
+        { "swish", 128, 32, true },
     };
 
     [Theory]
@@ -47,7 +49,7 @@ public sealed class GroupedEvaluationTests
     }
 
     [Theory]
-    [InlineData("swish", 101, 32)]
+    [InlineData("swish", 301, 32)]
     [InlineData("classifier", 257, 16)]
     [InlineData("batchnorm", 1000, 32)]
     public void Fit_with_validation_data_keeps_every_history_value(string kind, int rows, int batchSize)
@@ -98,11 +100,16 @@ public sealed class GroupedEvaluationTests
         Assert.Equal(13, trainer.TestSteps);
         Assert.Equal(8, PassRows(model, x, 8));
         Assert.True(double.IsFinite(result["loss"]));
+
+        // The same model and data under Backprop's own trainer would be grouped.
+        var (plain, _, _) = Build("swish", 101);
+        plain.Fit(x, y, epochs: 1, batchSize: 8, verbose: 0, seed: 3);
+        Assert.True(PassRows(plain, x, 8) > 8);
     }
 
     private static int PassRows<T>(Sequential model, Tensor<T> x, int batchSize)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        model.Trainer!.EvaluationPassRows(x, batchSize, System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        model.Trainer!.EvaluationPassRows(new TensorBatches<T>(x, x, batchSize, shuffle: false, seed: 0), x, batchSize);
 
     private static TResult OnePassPerBatch<TResult>(Func<TResult> run)
     {
