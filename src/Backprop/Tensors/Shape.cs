@@ -6,6 +6,11 @@ namespace Backprop;
 
 /// <summary>The dimensions of a dense, row-major tensor of rank 0 to 4. A value type: comparing, copying
 /// and indexing a shape never allocates.</summary>
+/// <remarks>The members a training step reads are compiled optimised at their first call
+/// (<c>AggressiveOptimization</c>), as are the other small per-step methods of tensors, layers, parameters and the
+/// trainer: a process's second Fit runs before the runtime's tier-up, and at tier 0 each read is a call into
+/// unoptimised code. Optimised callers still inline them. See docs/performance.md, "The second Fit: accessors and
+/// per-step methods off tier 0".</remarks>
 public readonly struct Shape : IEquatable<Shape>
 {
     /// <summary>The highest rank a tensor may have.</summary>

@@ -536,7 +536,8 @@ public class Trainer
         double lossSum = 0;
         long n = 0;
         int steps = 0;
-        if (batches is TensorBatches<T> { InOrder: { } data } tensors && EvaluationPassRows(tensors, data.X, data.BatchSize) is int pass && pass > data.BatchSize)
+        if (batches is TensorBatches<T> { InOrder: { } data } tensors
+            && EvaluationPassRows(tensors, data.X, data.BatchSize) is int pass && pass > data.BatchSize)
         {
             (lossSum, n, steps) = EvaluateGrouped(data.X, data.Y, data.BatchSize, pass);
         }
@@ -571,20 +572,22 @@ public class Trainer
     /// <summary>Rows per forward pass of an evaluation over <paramref name="x"/> in batches of
     /// <paramref name="batchSize"/>: several batches at once when that gives every row the bits of its own batch's
     /// pass (Predict's rule, <see cref="Prediction.RowsPerPass"/>) and nothing else can tell the difference — the
-    /// trainer is Backprop's own (a subclass may override <see cref="TestStep{T}"/>), no layer has an activity regulariser (its penalty is taken
-    /// over the whole pass), and the model is built for these inputs (else the first batch reports the mismatch as
-    /// before). <see cref="t_onePassPerBatch"/> set on the calling thread keeps one pass per batch (tests compare).</summary>
+    /// trainer is Backprop's own (a subclass may override <see cref="TestStep{T}"/>), no layer has an activity
+    /// regulariser (its penalty is taken over the whole pass), and the model is built for these inputs (else the
+    /// first batch reports the mismatch as before). <see cref="t_onePassPerBatch"/> set on the calling thread keeps
+    /// one pass per batch (tests compare).</summary>
     internal int EvaluationPassRows<T>(TensorBatches<T> feed, Tensor<T> x, int batchSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var model = Model;
-        int rows = x.Shape[0];
         // From four batches on: fewer would save a pass or two, not worth deciding (Boston's 101 validation rows).
-        if (t_onePassPerBatch || rows < 4 * batchSize || model.Layers.Count == 0 || GetType() != typeof(Trainer)
-            || x.Rank == 0 || DTypes.Of<T>() != model.DType)
+        if (t_onePassPerBatch || x.Rank == 0 || x.Shape[0] < 4 * batchSize || model.Layers.Count == 0
+            || GetType() != typeof(Trainer) || DTypes.Of<T>() != model.DType)
         {
             return batchSize;
         }
+
+        int rows = x.Shape[0];
 
         foreach (var layer in model.Layers)
         {
