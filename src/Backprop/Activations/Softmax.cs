@@ -14,6 +14,7 @@ public sealed class Softmax : Activation
     public override string Name => "softmax";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
@@ -27,6 +28,7 @@ public sealed class Softmax : Activation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);

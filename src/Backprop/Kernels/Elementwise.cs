@@ -158,9 +158,39 @@ public static class Elementwise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Min<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.Min(x);
 
-    /// <summary>Index of the first largest element (numpy's <c>argmax</c>).</summary>
+    /// <summary>Index of the first largest element (numpy's <c>argmax</c>), with TensorPrimitives.IndexOfMax's rules:
+    /// the first NaN wins, +0 counts above −0, −1 for an empty span.</summary>
+    /// <remarks>Rows of a few classes (accuracy metrics) are scanned here: TensorPrimitives' generic instantiation
+    /// would otherwise run at tier 0 through a process's first Fits, one library call per row.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int IndexOfMax<T>(ReadOnlySpan<T> x) where T : INumber<T> => TP.IndexOfMax(x);
+    public static int IndexOfMax<T>(ReadOnlySpan<T> x) where T : INumber<T>
+    {
+        if (x.Length > ShortRow)
+        {
+            return TP.IndexOfMax(x);
+        }
+
+        int index = -1;
+        T best = T.Zero;
+        for (int i = 0; i < x.Length; i++)
+        {
+            T value = x[i];
+            if (T.IsNaN(value))
+            {
+                return i;
+            }
+
+            if (index < 0 || value > best || (value == best && T.IsNegative(best) && !T.IsNegative(value)))
+            {
+                (best, index) = (value, i);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>Longest row <see cref="IndexOfMax{T}"/> scans itself.</summary>
+    internal const int ShortRow = 64;
 
     /// <summary>Index of the first smallest element (numpy's <c>argmin</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -51,6 +51,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -84,6 +85,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckShapesAndCountRows(yTrue, yPred);
@@ -137,6 +139,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <summary>∂L/∂z = (ŷ·Σt − t)/batch for ŷ = softmax(z); see <see cref="IFusesWithActivation"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BackwardThroughSoftmax<T>(Tensor<T> yTrue, Tensor<T> softmaxOutput, Tensor<T> logitsGradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (FromLogits)
@@ -177,15 +180,18 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"CategoricalCrossentropy(from_logits={FromLogits}, label_smoothing={LabelSmoothing})");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Smooth<T>(T label, int classes) where T : unmanaged, IFloatingPointIeee754<T> =>
         double.CreateTruncating(label) * (1 - LabelSmoothing) + LabelSmoothing / classes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T Clip<T>(T p) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T epsilon = T.CreateTruncating(Epsilon);
         return T.Clamp(p, epsilon, T.One - epsilon);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static T Sum<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sum = T.Zero;
@@ -197,6 +203,7 @@ public sealed class CategoricalCrossentropy : Loss, IFusesWithActivation
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double LogSumExp<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double max = double.NegativeInfinity;

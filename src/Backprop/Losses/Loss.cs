@@ -50,6 +50,7 @@ public abstract class Loss
 
     /// <summary>Checks shapes as <see cref="CheckShapes{T}"/> and returns the number of per-sample losses: the
     /// element count over the size of the last axis, over which Keras's loss functions reduce.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected int CheckShapesAndCountRows<T>(Tensor<T> yTrue, Tensor<T> yPred) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(yTrue, yPred);
@@ -58,6 +59,7 @@ public abstract class Loss
     }
 
     /// <summary>Checks that <paramref name="gradient"/> has y_pred's shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void CheckGradientShape<T>(Tensor<T> yPred, Tensor<T> gradient, string role = "gradient") where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(gradient);

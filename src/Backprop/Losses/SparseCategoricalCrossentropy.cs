@@ -45,6 +45,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -71,6 +72,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward<T>(Tensor<T> yTrue, Tensor<T> yPred, Tensor<T> gradient)
     {
         int rows = CheckSparseShapes(yTrue, yPred);
@@ -111,6 +113,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
     }
 
     /// <summary>∂L/∂z = (ŷ − onehot(label))/batch for ŷ = softmax(z); see <see cref="IFusesWithActivation"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BackwardThroughSoftmax<T>(Tensor<T> yTrue, Tensor<T> softmaxOutput, Tensor<T> logitsGradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (FromLogits)
@@ -144,6 +147,7 @@ public sealed class SparseCategoricalCrossentropy : Loss, IFusesWithActivation
 
     /// <summary>The class index a stored label means; anything but an integer in [0, classes) throws, naming the
     /// label and its row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Label<T>(T value, int row, int classes) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double label = double.CreateTruncating(value);

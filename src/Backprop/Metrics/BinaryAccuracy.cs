@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Metrics;
 
@@ -25,6 +26,7 @@ public sealed class BinaryAccuracy : MeanMetric
     public double Threshold { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         CheckSameLength(yTrue, yPred);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Backprop.Kernels;
 
 namespace Backprop.Metrics;
@@ -15,6 +16,7 @@ public sealed class SparseCategoricalAccuracy : MeanMetric
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Sum, long Count) Accumulate<T>(Tensor<T> yTrue, Tensor<T> yPred)
     {
         var (rows, classes) = CheckSparseRows(yTrue, yPred);

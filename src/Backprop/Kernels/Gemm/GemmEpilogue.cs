@@ -46,6 +46,7 @@ internal static unsafe class GemmEpilogue
 
     // c ← c + bias[j] (when there is one), then max(c, 0) when relu: TensorPrimitives.Add's and Max's results
     // (Vector.Max and T.Max both propagate NaN and order −0 below +0).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddBiasRelu<T>(T* c, nint ldc, int i0, int i1, int j0, int width, T* bias, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
