@@ -259,6 +259,9 @@ public class Trainer
 
     /// <summary>Loss and metrics over (x, y) in inference mode, computed in batches and averaged by sample count
     /// (Keras <c>evaluate(..., return_dict=True)</c>): {"loss": …, "mae": …}; a missing key's error lists the keys.</summary>
+    /// <remarks>Several batches may share one forward pass when every row then gets exactly its own batch's values
+    /// (as <c>Predict</c> groups them); each batch's loss and metrics are still taken on its own rows, so the results
+    /// are those of one pass per batch, bit for bit. Fit's validation pass does the same.</remarks>
     /// <param name="x">Inputs, samples along axis 0, in the model's dtype.</param>
     /// <param name="y">Targets, samples along axis 0.</param>
     /// <param name="batchSize">Rows per step.</param>
