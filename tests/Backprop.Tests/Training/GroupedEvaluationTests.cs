@@ -37,7 +37,10 @@ public sealed class GroupedEvaluationTests
     {
         var (model, x, y) = Build(kind, rows);
         model.Fit(x, y, epochs: 1, batchSize: batchSize, verbose: 0, seed: 3);
-        Assert.Equal(grouped, PassRows(model, x, batchSize) > batchSize);
+        if (VectorRoutes)
+        {
+            Assert.Equal(grouped, PassRows(model, x, batchSize) > batchSize);
+        }
 
         var together = model.Evaluate(x, y, batchSize, verbose: 0);
         var apart = OnePassPerBatch(() => model.Evaluate(x, y, batchSize, verbose: 0));
@@ -83,7 +86,7 @@ public sealed class GroupedEvaluationTests
         var x = Tensor.From(TestData.Doubles(rows * 13, 7, -2, 2), rows, 13);
         var y = Tensor.From(TestData.Doubles(rows * 2, 8, -1, 1), rows, 2);
         model.Fit(x, y, epochs: 1, batchSize: batchSize, verbose: 0, seed: 3);
-        Assert.True(PassRows(model, x, batchSize) > batchSize);
+        Assert.True(!VectorRoutes || PassRows(model, x, batchSize) > batchSize);
         var together = model.Evaluate(x, y, batchSize, verbose: 0);
         var apart = OnePassPerBatch(() => model.Evaluate(x, y, batchSize, verbose: 0));
         Assert.Equal(BitConverter.DoubleToInt64Bits(apart["loss"]), BitConverter.DoubleToInt64Bits(together["loss"]));
@@ -106,6 +109,11 @@ public sealed class GroupedEvaluationTests
         plain.Fit(x, y, epochs: 1, batchSize: 8, verbose: 0, seed: 3);
         Assert.True(PassRows(plain, x, 8) > 8);
     }
+
+    /// <summary>The expected groupings follow the vector GEMM's routes (FMA, AVX2 or AVX-512). Without them the
+    /// products take the portable route, which sums depth its own way and one-row batches differently, so Predict's
+    /// rule groups other cases there; the results must still be equal.</summary>
+    private static bool VectorRoutes => !Backprop.Kernels.GemmPacked.IsPortable && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
     private static int PassRows<T>(Sequential model, Tensor<T> x, int batchSize)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
