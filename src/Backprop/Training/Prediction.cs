@@ -47,7 +47,7 @@ internal static class Prediction
         var view = x.SliceRows(0, 0);
         for (int start = 0; start < n;)
         {
-            int count = start < full ? Math.Min(pass, full - start) : n - start;
+            int count = PassLength(start, full, n, pass);
             view.RebindRows(x, start, count);
             var output = model.Forward(view, training: false);
             output.AsSpan().CopyTo(result.RowSpan(start, count));
@@ -56,6 +56,12 @@ internal static class Prediction
 
         return result;
     }
+
+    /// <summary>Rows of the pass starting at row <paramref name="start"/>: up to <paramref name="pass"/> rows of the
+    /// <paramref name="full"/> rows that make whole batches, then the last, partial batch as a pass of its own (its
+    /// size may sum a product's depth differently). Predict and the grouped evaluation both cut passes this way.</summary>
+    internal static int PassLength(int start, int full, int rows, int pass) =>
+        start < full ? Math.Min(pass, full - start) : rows - start;
 
     /// <summary>Rows per forward pass: a whole number of batches, about <see cref="ChunkRows"/>, at most
     /// <paramref name="rows"/>, and the batch itself when grouping could change a result

@@ -540,7 +540,7 @@ public class Trainer
         long n = 0;
         int steps = 0;
         if (batches is TensorBatches<T> { InOrder: { } data } tensors
-            && EvaluationPassRows(tensors, data.X, data.BatchSize) is int pass && pass > data.BatchSize)
+            && EvaluationPassRows(tensors) is int pass && pass > data.BatchSize)
         {
             (lossSum, n, steps) = EvaluateGrouped(data.X, data.Y, data.BatchSize, pass);
         }
@@ -572,16 +572,22 @@ public class Trainer
         return steps;
     }
 
-    /// <summary>Rows per forward pass of an evaluation over <paramref name="x"/> in batches of
-    /// <paramref name="batchSize"/>: several batches at once when that gives every row the bits of its own batch's
+    /// <summary>Rows per forward pass of an evaluation of <paramref name="feed"/>'s in-order batches: several batches at once when that gives every row the bits of its own batch's
     /// pass (Predict's rule, <see cref="Prediction.RowsPerPass"/>) and nothing else can tell the difference — the
     /// trainer is Backprop's own (a subclass may override <see cref="TestStep{T}"/>), no layer has an activity
     /// regulariser (its penalty is taken over the whole pass), and the model is built for these inputs (else the
     /// first batch reports the mismatch as before). <see cref="t_onePassPerBatch"/> set on the calling thread keeps
     /// one pass per batch (tests compare).</summary>
-    internal int EvaluationPassRows<T>(TensorBatches<T> feed, Tensor<T> x, int batchSize)
+    internal int EvaluationPassRows<T>(TensorBatches<T> feed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (feed.InOrder is not { } data)
+        {
+            throw new ArgumentException("Only batches taken in row order can be grouped.", nameof(feed));
+        }
+
+        var (x, _, batchSize) = data;
+
         var model = Model;
         // From four batches on: fewer would save a pass or two, not worth deciding (Boston's 101 validation rows).
         if (t_onePassPerBatch || x.Rank == 0 || x.Shape[0] < 4 * batchSize || model.Layers.Count == 0
@@ -625,7 +631,7 @@ public class Trainer
         int steps = 0;
         for (int start = 0; start < rows;)
         {
-            int count = start < full ? Math.Min(pass, full - start) : rows - start;
+            int count = Prediction.PassLength(start, full, rows, pass);
             xPass.RebindRows(x, start, count);
             var output = model.Forward(xPass, training: false);
             outputBatch ??= output.SliceRows(0, 0);

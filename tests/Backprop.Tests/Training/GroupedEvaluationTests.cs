@@ -117,7 +117,7 @@ public sealed class GroupedEvaluationTests
 
     private static int PassRows<T>(Sequential model, Tensor<T> x, int batchSize)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        model.Trainer!.EvaluationPassRows(new TensorBatches<T>(x, x, batchSize, shuffle: false, seed: 0), x, batchSize);
+        model.Trainer!.EvaluationPassRows(new TensorBatches<T>(x, x, batchSize, shuffle: false, seed: 0));
 
     private static TResult OnePassPerBatch<TResult>(Func<TResult> run)
     {
