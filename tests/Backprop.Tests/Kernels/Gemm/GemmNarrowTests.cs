@@ -9,7 +9,8 @@ namespace Backprop.Tests.Kernels;
 public class GemmNarrowTests
 {
     /// <summary>Widths from 2 to the widest narrow product (edge tiles of every kind), depths of one slice, just
-    /// over one (289) and several uneven ones, row counts that leave partial row tiles and row blocks.</summary>
+    /// over one (289) and several uneven ones, row counts that leave partial row tiles and row blocks; products of
+    /// many rows (≥ <see cref="GemmSmall.ManyRows"/>) that split over threads from a smaller size.</summary>
     [Theory]
     [InlineData(9, 2, 5)]
     [InlineData(33, 10, 1000)]
@@ -19,6 +20,8 @@ public class GemmNarrowTests
     [InlineData(97, 128, 300)]
     [InlineData(50, 64, 1)]
     [InlineData(1001, 33, 577)]
+    [InlineData(523, 9, 150)]
+    [InlineData(600, 64, 20)]
     public void Narrow_route_has_the_packed_bits_at_any_thread_count(int m, int n, int k)
     {
         (double, GemmActivation)[] cases = [(0.0, GemmActivation.None), (1.5, GemmActivation.Relu), (0.0, GemmActivation.Tanh)];
