@@ -42,10 +42,33 @@ internal static unsafe class GemmPacked
     internal const long ParallelThreshold = 1 << 20;
 
     /// <summary>Below this many multiply-adds per part a packed GEMM stays on one thread (≈4 MFLOP, ≈20 µs of one
-    /// Zen 5 core). Each part packs its own copy of the shared operand, and a step of a batch-32 784→100→10 model
-    /// (2.5 M multiply-adds per product) measured 0.32 s per epoch on two threads against 0.21 s on one with the
-    /// threshold at 2^20; its products now stay on one thread, batch 128 (10 M) still splits.</summary>
+    /// Zen 5 core), unless the side it is split along is long (<see cref="LongSide"/>). Each part packs its own copy
+    /// of the shared operand, and a step of a batch-32 784→100→10 model (2.5 M multiply-adds per product) measured
+    /// 0.32 s per epoch on two threads against 0.21 s on one with the threshold at 2^20, before Fit measured which
+    /// thread count is faster (<c>ThreadChooser</c>).</summary>
     internal const long PackedParallelThreshold = 1 << 21;
+
+    /// <summary>Length of the side a product is split along (its rows for a row split, its columns for a column
+    /// split) from which it splits over threads at <see cref="LongSideParallelThreshold"/>.</summary>
+    internal const int LongSide = 512;
+
+    /// <summary>Multiply-adds per part from which a product split along a side of at least <see cref="LongSide"/>
+    /// splits over threads (≈ 0.5 MFLOP): each part then covers hundreds of rows or columns. Kernel alone, one thread
+    /// → two threads before → two threads split (Zen 5, best of 7 runs of 200, µs): the 784→1000→10 output layer's
+    /// products at batch 128, 1000×10×128ᵀ (its weight gradient) 35.7 → 35.9–36.1 → 17.5–19.1 and 128×1000×10ᵀ (the
+    /// gradient of its input) 20.4–28.2 → 20.9–28.1 → 10.6–14.1; the narrow 1000×10×100 (784→100→10's output layer
+    /// in Predict's batches of 1,000) 19.7 → 19.6–20.0 → 10.4–10.6; 600×64×20 7.6 → 7.7 → 4.3–4.5; 784×100×32ᵀ
+    /// (784→100→10's weight gradient at batch 32) 30.2–33.8 → 30.1–32.5 → 15.8–16.2. Inside Predict the narrow
+    /// output layer gains more still (37 → 16–22 µs per pass): the layer before it is split by the same row tiles,
+    /// so each thread finds its rows of A in its own cache. The panel route (<c>GemmSmall.RunPanels</c>: few rows,
+    /// wide) keeps <see cref="PackedParallelThreshold"/>: split sooner, 64×600×20 took 10.0–10.4 µs at two threads
+    /// against 8.1–8.6 µs.</summary>
+    internal const long LongSideParallelThreshold = 1 << 18;
+
+    /// <summary>Multiply-adds per part below which a product split along a side of <paramref name="side"/> rows or
+    /// columns stays on one thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long PartThreshold(int side) => side >= LongSide ? LongSideParallelThreshold : PackedParallelThreshold;
 
     /// <summary>The micro-kernel the packed GEMM runs. Where both AVX2 and AVX-512 exist the choice is timed, and
     /// only on the first packed product: a program whose products all take the small or narrow paths (a Boston-sized
@@ -117,7 +140,7 @@ internal static unsafe class GemmPacked
         bool splitColumns = columnTiles >= rowTiles;
         int tiles = splitColumns ? columnTiles : rowTiles;
         long work = (long)call.M * call.N * call.K;
-        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, tiles), Math.Max(1, work / PackedParallelThreshold));
+        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, tiles), Math.Max(1, work / PartThreshold(splitColumns ? call.N : call.M)));
         if (parts <= 1)
         {
             Region(call, kind, 0, call.M, 0, call.N);

@@ -100,19 +100,6 @@ internal static unsafe class GemmSmall
     /// across the depth slices.</summary>
     private const int NarrowRowBlock = 48;
 
-    /// <summary>Rows from which a narrow product splits over threads at <see cref="ManyRowsParallelThreshold"/>.</summary>
-    internal const int ManyRows = 512;
-
-    /// <summary>Multiply-adds per part from which a narrow product of at least <see cref="ManyRows"/> rows splits over
-    /// threads: each part then reads hundreds of rows of A in place, so the split pays from ≈ 0.5 MFLOP per part
-    /// (8× below <see cref="GemmPacked.PackedParallelThreshold"/>, which keeps small training batches, whose every
-    /// microsecond of fork and join counts, on one thread). The 10-unit output layer after a 100-unit one at
-    /// Predict's batch of 1,000 (1000×10×100) took 19.7 µs on one thread and 19.6–20.0 µs at two threads under that
-    /// threshold, 10.4–10.6 µs split; 600×64×20 7.6 → 4.3–4.5 µs, 512×128×30 19.7 → 10.4–10.6 µs (Zen 5, best of 7
-    /// runs of 200). Inside Predict the gain is larger still: the layer before it was split by the same row tiles, so
-    /// each thread finds its rows of A in its own cache (37 → 16–22 µs per pass).</summary>
-    internal const long ManyRowsParallelThreshold = 1 << 18;
-
     /// <summary>A narrow product (n ≤ <see cref="NarrowColumns{T}"/>) with many rows and neither operand
     /// transposed — a Dense layer of ≤ 128 units (64 with AVX2) on a large batch, or a 10-unit output layer.
     /// Packing A would copy the whole of A to use each element for at most four column tiles; here A is read in
@@ -121,8 +108,7 @@ internal static unsafe class GemmSmall
     /// the packed path gives it. Split over threads by whole row tiles. Measured against the packed path (Zen 5,
     /// interleaved, best of 3): 128×100×784 129 → 114 µs on one thread, 84 → 67 µs on two; 1000×10×1000 290 → 225 µs;
     /// 1000×100×784 958 → 950 µs on one thread, 497 → 471 µs on two. Split over threads from
-    /// <see cref="GemmPacked.PackedParallelThreshold"/> multiply-adds per part, or from
-    /// <see cref="ManyRowsParallelThreshold"/> when there are at least <see cref="ManyRows"/> rows.</summary>
+    /// <see cref="GemmPacked.PartThreshold"/> of its rows multiply-adds per part.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunNarrow<T>(in GemmCall<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -130,8 +116,7 @@ internal static unsafe class GemmSmall
         int tileRows = TileRows;
         int blocks = (g.M + tileRows - 1) / tileRows;
         long work = (long)g.M * g.N * g.K;
-        long perPart = g.M >= ManyRows ? ManyRowsParallelThreshold : GemmPacked.PackedParallelThreshold;
-        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, blocks), Math.Max(1, work / perPart));
+        int parts = (int)Math.Min(Math.Min(Parallelism.ThreadCount, blocks), Math.Max(1, work / GemmPacked.PartThreshold(g.M)));
         if (parts <= 1)
         {
             SlicedBlock(g, 0, g.M, 0, g.N);

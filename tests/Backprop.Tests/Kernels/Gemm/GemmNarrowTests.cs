@@ -10,7 +10,7 @@ public class GemmNarrowTests
 {
     /// <summary>Widths from 2 to the widest narrow product (edge tiles of every kind), depths of one slice, just
     /// over one (289) and several uneven ones, row counts that leave partial row tiles and row blocks; products of
-    /// many rows (≥ <see cref="GemmSmall.ManyRows"/>) that split over threads from a smaller size.</summary>
+    /// many rows (≥ <see cref="GemmPacked.LongSide"/>) that split over threads from a smaller size.</summary>
     [Theory]
     [InlineData(9, 2, 5)]
     [InlineData(33, 10, 1000)]

@@ -11,7 +11,8 @@ public sealed class ThreadCountCollection;
 public class GemmThreadingTests
 {
     /// <summary>Shapes large enough to be split: column split (wide C), row split (tall, narrow C), an uneven
-    /// tile count with edge tiles, several K slices, and the GEMV routes.</summary>
+    /// tile count with edge tiles, several K slices, the GEMV routes, and products that split only because the side
+    /// they are split along is long (<see cref="GemmPacked.LongSide"/>).</summary>
     [Theory]
     [InlineData(300, 520, 200, false, false)]
     [InlineData(2000, 40, 64, false, true)]
@@ -19,6 +20,9 @@ public class GemmThreadingTests
     [InlineData(129, 1001, 63, true, false)]
     [InlineData(8, 1000, 784, false, false)]
     [InlineData(7, 1003, 300, true, true)]
+    [InlineData(1000, 10, 128, true, false)]
+    [InlineData(128, 1000, 10, false, true)]
+    [InlineData(784, 100, 32, true, false)]
     public void Gemm_IsBitIdenticalForAnyThreadCount(int m, int n, int k, bool transposeA, bool transposeB)
     {
         int lda = transposeA ? m : k, ldb = transposeB ? k : n;
