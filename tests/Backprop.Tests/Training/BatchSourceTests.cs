@@ -7,7 +7,6 @@ namespace Backprop.Tests.Training;
 /// <summary>Fit's shuffled batches: every batch holds exactly the rows of the epoch's permutation, whatever the row
 /// width (each width below takes a different copy path: value by value, 16- and 32-byte vectors, memmove, memmove with
 /// rows prefetched ahead) and whatever the batch size (the last batch partial).</summary>
-[Collection(nameof(Backprop.Tests.Kernels.ThreadCountCollection))]
 public class BatchSourceTests
 {
     [Theory]
@@ -23,26 +22,6 @@ public class BatchSourceTests
     [InlineData(1000, 33)]
     [InlineData(3072, 1)]
     public void ShuffledBatchesHoldThePermutedRowsFloat(int width, int batchSize) => Check<float>(width, batchSize);
-
-    /// <summary>Batches large enough that their copy is split over the threads (at least
-    /// <see cref="BatchSource{T}.ParallelGatherBytes"/> per thread): the same rows at 1–3 threads, odd row counts
-    /// per part included.</summary>
-    [Theory]
-    [InlineData(784, 128)]
-    [InlineData(3072, 33)]
-    [InlineData(700, 301)]
-    public void SplitCopiesHoldThePermutedRows(int width, int batchSize)
-    {
-        Assert.True((long)Math.Min(batchSize, 301) * width * sizeof(float) >= 2 * BatchSource<float>.ParallelGatherBytes, "the copy would not split");
-        foreach (int threads in new[] { 1, 2, 3 })
-        {
-            Backprop.Tests.Kernels.GemmTestHelpers.WithThreads(threads, () =>
-            {
-                Check<float>(width, batchSize);
-                Check<double>(width, batchSize);
-            });
-        }
-    }
 
     [Theory]
     [InlineData(1, 7)]

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Data;
 
@@ -120,10 +121,7 @@ internal sealed class BatchStage<T> : Stage<T>
                 return;
             }
 
-            for (int r = 0; r < indices.Length; r++)
-            {
-                source.Slice(indices[r] * rowLength, rowLength).CopyTo(destination.Slice(r * rowLength, rowLength));
-            }
+            RowGather.Copy(source, rowLength, destination, indices);
         }
     }
 }

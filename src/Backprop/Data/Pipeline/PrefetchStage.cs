@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.ExceptionServices;
+using Backprop.Kernels;
 
 namespace Backprop.Data;
 
@@ -157,6 +158,10 @@ internal sealed class PrefetchStage<T>(Stage<T> upstream, int bufferSize) : Stag
         /// <summary>The producer thread: runs epochs as they are requested, and ends when none comes for a while.</summary>
         private void ProducerLoop()
         {
+            // The producer runs beside the training steps: its kernels (the batch gather, map functions' tensor
+            // operations) stay on this thread, so that they never take the kernel workers from a training step,
+            // whose products would then run on one thread.
+            Parallelism.LimitThisThread(1);
             while (true)
             {
                 lock (_lock)

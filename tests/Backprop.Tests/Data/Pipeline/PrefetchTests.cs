@@ -3,6 +3,7 @@ using static Backprop.Tests.Data.Pipeline.PipelineTestData;
 
 namespace Backprop.Tests.Data.Pipeline;
 
+[Collection(nameof(Backprop.Tests.Kernels.ThreadCountCollection))]
 public class PrefetchTests
 {
     [Theory]
@@ -18,6 +19,27 @@ public class PrefetchTests
         {
             Assert.Equal(Epoch(plain), Epoch(prefetched));
         }
+    }
+
+    /// <summary>The producer's kernels stay on its own thread (one kernel thread), so they never take the kernel
+    /// workers from the training steps running beside them; the consumer's thread count is untouched.</summary>
+    [Fact]
+    public void TheProducerRunsItsKernelsOnOneThread()
+    {
+        int seenInProducer = 0;
+        var ds = Dataset.FromTensorSlices(Rows(20)).Map((input, output) =>
+        {
+            Volatile.Write(ref seenInProducer, Backprop.Kernels.Parallelism.ThreadCount);
+            output.X.CopyFrom(input.X);
+            output.Y!.CopyFrom(input.Y!);
+        }).Batch(5).Prefetch(2);
+
+        Backprop.Tests.Kernels.GemmTestHelpers.WithThreads(3, () =>
+        {
+            Assert.Equal(Enumerable.Range(0, 20), Epoch(ds));
+            Assert.Equal(1, Volatile.Read(ref seenInProducer));
+            Assert.Equal(3, Backprop.Kernels.Parallelism.ThreadCount);
+        });
     }
 
     [Fact]
