@@ -142,7 +142,10 @@ public sealed class Dataset<T> : IEnumerable<Batch<T>>
 
     /// <summary>Produces up to <paramref name="bufferSize"/> elements ahead on a background thread while the
     /// consumer works, as tf.data's <c>prefetch</c> (<see cref="Dataset.Autotune"/> = 2). Exceptions thrown by the
-    /// pipeline surface in the consumer's <c>MoveNext</c>; disposing the enumerator stops the producer.</summary>
+    /// pipeline surface in the consumer's <c>MoveNext</c>; disposing the enumerator stops the producer. Backprop's
+    /// kernels called on the producer thread (the batch copy, tensor operations in a map function) run on that
+    /// thread alone (<see cref="Kernels.Parallelism.ThreadCount"/> reads 1 there), so they never take the kernel
+    /// threads from the training steps running beside them.</summary>
     public Dataset<T> Prefetch(int bufferSize)
     {
         if (bufferSize == Dataset.Autotune)
