@@ -32,6 +32,7 @@ public static class Parallelism
                 throw new ArgumentOutOfRangeException(nameof(value), value, "Thread count must be between 1 and 256.");
             }
 
+            WorkerPool.Reserve(value - 1);
             s_threadCount = value;
         }
     }

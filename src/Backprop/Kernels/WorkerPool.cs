@@ -107,6 +107,11 @@ internal static class WorkerPool
         }
     }
 
+    /// <summary>Starts workers now, so that up to <paramref name="count"/> + 1 parts run without creating any later:
+    /// setting <see cref="Parallelism.ThreadCount"/> calls this, so the threads are made (and allocated) on the
+    /// thread that asked for them, never inside another thread's first parallel call.</summary>
+    internal static void Reserve(int count) => EnsureWorkers(count);
+
     private static Worker[] EnsureWorkers(int count)
     {
         Worker[] workers = s_workers;

@@ -149,9 +149,25 @@ public class GemmThreadingTests
         Assert.Equal(Enumerable.Repeat(101, 3), counter.Counts);
     }
 
-    private sealed class CountingWork : IParallelWork
+    /// <summary>Setting <see cref="Parallelism.ThreadCount"/> starts the workers on the setting thread, so the first
+    /// call split that many ways allocates nothing, whichever thread makes it (a test measuring its own allocations
+    /// must not pay for workers another thread asked for). No other test uses 11 threads.</summary>
+    [Fact]
+    public void Setting_the_thread_count_starts_its_workers()
     {
-        public int[] Counts { get; } = new int[3];
+        var counter = new CountingWork(11);
+        WithThreads(11, () =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            WorkerPool.Run(counter, 11);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
+        Assert.Equal(Enumerable.Repeat(1, 11), counter.Counts);
+    }
+
+    private sealed class CountingWork(int parts = 3) : IParallelWork
+    {
+        public int[] Counts { get; } = new int[parts];
 
         public void Execute(int part, int parts) => Interlocked.Increment(ref Counts[part]);
     }
