@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Kernels;
 
 /// <summary>Copies chosen rows of a row-major array one after another into a batch buffer: Fit's shuffled batches
-/// (<c>BatchSource</c>) and the data pipeline's shuffled or indexed batches (<c>BatchStage</c>). Rows of up to 64
-/// bytes move as vectors, wider ones with a memmove each while the rows ahead are prefetched, and a large batch is
+/// (<c>BatchSource</c>) and the data pipeline's shuffled or indexed batches (<c>BatchStage</c>). One-value rows move
+/// by a load and a store, rows of up to 64 bytes as vectors, wider ones with a memmove each while the rows ahead are prefetched, and a large batch is
 /// split over the kernel threads. The reference is the plain loop
 /// <c>source.Slice(rows[r] * stride, stride).CopyTo(destination.Slice(r * stride, stride))</c>.</summary>
 internal static class RowGather
@@ -48,6 +48,17 @@ internal static class RowGather
     public static unsafe void Copy<T>(ReadOnlySpan<T> source, int stride, Span<T> destination, ReadOnlySpan<int> rows)
         where T : unmanaged
     {
+        if (stride == 1)
+        {
+            // Scalar rows (labels, one-column targets): a plain load and store per row.
+            for (int r = 0; r < rows.Length; r++)
+            {
+                destination[r] = source[rows[r]];
+            }
+
+            return;
+        }
+
         int bytes = stride * Unsafe.SizeOf<T>();
         if (bytes > 64 || !Vector256.IsHardwareAccelerated)
         {

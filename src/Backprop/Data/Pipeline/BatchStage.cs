@@ -99,29 +99,13 @@ internal sealed class BatchStage<T> : Stage<T>
             Span<int> indices = _rowIndices;
             int rows = indexed.NextRows(indices);
             indices = indices[..rows];
-            GatherRows(indexed.XStore.AsSpan(), _x.AsSpan(), indices, stage.Layout.XRowLength);
+            RowGather.Copy<T>(indexed.XStore.AsSpan(), stage.Layout.XRowLength, _x.AsSpan(), indices);
             if (_y is not null)
             {
-                GatherRows(indexed.YStore!.AsSpan(), _y.AsSpan(), indices, stage.Layout.YRowLength);
+                RowGather.Copy<T>(indexed.YStore!.AsSpan(), stage.Layout.YRowLength, _y.AsSpan(), indices);
             }
 
             return rows;
-        }
-
-        private static void GatherRows(ReadOnlySpan<T> source, Span<T> destination, ReadOnlySpan<int> indices, int rowLength)
-        {
-            if (rowLength == 1)
-            {
-                // Scalar rows (labels): a plain load and store beats a memmove call per row.
-                for (int r = 0; r < indices.Length; r++)
-                {
-                    destination[r] = source[indices[r]];
-                }
-
-                return;
-            }
-
-            RowGather.Copy(source, rowLength, destination, indices);
         }
     }
 }
