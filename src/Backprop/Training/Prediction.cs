@@ -50,7 +50,8 @@ internal static class Prediction
             int count = PassLength(start, full, n, pass);
             view.RebindRows(x, start, count);
             var output = model.Forward(view, training: false);
-            output.AsSpan().CopyTo(result.RowSpan(start, count));
+            // Split over the threads: a wide result's fresh pages fault on first write (see ParallelCopy).
+            ParallelCopy.Copy<T>(output.AsSpan(), result.RowSpan(start, count));
             start += count;
         }
 

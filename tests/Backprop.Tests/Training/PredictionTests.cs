@@ -9,7 +9,7 @@ namespace Backprop.Tests.Training;
 /// pass over its own batch gives (Keras's batch-by-batch predict), for every layer kind and awkward sizes.</summary>
 public sealed class PredictionTests
 {
-    public static TheoryData<string> Models => new() { "relu", "tanh", "sigmoid", "swish", "gelu", "softmax", "narrow", "wide", "deep-input", "conv", "norm" };
+    public static TheoryData<string> Models => new() { "relu", "tanh", "sigmoid", "swish", "gelu", "softmax", "narrow", "wide", "wide-output", "deep-input", "conv", "norm" };
 
     private static Sequential Build(string kind) => kind switch
     {
@@ -26,6 +26,9 @@ public sealed class PredictionTests
             new Dense(3)),
         "narrow" => new Sequential(new Dense(33, activation: "tanh", inputShape: [13]), new Dense(1)),
         "wide" => new Sequential(new Dense(1000, activation: "relu", inputShape: [300]), new Dense(10)),
+
+        // 1,000 outputs a row: a 256-row pass fills 1 MB of the result, which is copied over two threads or more.
+        "wide-output" => new Sequential(new Dense(1000, activation: "relu", inputShape: [13])),
         "deep-input" => new Sequential(new Dense(20, activation: "relu", inputShape: [784]), new Dense(10)),
         _ => new Sequential(new Dense(70, activation: kind, inputShape: [13]), new Dense(17, activation: kind == "softmax" ? "softmax" : "linear")),
     };
