@@ -37,6 +37,17 @@ internal static unsafe class LargeBuffers
         return buffer;
     }
 
+    /// <summary>An array of <paramref name="length"/> elements whose contents are undefined (the caller writes every
+    /// element), with its memory pages mapped over the kernel threads (<see cref="Kernels.PageTouch"/>): Predict's
+    /// result, which is then filled by one copy per pass on the calling thread.</summary>
+    public static T[] AllocateUninitialized<T>(int length)
+        where T : unmanaged
+    {
+        T[] buffer = GC.AllocateUninitializedArray<T>(length);
+        Kernels.PageTouch.Prefault(MemoryMarshal.AsBytes(buffer.AsSpan()));
+        return buffer;
+    }
+
     private static void Advise<T>(T[] buffer)
     {
         // Large arrays live on the large-object heap, which the GC does not compact unless asked, so the range keeps

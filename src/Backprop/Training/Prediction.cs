@@ -40,8 +40,9 @@ internal static class Prediction
         model.EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
         int n = x.Shape[0];
         var outputShape = model.Layers[^1].OutputShape;
-        // Every element is written below: no need to clear the result first.
-        var result = Tensor<T>.Wrap(GC.AllocateUninitializedArray<T>(checked(n * outputShape.Length)), BatchBuffer.WithBatch(n, outputShape));
+        // Every element is written below: no need to clear the result first. Its pages are mapped over the threads
+        // here, so that the copies below, one per pass on this thread, do not fault them in one by one.
+        var result = Tensor<T>.Wrap(LargeBuffers.AllocateUninitialized<T>(checked(n * outputShape.Length)), BatchBuffer.WithBatch(n, outputShape));
         int full = n - n % batchSize;
         int pass = RowsPerPass(model, batchSize, full, Unsafe.SizeOf<T>());
         var view = x.SliceRows(0, 0);
@@ -50,8 +51,7 @@ internal static class Prediction
             int count = PassLength(start, full, n, pass);
             view.RebindRows(x, start, count);
             var output = model.Forward(view, training: false);
-            // Split over the threads: a wide result's fresh pages fault on first write (see ParallelCopy).
-            ParallelCopy.Copy<T>(output.AsSpan(), result.RowSpan(start, count));
+            output.AsSpan().CopyTo(result.RowSpan(start, count));
             start += count;
         }
 

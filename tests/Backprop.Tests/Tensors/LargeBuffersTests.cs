@@ -27,6 +27,18 @@ public class LargeBuffersTests
         }
     }
 
+    /// <summary>Predict's result: its length as asked, whatever the size (touched over threads from 128 KB on).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(32_767)]
+    [InlineData(1_000_003)]
+    public void UninitialisedBuffersHaveTheLengthAskedFor(int length)
+    {
+        Assert.Equal(length, LargeBuffers.AllocateUninitialized<float>(length).Length);
+        Assert.Equal(length, LargeBuffers.AllocateUninitialized<double>(length).Length);
+    }
+
     [Fact]
     public void OnLinux_TheCLibrarysMadviseIsFound()
     {
