@@ -52,6 +52,11 @@ foreach (int t in threads)
     Parallelism.ThreadCount = t;
     foreach (var w in workloads)
     {
+        // The workload before this one left its data and model behind: collect them now, so that a collection of
+        // them does not run (on the other core, or on this one) while this workload is timed.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         Measurement m;
         try
         {
