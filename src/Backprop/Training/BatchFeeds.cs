@@ -36,11 +36,11 @@ internal interface IBatchFeed<T>
 }
 
 /// <summary>(x, y) tensors in batches of a fixed size, reshuffled every epoch from (seed, epoch) when asked.</summary>
-internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle, ulong seed) : IBatchFeed<T>
+internal sealed class TensorBatches<T>(Tensor<T> x, Tensor<T> y, int batchSize, bool shuffle, ulong seed, BatchSource<T>.Buffers? kept = null) : IBatchFeed<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private ulong _seed = seed;
-    private readonly BatchSource<T> _source = new(x, y, batchSize, shuffle);
+    private readonly BatchSource<T> _source = new(x, y, batchSize, shuffle, kept);
     private readonly int _steps = x.Shape[0] == 0 ? 0 : (x.Shape[0] - 1) / batchSize + 1;   // no overflow near int.MaxValue
     private int _step;
 

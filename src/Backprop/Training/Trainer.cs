@@ -41,6 +41,20 @@ public class Trainer
     /// kept across Fits of this trainer.</summary>
     internal ThreadChooser Threads { get; } = new();
 
+    // The shuffled batches' order and storage, reused by the next Fit on data of the same shape (BatchSource.Buffers).
+    private object? _shuffleBuffers;
+
+    private BatchSource<T>.Buffers ShuffleBuffers<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (_shuffleBuffers is not BatchSource<T>.Buffers kept)
+        {
+            _shuffleBuffers = kept = new BatchSource<T>.Buffers();
+        }
+
+        return kept;
+    }
+
     /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
     /// <c>model.compile</c>). Strings convert: <c>new Trainer("sgd", "mse", ["mae"])</c>.</summary>
     /// <exception cref="ArgumentException">A metric is null, listed twice or named "loss".</exception>
@@ -367,7 +381,7 @@ public class Trainer
         // A full-batch optimiser sees every training row in each step, in order.
         var train = Optimizer.RequiresFullBatch
             ? new TensorBatches<T>(xTrain, yTrain, xTrain.Shape[0], shuffle: false, shuffleSeed)
-            : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed);
+            : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed, ShuffleBuffers<T>());
         var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
         using var use = Enter("Fit");
         return new FitLoop<T>(this, train, validation, callbacks, verbose).Run(epochs, initialEpoch);

@@ -58,6 +58,21 @@ public sealed class AllocationTests
         Assert.True(many - few < 2048, $"{few} bytes per Fit with 2 batches, {many} with 100 batches");
     }
 
+    /// <summary>A Fit called again on data of the same shape takes its shuffled batches' order and storage from the one
+    /// before (401 KB of batch storage here, which a new array would take from fresh memory pages).</summary>
+    [Fact]
+    public void A_repeated_shuffled_Fit_reuses_its_batch_storage()
+    {
+        var model = new Sequential(new Dense(10, kernelInitializer: "zeros", inputShape: [784]));
+        LayerTestKit.Randomize(model, 3, -0.05, 0.05);
+        model.Compile(new SGD(0.01), "mse");
+        model.Output = TextWriter.Null;
+        var x = Tensor.From(TestData.Floats(3000 * 784, 7, 0, 1), 3000, 784);
+        var y = Tensor.From(TestData.Floats(3000 * 10, 8, 0, 1), 3000, 10);
+        long perFit = AllocatedBy(() => model.Fit(x, y, epochs: 1, batchSize: 128, verbose: 0, seed: 1), repetitions: 3) / 3;
+        Assert.True(perFit < 128 * 784 * sizeof(float) / 4, $"{perFit} bytes per Fit: the 401 KB batch storage was allocated again");
+    }
+
     private static long AllocatedBy(Action step, int repetitions = 50)
     {
         for (int i = 0; i < 20; i++)

@@ -30,6 +30,40 @@ public class BatchSourceTests
     [InlineData(784, 64)]
     public void ShuffledBatchesHoldThePermutedRowsDouble(int width, int batchSize) => Check<double>(width, batchSize);
 
+    /// <summary>Fit keeps its shuffled batches' order and storage for the next Fit (BatchSource.Buffers). Fits on data
+    /// of other row counts and batch sizes, one after another (a row count that needs a new order array, a batch size that
+    /// needs new storage, and back), must train exactly as a new trainer each time does (recompiling with the same
+    /// stateless SGD gives one).</summary>
+    [Fact]
+    public void Kept_batch_storage_trains_as_new_storage_does()
+    {
+        var kept = Build();
+        var fresh = Build();
+        kept.Compile(new Backprop.Optimizers.SGD(0.05), "mse");
+        var runs = new (int Rows, int Batch)[] { (300, 32), (301, 32), (300, 50), (7, 32), (300, 32), (300, 300) };
+        int seed = 20;
+        foreach (var (rows, batch) in runs)
+        {
+            var x = Tensor.From(Backprop.Tests.TestSupport.TestData.Floats(rows * 13, seed++), rows, 13);
+            var y = Tensor.From(Backprop.Tests.TestSupport.TestData.Floats(rows * 2, seed++), rows, 2);
+            fresh.Compile(new Backprop.Optimizers.SGD(0.05), "mse");
+            kept.Fit(x, y, epochs: 2, batchSize: batch, verbose: 0, seed: 3);
+            fresh.Fit(x, y, epochs: 2, batchSize: batch, verbose: 0, seed: 3);
+            var (a, b) = (kept.GetWeights(), fresh.GetWeights());
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(((Tensor<float>)a[i]).ToArray().AsSpan().SequenceEqual(((Tensor<float>)b[i]).ToArray()), $"{rows} rows, batch {batch}: weight {i} differs");
+            }
+        }
+
+        static Backprop.Models.Sequential Build()
+        {
+            var model = new Backprop.Models.Sequential(new Backprop.Layers.Dense(9, activation: "tanh", inputShape: [13]), new Backprop.Layers.Dense(2));
+            Backprop.Tests.Layers.LayerTestKit.Randomize(model, 5, -0.4, 0.4);
+            return model;
+        }
+    }
+
     private static void Check<T>(int width, int batchSize)
         where T : unmanaged, System.Numerics.INumber<T>
     {
