@@ -42,18 +42,13 @@ public class Trainer
     internal ThreadChooser Threads { get; } = new();
 
     // The shuffled batches' order and storage, reused by the next Fit on data of the same shape (BatchSource.Buffers).
+    // A Fit takes them for its whole run and puts them back at its end, so that a Fit started meanwhile (from a
+    // callback, or refused on another thread) makes its own instead of writing into the running Fit's.
     private object? _shuffleBuffers;
 
-    private BatchSource<T>.Buffers ShuffleBuffers<T>()
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (_shuffleBuffers is not BatchSource<T>.Buffers kept)
-        {
-            _shuffleBuffers = kept = new BatchSource<T>.Buffers();
-        }
-
-        return kept;
-    }
+    private BatchSource<T>.Buffers TakeShuffleBuffers<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Interlocked.Exchange(ref _shuffleBuffers, null) as BatchSource<T>.Buffers ?? new BatchSource<T>.Buffers();
 
     /// <summary>Sets the optimiser, the loss and the metrics reported during training and evaluation (Keras
     /// <c>model.compile</c>). Strings convert: <c>new Trainer("sgd", "mse", ["mae"])</c>.</summary>
@@ -378,13 +373,21 @@ public class Trainer
         Model.EnsureBuilt(BatchBuffer.SampleOf(x.Shape));
         ulong shuffleSeed = seed ?? Model.Seed ?? Backprop.Random.RandomSeed.NextSeed();
 
-        // A full-batch optimiser sees every training row in each step, in order.
-        var train = Optimizer.RequiresFullBatch
-            ? new TensorBatches<T>(xTrain, yTrain, xTrain.Shape[0], shuffle: false, shuffleSeed)
-            : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed, ShuffleBuffers<T>());
-        var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
-        using var use = Enter("Fit");
-        return new FitLoop<T>(this, train, validation, callbacks, verbose).Run(epochs, initialEpoch);
+        var kept = TakeShuffleBuffers<T>();
+        try
+        {
+            // A full-batch optimiser sees every training row in each step, in order.
+            var train = Optimizer.RequiresFullBatch
+                ? new TensorBatches<T>(xTrain, yTrain, xTrain.Shape[0], shuffle: false, shuffleSeed)
+                : new TensorBatches<T>(xTrain, yTrain, batchSize, shuffle, shuffleSeed, kept);
+            var validation = xVal is null || yVal is null ? null : new TensorBatches<T>(xVal, yVal, batchSize, shuffle: false, seed: 0);
+            using var use = Enter("Fit");
+            return new FitLoop<T>(this, train, validation, callbacks, verbose).Run(epochs, initialEpoch);
+        }
+        finally
+        {
+            _shuffleBuffers = kept;
+        }
     }
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over a batched dataset of (x, y) (Keras

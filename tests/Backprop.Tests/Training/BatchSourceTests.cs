@@ -64,6 +64,36 @@ public class BatchSourceTests
         }
     }
 
+    /// <summary>A Fit started inside another (a callback may call Fit on its own model, on the same thread) must not
+    /// take the outer Fit's kept order and storage while the outer one still uses them: here the inner Fit runs no
+    /// epoch (initialEpoch = epochs), so the outer Fit must train exactly as it does without it.</summary>
+    [Fact]
+    public void A_Fit_inside_a_Fit_leaves_the_outer_batches_alone()
+    {
+        var x = Tensor.From(Backprop.Tests.TestSupport.TestData.Floats(300 * 13, 31), 300, 13);
+        var y = Tensor.From(Backprop.Tests.TestSupport.TestData.Floats(300 * 2, 32), 300, 2);
+        float[] Train(bool nested)
+        {
+            var model = new Backprop.Models.Sequential(new Backprop.Layers.Dense(9, activation: "tanh", inputShape: [13]), new Backprop.Layers.Dense(2));
+            Backprop.Tests.Layers.LayerTestKit.Randomize(model, 5, -0.4, 0.4);
+            model.Compile(new Backprop.Optimizers.SGD(0.05), "mse");
+            model.Fit(x, y, epochs: 1, batchSize: 32, verbose: 0, seed: 3);
+            var callbacks = nested
+                ? new Backprop.Training.Callbacks.Callback[] { new Backprop.Training.Callbacks.LambdaCallback(onBatchEnd: (batch, _) =>
+                    {
+                        if (batch == 2)
+                        {
+                            model.Fit(x, y, epochs: 1, batchSize: 32, verbose: 0, seed: 7, initialEpoch: 1);
+                        }
+                    }) }
+                : [];
+            model.Fit(x, y, epochs: 2, batchSize: 32, verbose: 0, seed: 3, callbacks: callbacks);
+            return model.GetWeights().SelectMany(w => ((Tensor<float>)w).ToArray()).ToArray();
+        }
+
+        Assert.True(Train(nested: false).AsSpan().SequenceEqual(Train(nested: true)), "The Fit inside the Fit changed the outer Fit's batches.");
+    }
+
     private static void Check<T>(int width, int batchSize)
         where T : unmanaged, System.Numerics.INumber<T>
     {
