@@ -16,23 +16,21 @@ internal static unsafe class PageTouch
 
     internal const int PageBytes = 4096;
 
-    /// <summary>Touches <paramref name="block"/>'s pages over the kernel threads; does nothing on one thread or for a
-    /// block under two parts' worth, where its writer faults the pages in as fast.</summary>
+    /// <summary>Touches the pages of the <paramref name="length"/> bytes at <paramref name="start"/> over the kernel
+    /// threads; does nothing on one thread or for a block under two parts' worth, where its writer faults the pages
+    /// in as fast. The length is a long: an array of floats may hold more than 2³¹ bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Prefault(Span<byte> block)
+    public static void Prefault(byte* start, long length)
     {
-        int parts = (int)Math.Min(Parallelism.ThreadCount, block.Length / ParallelBytes);
+        int parts = (int)Math.Min(Parallelism.ThreadCount, length / ParallelBytes);
         if (parts <= 1)
         {
             return;
         }
 
-        fixed (byte* start = block)
-        {
-            var job = TouchWork.ForThisThread;
-            job.Set(start, block.Length);
-            WorkerPool.Run(job, parts);
-        }
+        var job = TouchWork.ForThisThread;
+        job.Set(start, length);
+        WorkerPool.Run(job, parts);
     }
 
     /// <summary>The touches of pages [<paramref name="firstPage"/>, <paramref name="lastPage"/>) of the block at

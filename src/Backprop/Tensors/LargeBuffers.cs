@@ -44,7 +44,11 @@ internal static unsafe class LargeBuffers
         where T : unmanaged
     {
         T[] buffer = GC.AllocateUninitializedArray<T>(length);
-        Kernels.PageTouch.Prefault(MemoryMarshal.AsBytes(buffer.AsSpan()));
+        fixed (T* start = buffer)
+        {
+            Kernels.PageTouch.Prefault((byte*)start, (long)length * sizeof(T));
+        }
+
         return buffer;
     }
 

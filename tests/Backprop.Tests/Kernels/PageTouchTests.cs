@@ -32,15 +32,21 @@ public class PageTouchTests
     {
         WithThreads(2, () =>
         {
-            var block = new byte[1 << 20];
-            PageTouch.Prefault(block);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
+            var block = GC.AllocateArray<byte>(1 << 20, pinned: true);
+            unsafe
             {
-                PageTouch.Prefault(block);
-            }
+                fixed (byte* start = block)
+                {
+                    PageTouch.Prefault(start, block.Length);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 10; i++)
+                    {
+                        PageTouch.Prefault(start, block.Length);
+                    }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                    Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                }
+            }
         });
     }
 
@@ -68,7 +74,7 @@ public class PageTouchTests
                 }
             }
 
-            PageTouch.Prefault(memory.AsSpan(start, length));
+            PageTouch.Prefault(base0 + start, length);
             Assert.True(expected.AsSpan().SequenceEqual(memory), $"{length} bytes at page offset {offset}, {threads} threads: the touched bytes differ from the reference.");
         }
     }
