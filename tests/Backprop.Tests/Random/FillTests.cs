@@ -8,35 +8,6 @@ public class FillTests
 {
     public static TheoryData<int> AwkwardLengths => [1, 7, 33, 1000, 65537, 200_003];
 
-    [Fact]
-    public void BigFillsAreBitIdenticalAtAnyThreadCount()
-    {
-        int saved = Parallelism.ThreadCount;
-        try
-        {
-            const int n = 5_000_000;
-            float[]? firstFloats = null;
-            double[]? firstDoubles = null;
-            foreach (int threads in new[] { 1, 2, 3 })
-            {
-                Parallelism.ThreadCount = threads;
-                var floats = new float[n];
-                var doubles = new double[n / 2 + 3];
-                var generator = new RandomGenerator(42);
-                generator.FillNormal<float>(floats);
-                generator.FillTruncatedNormal<double>(doubles, 1.0, 3.0);
-                firstFloats ??= floats;
-                firstDoubles ??= doubles;
-                Assert.True(floats.AsSpan().SequenceEqual(firstFloats), $"normal floats differ at {threads} threads");
-                Assert.True(doubles.AsSpan().SequenceEqual(firstDoubles), $"truncated doubles differ at {threads} threads");
-            }
-        }
-        finally
-        {
-            Parallelism.ThreadCount = saved;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(AwkwardLengths))]
     public void ValueIDependsOnlyOnIndexSoShortFillsArePrefixesOfLongOnes(int length)
@@ -244,5 +215,40 @@ public class FillTests
         Assert.Throws<NotSupportedException>(() => g.FillNormal(new Half[3]));
         Assert.Equal("maxExclusive", Assert.Throws<ArgumentOutOfRangeException>(() => g.NextInt(0)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => g.Skip(-1));
+    }
+}
+
+/// <summary>Fills at different thread counts. They set the process-wide thread count, so they run in the collection
+/// that runs alone (see <c>FitThreadCountTests</c>).</summary>
+[Collection(nameof(Backprop.Tests.Kernels.ThreadCountCollection))]
+public class FillThreadCountTests
+{
+    [Fact]
+    public void BigFillsAreBitIdenticalAtAnyThreadCount()
+    {
+        int saved = Parallelism.ThreadCount;
+        try
+        {
+            const int n = 5_000_000;
+            float[]? firstFloats = null;
+            double[]? firstDoubles = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Parallelism.ThreadCount = threads;
+                var floats = new float[n];
+                var doubles = new double[n / 2 + 3];
+                var generator = new RandomGenerator(42);
+                generator.FillNormal<float>(floats);
+                generator.FillTruncatedNormal<double>(doubles, 1.0, 3.0);
+                firstFloats ??= floats;
+                firstDoubles ??= doubles;
+                Assert.True(floats.AsSpan().SequenceEqual(firstFloats), $"normal floats differ at {threads} threads");
+                Assert.True(doubles.AsSpan().SequenceEqual(firstDoubles), $"truncated doubles differ at {threads} threads");
+            }
+        }
+        finally
+        {
+            Parallelism.ThreadCount = saved;
+        }
     }
 }
