@@ -167,10 +167,11 @@ public static class Gemm
         }
         else if (!g.TransposeA && !g.TransposeB && g.Activation is (GemmActivation.None or GemmActivation.Relu) && GemmSmall.TakesPanels(g.M, g.N, g.K))
         {
-            // Few rows, many columns: B read in place panel by panel, summed in the packed path's slices (the same bits).
+            // Few rows, many columns: B read in place panel by panel, summed in the packed path's slices (the same bits),
+            // or packed after all where this machine runs such products faster that way (GemmPanelChoice).
             // Not with a tanh or sigmoid epilogue: TensorPrimitives rounds a row's last few columns differently when
             // they come as a short span, so a panel's edge would not have the packed path's bits.
-            GemmSmall.RunPanels(g);
+            GemmPanelChoice.Run(g);
         }
         else
         {

@@ -1,0 +1,120 @@
+using Backprop.Kernels;
+using static Backprop.Tests.Kernels.GemmTestHelpers;
+using Way = Backprop.Kernels.GemmPanelChoice.Way;
+
+namespace Backprop.Tests.Kernels;
+
+/// <summary><see cref="GemmPanelChoice"/>: the products the panel route can take run it or the packed path, whichever
+/// this machine runs faster, decided by timing the first calls of each; the choice never changes a bit.</summary>
+[Collection(nameof(ThreadCountCollection))]
+public class GemmPanelChoiceTests
+{
+    private const int Counted = GemmPanelChoice.CountedCallsPerWay;
+
+    [Fact]
+    public void Calls_alternate_from_the_panel_route()
+    {
+        var decision = new GemmPanelChoice.Decision();
+        bool[] turns = Enumerable.Range(0, 6).Select(_ => decision.NextIsPanels()).ToArray();
+        Assert.Equal([true, false, true, false, true, false], turns);
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.5, "Packed")]
+    [InlineData(0.5, 1.0, "Panels")]
+    [InlineData(0.8, 0.8, "Panels")]
+    public void The_faster_way_is_kept_once_both_have_their_counted_calls(double panels, double packed, string faster)
+    {
+        var expected = Enum.Parse<Way>(faster);
+        var decision = new GemmPanelChoice.Decision();
+        // First calls (compiling, cold caches): not counted, however slow or fast.
+        decision.Record(true, 1e-9);
+        decision.Record(false, 1e9);
+        for (int i = 0; i < Counted; i++)
+        {
+            // Slower calls besides the best one: the best counts.
+            decision.Record(true, panels * (i == 1 ? 1 : 3));
+            Assert.Equal(Way.Undecided, decision.Way);
+            decision.Record(false, packed * (i == 2 ? 1 : 3));
+            Assert.Equal(i == Counted - 1 ? expected : Way.Undecided, decision.Way);
+        }
+
+        // Later timings change nothing.
+        decision.Record(true, expected == Way.Packed ? 1e-12 : 1e12);
+        decision.Record(false, expected == Way.Packed ? 1e12 : 1e-12);
+        Assert.Equal(expected, decision.Way);
+    }
+
+    [Fact]
+    public void One_way_alone_never_decides()
+    {
+        var decision = new GemmPanelChoice.Decision();
+        for (int i = 0; i < 10 * Counted; i++)
+        {
+            decision.Record(false, 1.0);
+        }
+
+        decision.Record(true, 2.0);
+        Assert.Equal(Way.Undecided, decision.Way);
+        decision.Reset();
+        for (int i = 0; i <= Counted; i++)
+        {
+            decision.Record(true, 2.0);
+            decision.Record(false, 1.0);
+        }
+
+        Assert.Equal(Way.Packed, decision.Way);
+    }
+
+    /// <summary>Through the public entry point, while the choice is timed and after it, forced either way: every call
+    /// gives the packed path's bits, at one and two threads, float and double.</summary>
+    [Theory]
+    [InlineData(33, 1000, 784)]
+    [InlineData(128, 257, 300)]
+    [InlineData(40, 640, 19)]
+    public void Every_way_gives_the_same_bits(int m, int n, int k)
+    {
+        Check<float>(m, n, k);
+        Check<double>(m, n, k);
+    }
+
+    private static void Check<T>(int m, int n, int k)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported || !GemmSmall.TakesPanels(m, n, k) || GemmSmall.Takes(m, n, k, transposeB: false))
+        {
+            Assert.True(!System.Runtime.Intrinsics.X86.Fma.IsSupported, $"{m}×{n}×{k} does not take the panel route");
+            return;
+        }
+
+        T[] a = RandomArray<T>(m * k, 5), b = RandomArray<T>(k * n, 6), bias = RandomArray<T>(n, 7), c0 = RandomArray<T>(m * n, 8);
+        T beta = T.CreateTruncating(0.5);
+
+        T[] Product()
+        {
+            T[] c = (T[])c0.Clone();
+            Gemm.Multiply(false, false, m, n, k, T.One, a, k, b, n, beta, c, n, bias, GemmActivation.Relu);
+            return c;
+        }
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            WithThreads(threads, () =>
+            {
+                var decision = GemmPanelChoice.For(severalThreads: threads > 1);
+                decision.Force(Way.Packed);
+                T[] packed = Product();
+                decision.Force(Way.Panels);
+                Assert.Equal(packed, Product());
+                decision.Reset();
+                for (int call = 0; call < 2 * (Counted + 1); call++)
+                {
+                    Assert.Equal(packed, Product());
+                }
+
+                Assert.NotEqual(Way.Undecided, decision.Way);
+                Assert.Equal(packed, Product());
+            });
+        }
+    }
+}
