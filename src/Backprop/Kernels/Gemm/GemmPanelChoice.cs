@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -13,15 +14,19 @@ namespace Backprop.Kernels;
 /// "The panel route or the packed path: measured per machine"). So the first products decide: they run the two ways
 /// alternately, the first call of each way not counted (it compiles and warms the caches), and once each way has
 /// <see cref="CountedCallsPerWay"/> counted calls, the way with the lower best time per multiply-add is kept for the
-/// rest of the process (ties keep the panel route). Products run on one thread and on several are decided apart.
-/// </summary>
+/// rest of the process (ties keep the panel route). Each shape (rows, columns, depth, element type, one thread or
+/// several) is decided on its own: a model with two wide layers runs two shapes per step, and alternating call by
+/// call would otherwise time one layer always one way and the other always the other.</summary>
 internal static class GemmPanelChoice
 {
     /// <summary>Timed calls of each way, after its first, before the choice.</summary>
     internal const int CountedCallsPerWay = 4;
 
-    // [0]: products run on one thread; [1]: on several.
-    private static readonly Decision[] s_decisions = [new(), new()];
+    /// <summary>Shapes decided (or being timed) at most; later new shapes take the panel route untimed.</summary>
+    internal const int MaxShapes = 256;
+
+    private static readonly ConcurrentDictionary<ProductShape, Decision> s_decisions = new();
+    private static int s_shapes;
 
     /// <summary>Runs a product the panel route takes, the way chosen for this machine (or, before the choice, the way
     /// whose turn it is, timed).</summary>
@@ -29,7 +34,18 @@ internal static class GemmPanelChoice
     public static void Run<T>(in GemmCall<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Decision decision = s_decisions[Parallelism.ThreadCount > 1 ? 1 : 0];
+        var shape = new ProductShape(g.M, g.N, g.K, Unsafe.SizeOf<T>(), Parallelism.ThreadCount > 1);
+        if (!s_decisions.TryGetValue(shape, out Decision? decision))
+        {
+            if (Volatile.Read(ref s_shapes) >= MaxShapes)
+            {
+                GemmSmall.RunPanels(g);
+                return;
+            }
+
+            decision = Add(shape);
+        }
+
         switch (decision.Way)
         {
             case Way.Panels:
@@ -43,9 +59,20 @@ internal static class GemmPanelChoice
         RunTimed(decision, g);
     }
 
-    /// <summary>The choice for products on one thread (<paramref name="severalThreads"/> false) or several, for tests
-    /// and diagnostics.</summary>
-    internal static Decision For(bool severalThreads) => s_decisions[severalThreads ? 1 : 0];
+    /// <summary>The choice for one shape of product (tests and diagnostics).</summary>
+    internal static Decision For<T>(int m, int n, int k, bool severalThreads)
+        where T : unmanaged => Add(new ProductShape(m, n, k, Unsafe.SizeOf<T>(), severalThreads));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Decision Add(ProductShape shape) =>
+        s_decisions.GetOrAdd(shape, static _ =>
+        {
+            Interlocked.Increment(ref s_shapes);
+            return new Decision();
+        });
+
+    /// <summary>What a choice is made for.</summary>
+    private readonly record struct ProductShape(int M, int N, int K, int ElementSize, bool SeveralThreads);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunTimed<T>(Decision decision, in GemmCall<T> g)

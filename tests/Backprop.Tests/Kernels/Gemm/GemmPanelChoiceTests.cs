@@ -66,6 +66,42 @@ public class GemmPanelChoiceTests
         Assert.Equal(Way.Packed, decision.Way);
     }
 
+    /// <summary>Two wide layers run two shapes per step, call after call: each shape is timed both ways and decided
+    /// on its own (alternating one shared choice would time one layer always one way, the other always the other).</summary>
+    [Fact]
+    public void Shapes_interleaved_call_by_call_are_each_timed_both_ways()
+    {
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return;
+        }
+
+        const int m = 24, k = 200;
+        int[] widths = [300, 420];
+        float[] a = RandomArray<float>(m * k, 1), b = RandomArray<float>(k * 420, 2), c = new float[m * 420];
+        WithThreads(1, () =>
+        {
+            var decisions = widths.Select(n => GemmPanelChoice.For<float>(m, n, k, severalThreads: false)).ToArray();
+            Assert.NotSame(decisions[0], decisions[1]);
+            foreach (var decision in decisions)
+            {
+                decision.Reset();
+            }
+
+            for (int call = 0; call < 2 * (Counted + 1); call++)
+            {
+                foreach (int n in widths)
+                {
+                    Assert.True(GemmSmall.TakesPanels(m, n, k) && !GemmSmall.Takes(m, n, k, transposeB: false));
+                    Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+                }
+            }
+
+            // Each was decided by its own five calls each way.
+            Assert.All(decisions, d => Assert.NotEqual(Way.Undecided, d.Way));
+        });
+    }
+
     /// <summary>Through the public entry point, while the choice is timed and after it, forced either way: every call
     /// gives the packed path's bits, at one and two threads, float and double.</summary>
     [Theory]
@@ -101,7 +137,7 @@ public class GemmPanelChoiceTests
         {
             WithThreads(threads, () =>
             {
-                var decision = GemmPanelChoice.For(severalThreads: threads > 1);
+                var decision = GemmPanelChoice.For<T>(m, n, k, severalThreads: threads > 1);
                 decision.Force(Way.Packed);
                 T[] packed = Product();
                 decision.Force(Way.Panels);
