@@ -162,16 +162,17 @@ public static class Gemm
         }
         else if (g.N <= GemmSmall.NarrowColumns<T>() && !g.TransposeA && !g.TransposeB)
         {
-            // Few columns, many rows: A read in place, summed in the packed path's slices (the same bits).
-            GemmSmall.RunNarrow(g);
+            // Few columns, many rows: A read in place, summed in the packed path's slices (the same bits), or packed
+            // after all where this machine runs the shape faster that way (GemmRouteChoice).
+            GemmRouteChoice.Run(g, narrow: true);
         }
         else if (!g.TransposeA && !g.TransposeB && g.Activation is (GemmActivation.None or GemmActivation.Relu) && GemmSmall.TakesPanels(g.M, g.N, g.K))
         {
             // Few rows, many columns: B read in place panel by panel, summed in the packed path's slices (the same bits),
-            // or packed after all where this machine runs such products faster that way (GemmPanelChoice).
+            // or packed after all where this machine runs the shape faster that way (GemmRouteChoice).
             // Not with a tanh or sigmoid epilogue: TensorPrimitives rounds a row's last few columns differently when
             // they come as a short span, so a panel's edge would not have the packed path's bits.
-            GemmPanelChoice.Run(g);
+            GemmRouteChoice.Run(g, narrow: false);
         }
         else
         {

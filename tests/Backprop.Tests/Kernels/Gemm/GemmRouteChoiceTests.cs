@@ -1,32 +1,33 @@
 using Backprop.Kernels;
 using static Backprop.Tests.Kernels.GemmTestHelpers;
-using Way = Backprop.Kernels.GemmPanelChoice.Way;
+using Way = Backprop.Kernels.GemmRouteChoice.Way;
 
 namespace Backprop.Tests.Kernels;
 
-/// <summary><see cref="GemmPanelChoice"/>: the products the panel route can take run it or the packed path, whichever
-/// this machine runs faster, decided by timing the first calls of each; the choice never changes a bit.</summary>
+/// <summary><see cref="GemmRouteChoice"/>: the products the narrow or the panel route can take run it or the packed
+/// path, whichever this machine runs faster for the shape, decided by timing the first calls of each; the choice never
+/// changes a bit.</summary>
 [Collection(nameof(ThreadCountCollection))]
-public class GemmPanelChoiceTests
+public class GemmRouteChoiceTests
 {
-    private const int Counted = GemmPanelChoice.CountedCallsPerWay;
+    private const int Counted = GemmRouteChoice.CountedCallsPerWay;
 
     [Fact]
-    public void Calls_alternate_from_the_panel_route()
+    public void Calls_alternate_from_the_in_place_route()
     {
-        var decision = new GemmPanelChoice.Decision();
-        bool[] turns = Enumerable.Range(0, 6).Select(_ => decision.NextIsPanels()).ToArray();
+        var decision = new GemmRouteChoice.Decision();
+        bool[] turns = Enumerable.Range(0, 6).Select(_ => decision.NextIsInPlace()).ToArray();
         Assert.Equal([true, false, true, false, true, false], turns);
     }
 
     [Theory]
     [InlineData(1.0, 0.5, "Packed")]
-    [InlineData(0.5, 1.0, "Panels")]
-    [InlineData(0.8, 0.8, "Panels")]
+    [InlineData(0.5, 1.0, "InPlace")]
+    [InlineData(0.8, 0.8, "InPlace")]
     public void The_faster_way_is_kept_once_both_have_their_counted_calls(double panels, double packed, string faster)
     {
         var expected = Enum.Parse<Way>(faster);
-        var decision = new GemmPanelChoice.Decision();
+        var decision = new GemmRouteChoice.Decision();
         // First calls (compiling, cold caches): not counted, however slow or fast.
         decision.Record(true, 1e-9);
         decision.Record(false, 1e9);
@@ -48,7 +49,7 @@ public class GemmPanelChoiceTests
     [Fact]
     public void One_way_alone_never_decides()
     {
-        var decision = new GemmPanelChoice.Decision();
+        var decision = new GemmRouteChoice.Decision();
         for (int i = 0; i < 10 * Counted; i++)
         {
             decision.Record(false, 1.0);
@@ -81,7 +82,7 @@ public class GemmPanelChoiceTests
         float[] a = RandomArray<float>(m * k, 1), b = RandomArray<float>(k * 420, 2), c = new float[m * 420];
         WithThreads(1, () =>
         {
-            var decisions = widths.Select(n => GemmPanelChoice.For<float>(m, n, k, severalThreads: false)).ToArray();
+            var decisions = widths.Select(n => GemmRouteChoice.For<float>(m, n, k, severalThreads: false)).ToArray();
             Assert.NotSame(decisions[0], decisions[1]);
             foreach (var decision in decisions)
             {
@@ -108,6 +109,9 @@ public class GemmPanelChoiceTests
     [InlineData(33, 1000, 784)]
     [InlineData(128, 257, 300)]
     [InlineData(40, 640, 19)]
+    [InlineData(300, 100, 784)]
+    [InlineData(1000, 10, 100)]
+    [InlineData(77, 33, 577)]
     public void Every_way_gives_the_same_bits(int m, int n, int k)
     {
         Check<float>(m, n, k);
@@ -117,9 +121,11 @@ public class GemmPanelChoiceTests
     private static void Check<T>(int m, int n, int k)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported || !GemmSmall.TakesPanels(m, n, k) || GemmSmall.Takes(m, n, k, transposeB: false))
+        bool inPlace = n <= GemmSmall.NarrowColumns<T>() || GemmSmall.TakesPanels(m, n, k);
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported || !inPlace || GemmSmall.Takes(m, n, k, transposeB: false))
         {
-            Assert.True(!System.Runtime.Intrinsics.X86.Fma.IsSupported, $"{m}×{n}×{k} does not take the panel route");
+            // Narrow means at most 128 floats or 64 doubles with AVX-512, 64 or 32 with AVX2.
+            Assert.True(!System.Runtime.Intrinsics.X86.Fma.IsSupported || n > GemmSmall.NarrowColumns<T>(), $"{m}×{n}×{k} takes no in-place route");
             return;
         }
 
@@ -137,10 +143,10 @@ public class GemmPanelChoiceTests
         {
             WithThreads(threads, () =>
             {
-                var decision = GemmPanelChoice.For<T>(m, n, k, severalThreads: threads > 1);
+                var decision = GemmRouteChoice.For<T>(m, n, k, severalThreads: threads > 1);
                 decision.Force(Way.Packed);
                 T[] packed = Product();
-                decision.Force(Way.Panels);
+                decision.Force(Way.InPlace);
                 Assert.Equal(packed, Product());
                 decision.Reset();
                 for (int call = 0; call < 2 * (Counted + 1); call++)

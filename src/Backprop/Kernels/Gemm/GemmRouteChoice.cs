@@ -5,33 +5,35 @@ using System.Runtime.CompilerServices;
 
 namespace Backprop.Kernels;
 
-/// <summary>Which way this machine runs the products the panel route can take (few rows, wide, neither operand
-/// transposed: a wide Dense layer's forward product): <see cref="GemmSmall.RunPanels{T}"/>, B read in place, or
-/// <see cref="GemmPacked.Run{T}(in GemmCall{T})"/>. Both give every element the same bits, so only the time differs,
-/// and which is faster depends on the machine's caches rather than on the shape: on Zen 5 the panel route ran 784-deep,
-/// 1000-wide products at 32–256 rows up to 1.5× faster than the packed path (most at two threads), while on an Intel
-/// Xeon (family 6 model 207) the packed path was faster on every such shape tried, by 0–31% (docs/performance.md,
-/// "The panel route or the packed path: measured per machine"). So the first products decide: they run the two ways
-/// alternately, the first call of each way not counted (it compiles and warms the caches), and once each way has
-/// <see cref="CountedCallsPerWay"/> counted calls, the way with the lower best time per multiply-add is kept for the
-/// rest of the process (ties keep the panel route). Each shape (rows, columns, depth, element type, one thread or
-/// several) is decided on its own: a model with two wide layers runs two shapes per step, and alternating call by
-/// call would otherwise time one layer always one way and the other always the other.</summary>
-internal static class GemmPanelChoice
+/// <summary>Which way this machine runs the products the in-place routes can take: the narrow route
+/// (<see cref="GemmSmall.RunNarrow{T}"/>: at most 128 columns, A read in place — a hidden layer of ≤ 128 units or an
+/// output layer on a large batch) and the panel route (<see cref="GemmSmall.RunPanels{T}"/>: few rows, wide, B read in
+/// place — a wide layer's forward product), or the packed path (<see cref="GemmPacked.Run{T}(in GemmCall{T})"/>). Both
+/// ways give every element the same bits, so only the time differs, and which is faster depends on the machine's
+/// caches: on Zen 5 the panel route ran 784-deep, 1000-wide products at 32–256 rows up to 1.5× faster than the packed
+/// path and the narrow route 128×100×784 12–20% faster, while on an Intel Xeon (family 6 model 207) the packed path
+/// was faster on every panel shape tried, by 0–31%, and on 256 or 1,000 rows of 100 columns by 10–17%
+/// (docs/performance.md, "The in-place routes or the packed path: measured per machine"). So the first products
+/// decide: they run the two ways alternately, the first call of each way not counted (it compiles and warms the
+/// caches), and once each way has <see cref="CountedCallsPerWay"/> counted calls, the way with the lower best time per
+/// multiply-add is kept for the rest of the process (ties keep the in-place route). Each shape (rows, columns, depth,
+/// element type, one thread or several) is decided on its own: a model runs several shapes per step, and alternating
+/// one shared choice call by call would time one layer always one way and the next always the other.</summary>
+internal static class GemmRouteChoice
 {
     /// <summary>Timed calls of each way, after its first, before the choice.</summary>
     internal const int CountedCallsPerWay = 4;
 
-    /// <summary>Shapes decided (or being timed) at most; later new shapes take the panel route untimed.</summary>
+    /// <summary>Shapes decided (or being timed) at most; later new shapes take the in-place route untimed.</summary>
     internal const int MaxShapes = 256;
 
     private static readonly ConcurrentDictionary<ProductShape, Decision> s_decisions = new();
     private static int s_shapes;
 
-    /// <summary>Runs a product the panel route takes, the way chosen for this machine (or, before the choice, the way
-    /// whose turn it is, timed).</summary>
+    /// <summary>Runs a product the narrow route (<paramref name="narrow"/>) or the panel route takes, the way chosen
+    /// for this machine and shape (or, before the choice, the way whose turn it is, timed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(in GemmCall<T> g)
+    public static void Run<T>(in GemmCall<T> g, bool narrow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new ProductShape(g.M, g.N, g.K, Unsafe.SizeOf<T>(), Parallelism.ThreadCount > 1);
@@ -39,7 +41,7 @@ internal static class GemmPanelChoice
         {
             if (Volatile.Read(ref s_shapes) >= MaxShapes)
             {
-                GemmSmall.RunPanels(g);
+                InPlace(g, narrow);
                 return;
             }
 
@@ -48,15 +50,29 @@ internal static class GemmPanelChoice
 
         switch (decision.Way)
         {
-            case Way.Panels:
-                GemmSmall.RunPanels(g);
+            case Way.InPlace:
+                InPlace(g, narrow);
                 return;
             case Way.Packed:
                 GemmPacked.Run(g);
                 return;
         }
 
-        RunTimed(decision, g);
+        RunTimed(decision, g, narrow);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InPlace<T>(in GemmCall<T> g, bool narrow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (narrow)
+        {
+            GemmSmall.RunNarrow(g);
+        }
+        else
+        {
+            GemmSmall.RunPanels(g);
+        }
     }
 
     /// <summary>The choice for one shape of product (tests and diagnostics).</summary>
@@ -75,14 +91,14 @@ internal static class GemmPanelChoice
     private readonly record struct ProductShape(int M, int N, int K, int ElementSize, bool SeveralThreads);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RunTimed<T>(Decision decision, in GemmCall<T> g)
+    private static void RunTimed<T>(Decision decision, in GemmCall<T> g, bool narrow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool panels = decision.NextIsPanels();
+        bool inPlace = decision.NextIsInPlace();
         long started = Stopwatch.GetTimestamp();
-        if (panels)
+        if (inPlace)
         {
-            GemmSmall.RunPanels(g);
+            InPlace(g, narrow);
         }
         else
         {
@@ -90,17 +106,17 @@ internal static class GemmPanelChoice
         }
 
         long ticks = Stopwatch.GetTimestamp() - started;
-        decision.Record(panels, ticks / ((double)g.M * g.N * g.K));
+        decision.Record(inPlace, ticks / ((double)g.M * g.N * g.K));
     }
 
-    /// <summary>The ways a panel product can run.</summary>
+    /// <summary>The ways such a product can run.</summary>
     internal enum Way
     {
         /// <summary>Not chosen yet: the calls alternate and are timed.</summary>
         Undecided,
 
-        /// <summary><see cref="GemmSmall.RunPanels{T}"/>.</summary>
-        Panels,
+        /// <summary>The in-place route: <see cref="GemmSmall.RunNarrow{T}"/> or <see cref="GemmSmall.RunPanels{T}"/>.</summary>
+        InPlace,
 
         /// <summary><see cref="GemmPacked.Run{T}(in GemmCall{T})"/>.</summary>
         Packed,
@@ -118,12 +134,12 @@ internal static class GemmPanelChoice
         /// <summary>The way chosen, or <see cref="Way.Undecided"/>.</summary>
         public Way Way => _way;
 
-        /// <summary>Whose turn the next timed call is: the two ways alternate, the panel route first.</summary>
-        public bool NextIsPanels() => (Interlocked.Increment(ref _turn) & 1) == 1;
+        /// <summary>Whose turn the next timed call is: the two ways alternate, the in-place route first.</summary>
+        public bool NextIsInPlace() => (Interlocked.Increment(ref _turn) & 1) == 1;
 
         /// <summary>Records one call of a way, in ticks (or any unit) per multiply-add; decides once both ways have
         /// <see cref="CountedCallsPerWay"/> counted calls. A way's first call is not counted.</summary>
-        public void Record(bool panels, double perMultiplyAdd)
+        public void Record(bool inPlace, double perMultiplyAdd)
         {
             lock (_gate)
             {
@@ -132,7 +148,7 @@ internal static class GemmPanelChoice
                     return;
                 }
 
-                int side = panels ? 0 : 1;
+                int side = inPlace ? 0 : 1;
                 if (_seen[side]++ == 0)
                 {
                     return;
@@ -141,7 +157,7 @@ internal static class GemmPanelChoice
                 _best[side] = Math.Min(_best[side], perMultiplyAdd);
                 if (_seen[0] > CountedCallsPerWay && _seen[1] > CountedCallsPerWay)
                 {
-                    _way = _best[1] < _best[0] ? Way.Packed : Way.Panels;
+                    _way = _best[1] < _best[0] ? Way.Packed : Way.InPlace;
                 }
             }
         }
