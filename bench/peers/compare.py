@@ -50,6 +50,45 @@ def cpu_line():
             + (f" ({kind})" if kind else "") + f", {fields.get('CPU(s)', '?')} CPUs")
 
 
+def cpu_flags():
+    """The CPU's feature flags (from /proc/cpuinfo), or an empty set."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+# OpenBLAS kernels by the widest vector instructions they use; a kernel below what the CPU has means OpenBLAS did not
+# recognise the CPU (its DYNAMIC_ARCH tables end at the models it knew when it was released).
+_OPENBLAS_WIDTH = {"prescott": "sse3", "core2": "sse3", "penryn": "sse3", "dunnington": "sse3", "nehalem": "sse3",
+                   "atom": "sse3", "barcelona": "sse3", "sandybridge": "avx", "bulldozer": "avx", "piledriver": "avx",
+                   "steamroller": "avx", "excavator": "avx", "haswell": "avx2", "zen": "avx2",
+                   "skylakex": "avx512f", "cooperlake": "avx512f", "sapphirerapids": "avx512f"}
+
+
+def blas_lines(blas, flags):
+    """One line per BLAS the peers loaded, with a warning when its kernel is two or more vector generations behind
+    the CPU (SSE3 or AVX on an AVX-512 machine). One generation is not flagged: OpenBLAS 0.3.21 runs its AVX2 Zen
+    kernel on Zen 4, whose 512-bit units are double-pumped, at about the machine's ceiling."""
+    lines = []
+    widest = next((w for w in ("avx512f", "avx2", "avx") if w in flags), "sse3")
+    order = ["sse3", "avx", "avx2", "avx512f"]
+    for b in blas:
+        line = f"Peers' BLAS: {b['library']}, kernel {b['kernel']}"
+        width = _OPENBLAS_WIDTH.get(str(b["kernel"]).lower())
+        if width and order.index(widest) - order.index(width) >= 2:
+            line += (f" — WARNING: a {width.upper()} kernel on a CPU with {widest.upper()}: the BLAS did not "
+                     f"recognise this CPU, so every peer product that goes through it runs far below what the machine can do "
+                     f"(OPENBLAS_CORETYPE would select a newer kernel; the harness leaves the library's own "
+                     f"detection, as a user's numpy runs)")
+        lines.append(line)
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -60,11 +99,15 @@ def main():
     order = []
     peers = []
     failures = []
+    blas = []
     for line in sys.stdin:
         line = line.strip()
         if not line.startswith("{"):
             continue
         record = json.loads(line)
+        if "blas" in record:
+            blas += [b for b in record["blas"] if b not in blas]
+            continue
         key = (record["workload"], int(record["threads"]))
         if key not in rows:
             rows[key] = {}
@@ -83,6 +126,8 @@ def main():
     cpu = cpu_line()
     if cpu:
         print(cpu)
+    for line in blas_lines(blas, cpu_flags()):
+        print(line)
     ceilings = {t: rows[(w, t)]["backprop"]["value"] for (w, t) in order
                 if w == "ceiling fma" and rows[(w, t)].get("backprop")}
     if ceilings:

@@ -39,6 +39,32 @@ def limit_threads(threads):
         pass
 
 
+def blas_libraries():
+    """What the peers' BLAS really runs: [{"library": "openblas 0.3.21", "kernel": "Prescott"}, …] from threadpoolctl
+    (with numpy and torch imported, so every BLAS they load is listed), or [] when it cannot be told. OpenBLAS picks
+    its kernel from the CPU model, and a model newer than its tables falls back to a generic kernel (0.3.21 runs
+    Prescott's SSE3 code on an AVX-512 Xeon of family 6 model 207): the peers' figures then say little, and the table
+    must show it."""
+    try:
+        import numpy  # noqa: F401  (loads its BLAS)
+        import threadpoolctl
+    except ImportError:
+        return []
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+    found = []
+    for info in threadpoolctl.threadpool_info():
+        if info.get("user_api") != "blas":
+            continue
+        entry = {"library": f"{info.get('internal_api', '?')} {info.get('version') or ''}".strip(),
+                 "kernel": info.get("architecture") or "?"}
+        if entry not in found:
+            found.append(entry)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=1)
@@ -48,6 +74,8 @@ def main():
     args = parser.parse_args()
 
     limit_threads(args.threads)
+    if not args.list:
+        print(json.dumps({"blas": blas_libraries()}), flush=True)
     failures = 0
     for module in load_workload_modules():
         for suite, name, fn in module.workloads(args.quick):

@@ -45,6 +45,24 @@ class CompareTests(unittest.TestCase):
         self.assertEqual(first[4:6], ["0.3", "0.75"])
         self.assertEqual(second[-1], "")
 
+    def test_blas_line_warns_when_the_kernel_is_generations_behind_the_cpu(self):
+        sys.path.insert(0, str(COMPARE.parent))
+        import compare
+        prescott = compare.blas_lines([{"library": "openblas 0.3.21", "kernel": "Prescott"}], {"sse3", "avx2", "avx512f"})
+        self.assertEqual(len(prescott), 1)
+        self.assertIn("Peers' BLAS: openblas 0.3.21, kernel Prescott", prescott[0])
+        self.assertIn("WARNING", prescott[0])
+        # One generation behind (Zen 4 runs OpenBLAS's AVX2 Zen kernel near its ceiling) and an unknown kernel: no warning.
+        self.assertNotIn("WARNING", compare.blas_lines([{"library": "openblas 0.3.21", "kernel": "Zen"}], {"avx2", "avx512f"})[0])
+        self.assertNotIn("WARNING", compare.blas_lines([{"library": "openblas", "kernel": "Haswell"}], {"avx2"})[0])
+        self.assertNotIn("WARNING", compare.blas_lines([{"library": "mkl", "kernel": "?"}], {"avx512f"})[0])
+
+    def test_blas_records_are_printed_once_and_not_taken_for_workloads(self):
+        blas = {"blas": [{"library": "openblas 0.3.21", "kernel": "Haswell"}]}
+        out = run([blas, record("backprop", "w", 1, 0.5), blas, record("numpy", "w", 1, 1.0)], "--markdown")
+        self.assertEqual(out.count("Peers' BLAS: openblas 0.3.21, kernel Haswell"), 1)
+        self.assertIn("| w | 1 | s | 0.5 | 1 | 2.00 | 2.00 |", out)
+
     def test_higher_is_better_ratio_and_ceiling_line(self):
         out = run([record("backprop", "ceiling fma", 1, 221, "GFLOP/s", True),
                    record("backprop", "g", 1, 200, "GFLOP/s", True), record("numpy", "g", 1, 100, "GFLOP/s", True)],
