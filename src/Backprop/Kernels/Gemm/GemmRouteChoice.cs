@@ -16,13 +16,19 @@ namespace Backprop.Kernels;
 /// (docs/performance.md, "The in-place routes or the packed path: measured per machine"). So the first products
 /// decide: they run the two ways alternately, the first call of each way not counted (it compiles and warms the
 /// caches), and once each way has <see cref="CountedCallsPerWay"/> counted calls, the way with the lower best time per
-/// multiply-add is kept for the rest of the process (ties keep the in-place route). Each shape (rows, columns, depth,
+/// multiply-add is kept (ties keep the in-place route). The shape is timed again after <see cref="FirstRecheckCalls"/>
+/// more calls, then after twice as many each time: a host whose speed swings (a shared core, another tenant filling the
+/// caches) may have favoured one way only while the first calls ran. Each shape (rows, columns, depth,
 /// element type, one thread or several) is decided on its own: a model runs several shapes per step, and alternating
 /// one shared choice call by call would time one layer always one way and the next always the other.</summary>
 internal static class GemmRouteChoice
 {
     /// <summary>Timed calls of each way, after its first, before the choice.</summary>
     internal const int CountedCallsPerWay = 4;
+
+    /// <summary>Calls of a decided shape before it is timed again (then twice as many after each new choice, so the
+    /// calls spent timing, half of them the slower way, stay a vanishing share).</summary>
+    internal const int FirstRecheckCalls = 1000;
 
     /// <summary>Shapes decided (or being timed) at most; later new shapes take the in-place route untimed.</summary>
     internal const int MaxShapes = 256;
@@ -48,14 +54,19 @@ internal static class GemmRouteChoice
             decision = Add(shape);
         }
 
-        switch (decision.Way)
+        Way way = decision.Way;
+        if (way != Way.Undecided && !decision.RecheckDue())
         {
-            case Way.InPlace:
+            if (way == Way.InPlace)
+            {
                 InPlace(g, narrow);
-                return;
-            case Way.Packed:
+            }
+            else
+            {
                 GemmPacked.Run(g);
-                return;
+            }
+
+            return;
         }
 
         RunTimed(decision, g, narrow);
@@ -130,9 +141,34 @@ internal static class GemmRouteChoice
         private readonly int[] _seen = new int[2];
         private int _turn;
         private volatile Way _way;
+        private int _callsSinceChoice;
+        private int _recheckAfter = FirstRecheckCalls;
 
         /// <summary>The way chosen, or <see cref="Way.Undecided"/>.</summary>
         public Way Way => _way;
+
+        /// <summary>Counts one call of the chosen way; true when it is time to time the shape again, which then
+        /// starts (the timings are forgotten, the choice is undecided until both ways have their counted calls again).
+        /// The count is not atomic: calls from several threads at once may be missed, which only delays the recheck.</summary>
+        public bool RecheckDue()
+        {
+            if (++_callsSinceChoice < _recheckAfter)
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                if (_way != Way.Undecided && _callsSinceChoice >= _recheckAfter)
+                {
+                    _callsSinceChoice = 0;
+                    _recheckAfter = (int)Math.Min(2L * _recheckAfter, 1 << 30);
+                    Forget();
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>Whose turn the next timed call is: the two ways alternate, the in-place route first.</summary>
         public bool NextIsInPlace() => (Interlocked.Increment(ref _turn) & 1) == 1;
@@ -162,19 +198,34 @@ internal static class GemmRouteChoice
             }
         }
 
-        /// <summary>Sets the choice (tests and measurements).</summary>
-        internal void Force(Way way) => _way = way;
+        /// <summary>Sets the choice for good, never timed again (tests and measurements; <see cref="Reset"/> undoes
+        /// it).</summary>
+        internal void Force(Way way)
+        {
+            lock (_gate)
+            {
+                _way = way;
+                _recheckAfter = int.MaxValue;
+            }
+        }
 
         /// <summary>Forgets the choice and its timings (tests).</summary>
         internal void Reset()
         {
             lock (_gate)
             {
-                _best[0] = _best[1] = double.PositiveInfinity;
-                _seen[0] = _seen[1] = 0;
-                _turn = 0;
-                _way = Way.Undecided;
+                Forget();
+                _callsSinceChoice = 0;
+                _recheckAfter = FirstRecheckCalls;
             }
+        }
+
+        private void Forget()
+        {
+            _best[0] = _best[1] = double.PositiveInfinity;
+            _seen[0] = _seen[1] = 0;
+            _turn = 0;
+            _way = Way.Undecided;
         }
     }
 }

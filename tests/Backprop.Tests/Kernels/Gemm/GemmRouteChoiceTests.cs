@@ -46,6 +46,50 @@ public class GemmRouteChoiceTests
         Assert.Equal(expected, decision.Way);
     }
 
+    /// <summary>A choice made while the host favoured one way is not kept for ever: the shape is timed again after
+    /// <see cref="GemmRouteChoice.FirstRecheckCalls"/> calls, then after twice as many; a forced choice is kept.</summary>
+    [Fact]
+    public void A_decided_shape_is_timed_again_after_a_doubling_number_of_calls()
+    {
+        var decision = new GemmRouteChoice.Decision();
+        Decide(decision, inPlace: 2.0, packed: 1.0);
+        Assert.Equal(Way.Packed, decision.Way);
+        int recheck = GemmRouteChoice.FirstRecheckCalls;
+        for (int round = 0; round < 3; round++)
+        {
+            for (int call = 1; call < recheck; call++)
+            {
+                Assert.False(decision.RecheckDue());
+            }
+
+            Assert.True(decision.RecheckDue());
+            Assert.Equal(Way.Undecided, decision.Way);
+
+            // Fresh timings decide, whatever the old ones said.
+            bool inPlaceFaster = round % 2 == 0;
+            Decide(decision, inPlace: inPlaceFaster ? 1.0 : 2.0, packed: inPlaceFaster ? 2.0 : 1.0);
+            Assert.Equal(inPlaceFaster ? Way.InPlace : Way.Packed, decision.Way);
+            recheck *= 2;
+        }
+
+        decision.Force(Way.InPlace);
+        for (int call = 0; call < 3 * recheck; call++)
+        {
+            Assert.False(decision.RecheckDue());
+        }
+
+        Assert.Equal(Way.InPlace, decision.Way);
+    }
+
+    private static void Decide(GemmRouteChoice.Decision decision, double inPlace, double packed)
+    {
+        for (int i = 0; i <= Counted; i++)
+        {
+            decision.Record(true, inPlace);
+            decision.Record(false, packed);
+        }
+    }
+
     [Fact]
     public void One_way_alone_never_decides()
     {
