@@ -33,33 +33,28 @@ def ratio(ours, theirs, higher_is_better):
     return f"{(r if higher_is_better else 1 / r):.2f}"
 
 
-def cpu_line():
-    """'AMD EPYC, CPU family 26 model 2 (Zen 5), 2 CPUs' from lscpu, or None."""
+def lscpu_fields():
+    """lscpu's fields ('Model name', 'CPU family', 'Flags', …), or {} where lscpu is missing."""
     try:
         text = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        return None
+        return {}
     fields = {}
     for line in text.splitlines():
         key, _, value = line.partition(":")
         fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
+def cpu_line(fields):
+    """'AMD EPYC, CPU family 26 model 2 (Zen 5), 2 CPUs' from lscpu's fields, or None."""
+    if not fields:
+        return None
     family = fields.get("CPU family", "?")
     kind = {"25": "Zen 4", "26": "Zen 5"}.get(family) if "AMD" in fields.get("Vendor ID", "") else None
     model = fields.get("Model name", "unknown CPU")
     return (f"CPU: {model}, family {family} model {fields.get('Model', '?')}"
             + (f" ({kind})" if kind else "") + f", {fields.get('CPU(s)', '?')} CPUs")
-
-
-def cpu_flags():
-    """The CPU's feature flags (from /proc/cpuinfo), or an empty set."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.partition(":")[2].split())
-    except OSError:
-        pass
-    return set()
 
 
 # OpenBLAS kernels by the widest vector instructions they use; a kernel below what the CPU has means OpenBLAS did not
@@ -123,10 +118,11 @@ def main():
         if previous is None or better(record["value"], previous["value"], record["higher_is_better"]):
             rows[key][record["suite"]] = record
 
-    cpu = cpu_line()
+    fields = lscpu_fields()
+    cpu = cpu_line(fields)
     if cpu:
         print(cpu)
-    for line in blas_lines(blas, cpu_flags()):
+    for line in blas_lines(blas, set(fields.get("Flags", "").split())):
         print(line)
     ceilings = {t: rows[(w, t)]["backprop"]["value"] for (w, t) in order
                 if w == "ceiling fma" and rows[(w, t)].get("backprop")}
