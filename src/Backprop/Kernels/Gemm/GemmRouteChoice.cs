@@ -47,7 +47,7 @@ internal static class GemmRouteChoice
         {
             if (Volatile.Read(ref s_shapes) >= MaxShapes)
             {
-                InPlace(g, narrow);
+                RunWay(g, narrow, inPlace: true);
                 return;
             }
 
@@ -57,26 +57,23 @@ internal static class GemmRouteChoice
         Way way = decision.Way;
         if (way != Way.Undecided && !decision.RecheckDue())
         {
-            if (way == Way.InPlace)
-            {
-                InPlace(g, narrow);
-            }
-            else
-            {
-                GemmPacked.Run(g);
-            }
-
+            RunWay(g, narrow, inPlace: way == Way.InPlace);
             return;
         }
 
         RunTimed(decision, g, narrow);
     }
 
+    /// <summary>The product through the in-place route (narrow or panel) or the packed path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InPlace<T>(in GemmCall<T> g, bool narrow)
+    private static void RunWay<T>(in GemmCall<T> g, bool narrow, bool inPlace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (narrow)
+        if (!inPlace)
+        {
+            GemmPacked.Run(g);
+        }
+        else if (narrow)
         {
             GemmSmall.RunNarrow(g);
         }
@@ -107,15 +104,7 @@ internal static class GemmRouteChoice
     {
         bool inPlace = decision.NextIsInPlace();
         long started = Stopwatch.GetTimestamp();
-        if (inPlace)
-        {
-            InPlace(g, narrow);
-        }
-        else
-        {
-            GemmPacked.Run(g);
-        }
-
+        RunWay(g, narrow, inPlace);
         long ticks = Stopwatch.GetTimestamp() - started;
         decision.Record(inPlace, ticks / ((double)g.M * g.N * g.K));
     }
