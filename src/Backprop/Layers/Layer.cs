@@ -416,13 +416,13 @@ public abstract partial class Layer
         Tensor value;
         if (DType == DType.Float64)
         {
-            var t = new Tensor<double>(shape);
+            var t = Tensor<double>.LongLived(shape);
             Fill(initializer, t, fanShape);
             value = t;
         }
         else
         {
-            var t = new Tensor<float>(shape);
+            var t = Tensor<float>.LongLived(shape);
             Fill(initializer, t, fanShape);
             value = t;
         }

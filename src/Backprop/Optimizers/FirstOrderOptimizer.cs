@@ -301,7 +301,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         var slots = _slots[index];
         if (slots[slot] is not Tensor<T> state || state.Shape != like.Shape)
         {
-            state = new Tensor<T>(like.Shape);
+            state = Tensor<T>.LongLived(like.Shape);
             slots[slot] = state;
         }
 
@@ -316,7 +316,7 @@ public abstract class FirstOrderOptimizer : Optimizer
         var slots = _slots[index];
         if (slots[slot] is not Tensor<T> state || state.Shape != like.Shape)
         {
-            state = new Tensor<T>(like.Shape);
+            state = Tensor<T>.LongLived(like.Shape);
             state.Fill(T.CreateChecked(initialValue));
             slots[slot] = state;
         }
@@ -478,12 +478,12 @@ public abstract class FirstOrderOptimizer : Optimizer
         switch (source)
         {
             case Tensor<float> f:
-                var df = destination as Tensor<float> is { } existingF && existingF.Shape == f.Shape ? existingF : new Tensor<float>(f.Shape);
+                var df = destination as Tensor<float> is { } existingF && existingF.Shape == f.Shape ? existingF : Tensor<float>.LongLived(f.Shape);
                 df.CopyFrom(f);
                 return df;
             default:
                 var d = (Tensor<double>)source;
-                var dd = destination as Tensor<double> is { } existingD && existingD.Shape == d.Shape ? existingD : new Tensor<double>(d.Shape);
+                var dd = destination as Tensor<double> is { } existingD && existingD.Shape == d.Shape ? existingD : Tensor<double>.LongLived(d.Shape);
                 dd.CopyFrom(d);
                 return dd;
         }
@@ -522,7 +522,7 @@ public abstract class FirstOrderOptimizer : Optimizer
 
         if (_clippedGradients[index] is not Tensor<T> clipped || clipped.Shape != gradient.Shape)
         {
-            clipped = new Tensor<T>(gradient.Shape);
+            clipped = Tensor<T>.LongLived(gradient.Shape);
             _clippedGradients[index] = clipped;
         }
 

@@ -129,8 +129,8 @@ public sealed class Parameter
         // A new tensor is zero-filled already.
         _gradient = Value switch
         {
-            Tensor<float> f => new Tensor<float>(f.Shape),
-            _ => new Tensor<double>(((Tensor<double>)Value).Shape),
+            Tensor<float> f => Tensor<float>.LongLived(f.Shape),
+            _ => Tensor<double>.LongLived(((Tensor<double>)Value).Shape),
         };
         _gradientIsZero = false;
         return _gradient;

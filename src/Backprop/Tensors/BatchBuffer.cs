@@ -48,7 +48,7 @@ public sealed class BatchBuffer
     {
         if (_storage is not Tensor<T> storage || _capacity < rows || _sample != sampleShape)
         {
-            storage = new Tensor<T>(WithBatch(rows, sampleShape));
+            storage = Tensor<T>.LongLived(WithBatch(rows, sampleShape));
             _storage = storage;
             _view = storage.SliceRows(0, rows);
             _capacity = rows;

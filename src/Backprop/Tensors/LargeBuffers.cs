@@ -7,7 +7,12 @@ namespace Backprop;
 /// transparent huge pages before their memory is first touched, as numpy does for its large arrays: a 193M-weight
 /// network read once per forward pass then takes one TLB entry per 2 MiB instead of per 4 KiB, which matters on a
 /// virtual machine (two-level page walks): the activation-statistics forward pass on two Zen 4 cores, best of four,
-/// 0.0151 s against 0.0224 without (docs/performance.md).</summary>
+/// 0.0151 s against 0.0224 without (docs/performance.md).
+/// <para>Large buffers, and the long-lived ones of a model at any size, start on a cache line (<see cref="Alignment"/>
+/// bytes, as PyTorch's CPU allocator aligns) and never move. A .NET array starts wherever the GC put it, 8 bytes
+/// apart, so a kernel's 64-byte vectors would straddle two lines at every load and store in 7 cases of 8, and which
+/// case a model got depended on what had been allocated before it: the same 784→1000→10 model trained 15–20% slower
+/// per epoch as the second or fourth model of a process than as the first or third (Intel Xeon; 2–8% on Zen 5).</para></summary>
 internal static unsafe class LargeBuffers
 {
     /// <summary>numpy's threshold for <c>madvise(MADV_HUGEPAGE)</c> (4 MiB).</summary>
@@ -20,6 +25,48 @@ internal static unsafe class LargeBuffers
     // "libc.so.6" first: plain "libc" resolves through libc.so, which is a linker script where libc6-dev is installed
     // and absent where it is not.
     private static readonly delegate* unmanaged<nint, nuint, int, int> s_madvise = FindMadvise();
+
+    /// <summary>Bytes every aligned buffer's first element is a multiple of: a cache line, and an AVX-512 vector.</summary>
+    internal const int Alignment = 64;
+
+    /// <summary>Bytes from which the runtime puts an array on the large-object heap, which is collected only with the
+    /// oldest generation: from this size on, a pinned array (collected the same way) costs no more GC work.</summary>
+    internal const int LargeObjectBytes = 85_000;
+
+    /// <summary>A zero-filled buffer of <paramref name="length"/> elements at <paramref name="offset"/> of the returned
+    /// array. When <paramref name="longLived"/> (a model's weights, gradients, optimizer slots, layer buffers) or
+    /// large, the array is pinned, so it never moves, and <paramref name="offset"/> puts the first element on a
+    /// <see cref="Alignment"/>-byte boundary. Small short-lived buffers stay ordinary arrays at offset 0: a pinned array
+    /// is only collected with the oldest generation, which would make a loop of small temporaries pile up garbage.</summary>
+    public static T[] AllocateAligned<T>(int length, bool longLived, out int offset)
+    {
+        offset = 0;
+        long bytes = (long)length * Unsafe.SizeOf<T>();
+        if (length == 0 || RuntimeHelpers.IsReferenceOrContainsReferences<T>() || Alignment % Unsafe.SizeOf<T>() != 0 ||
+            (!longLived && bytes < LargeObjectBytes))
+        {
+            return length == 0 ? [] : Allocate<T>(length);
+        }
+
+        int spare = Alignment / Unsafe.SizeOf<T>() - 1;
+        if ((long)length + spare > Array.MaxLength)
+        {
+            return Allocate<T>(length);
+        }
+
+        bool advise = s_madvise != null && bytes >= HugePageThreshold;
+        T[] buffer = advise ? GC.AllocateUninitializedArray<T>(length + spare, pinned: true) : GC.AllocateArray<T>(length + spare, pinned: true);
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        offset = (int)((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / Unsafe.SizeOf<T>();
+        if (advise)
+        {
+            // As in Allocate: advised before the first write, so the clearing faults in huge pages.
+            Advise(buffer);
+            buffer.AsSpan().Clear();
+        }
+
+        return buffer;
+    }
 
     /// <summary>A zero-filled array of <paramref name="length"/> elements.</summary>
     public static T[] Allocate<T>(int length)

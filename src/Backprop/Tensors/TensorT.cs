@@ -32,10 +32,25 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
     }
 
     /// <summary>A zero-filled tensor of the given shape.</summary>
+    /// <remarks>From 85,000 bytes on (the large-object heap's threshold) its first element starts on a 64-byte boundary
+    /// and never moves, as PyTorch aligns its CPU tensors; see <see cref="LongLived"/> for a model's own state.</remarks>
     public Tensor(Shape shape)
-        : this(shape.Length == 0 ? [] : LargeBuffers.Allocate<T>(shape.Length), 0, shape, pooled: false)
+        : this(shape, longLived: false)
     {
     }
+
+    private Tensor(Shape shape, bool longLived)
+    {
+        _buffer = LargeBuffers.AllocateAligned<T>(shape.Length, longLived, out _offset);
+        _shape = shape;
+        KernelWarmup.Start();
+    }
+
+    /// <summary>A zero-filled tensor for state that lives as long as a model (its weights, their gradients, optimizer
+    /// slots, layer and batch buffers): whatever its size, its first element starts on a 64-byte boundary and the
+    /// buffer never moves, so the kernels' vector loads and stores never straddle two cache lines, and a model trains
+    /// as fast whatever was allocated before it.</summary>
+    internal static Tensor<T> LongLived(Shape shape) => new(shape, longLived: true);
 
     /// <summary>A zero-filled tensor of the given dimensions.</summary>
     public Tensor(params int[] dimensions)

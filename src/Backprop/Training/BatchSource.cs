@@ -41,8 +41,8 @@ internal sealed class BatchSource<T>
             var xShape = BatchBuffer.WithBatch(rows, BatchBuffer.SampleOf(x.Shape));
             var yShape = BatchBuffer.WithBatch(rows, BatchBuffer.SampleOf(y.Shape));
             _order = kept?.Order is { } order && order.Length == n ? order : new int[n];
-            _xStorage = kept?.X is { } xKept && xKept.Shape == xShape ? xKept : new Tensor<T>(xShape);
-            _yStorage = kept?.Y is { } yKept && yKept.Shape == yShape ? yKept : new Tensor<T>(yShape);
+            _xStorage = kept?.X is { } xKept && xKept.Shape == xShape ? xKept : Tensor<T>.LongLived(xShape);
+            _yStorage = kept?.Y is { } yKept && yKept.Shape == yShape ? yKept : Tensor<T>.LongLived(yShape);
             if (kept is not null)
             {
                 (kept.Order, kept.X, kept.Y) = (_order, _xStorage, _yStorage);
