@@ -72,6 +72,30 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_uid_prefix_of_digits_only_finds_its_run_and_a_number_that_is_an_id_finds_that_run()
+    {
+        using var store = RunStore.Open(Db("digits.db"));
+        StoredRun? digits = null;
+        // About one uid in 40 starts with 8 decimal digits: make runs until one does.
+        for (int i = 0; i < 2000 && digits is null; i++)
+        {
+            long id = store.Begin(new RunStart("lab-d", "lab", null, "{}", i));
+            var run = store.Get(id.ToString(System.Globalization.CultureInfo.InvariantCulture))!;
+            Assert.Equal(id, run.Id);
+            if (run.Uid[..8].All(char.IsAsciiDigit))
+            {
+                digits = run;
+            }
+        }
+
+        Assert.NotNull(digits);
+        Assert.Equal(digits.Id, store.Get(digits.Uid[..8])!.Id);
+        Assert.Equal(digits.Id, store.Get(digits.Uid)!.Id);
+        Assert.Equal(1, store.Get("1")!.Id);
+        Assert.Null(store.Get("999999999"));
+    }
+
+    [Fact]
     public void A_store_of_the_first_schema_version_is_migrated_forward_and_keeps_its_runs()
     {
         using (RunStore.Open(Db("v1.db"), schemaVersion: 1))

@@ -239,7 +239,13 @@ public sealed class RunStore : IDisposable
             {
                 command.CommandText = $"{SelectRuns} WHERE id = $id";
                 command.Parameters.AddWithValue("$id", id);
-                return ReadRuns(command).FirstOrDefault();
+                if (ReadRuns(command).FirstOrDefault() is { } byId)
+                {
+                    return byId;
+                }
+
+                // Not an id: a uid prefix can be all digits too (one uid in 40 starts with 8 of them).
+                command.Parameters.Clear();
             }
 
             command.CommandText = $"{SelectRuns} WHERE uid LIKE $prefix ORDER BY id LIMIT 2";
