@@ -22,7 +22,8 @@ internal sealed record ElementLayout(Shape XRow, Shape? YRow, bool Batched, int 
 
         dims[0] = rows;
         row.CopyTo(dims[1..]);
-        return new Tensor<T>(new Shape(dims[..(row.Rank + 1)]));
+        // Reused batch after batch: on a cache line, as a model's own buffers are.
+        return Tensor<T>.LongLived(new Shape(dims[..(row.Rank + 1)]));
     }
 }
 
