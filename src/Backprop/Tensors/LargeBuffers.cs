@@ -12,7 +12,8 @@ namespace Backprop;
 /// bytes, as PyTorch's CPU allocator aligns) and never move. A .NET array starts wherever the GC put it, 8 bytes
 /// apart, so a kernel's 64-byte vectors would straddle two lines at every load and store in 7 cases of 8, and which
 /// case a model got depended on what had been allocated before it: the same 784→1000→10 model trained 15–20% slower
-/// per epoch as the second or fourth model of a process than as the first or third (Intel Xeon; 2–8% on Zen 5).</para></summary>
+/// per epoch as the second or fourth model of a process than as the first or third (Intel Xeon; a 2–8% gap between the
+/// first and second model had been seen on Zen 5 before its cause was known).</para></summary>
 internal static unsafe class LargeBuffers
 {
     /// <summary>numpy's threshold for <c>madvise(MADV_HUGEPAGE)</c> (4 MiB).</summary>
