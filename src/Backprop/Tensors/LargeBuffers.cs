@@ -55,31 +55,27 @@ internal static unsafe class LargeBuffers
             return Allocate<T>(length);
         }
 
-        bool advise = s_madvise != null && bytes >= HugePageThreshold;
-        T[] buffer = advise ? GC.AllocateUninitializedArray<T>(length + spare, pinned: true) : GC.AllocateArray<T>(length + spare, pinned: true);
+        T[] buffer = Allocate<T>(length + spare, pinned: true);
         nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         offset = (int)((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / Unsafe.SizeOf<T>();
-        if (advise)
-        {
-            // As in Allocate: advised before the first write, so the clearing faults in huge pages.
-            Advise(buffer);
-            buffer.AsSpan().Clear();
-        }
-
         return buffer;
     }
 
     /// <summary>A zero-filled array of <paramref name="length"/> elements.</summary>
-    public static T[] Allocate<T>(int length)
+    public static T[] Allocate<T>(int length) => Allocate<T>(length, pinned: false);
+
+    /// <summary>A zero-filled array of <paramref name="length"/> elements, on the pinned-object heap when
+    /// <paramref name="pinned"/>.</summary>
+    private static T[] Allocate<T>(int length, bool pinned)
     {
         if (s_madvise == null || (long)length * Unsafe.SizeOf<T>() < HugePageThreshold || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
         {
-            return new T[length];
+            return pinned ? GC.AllocateArray<T>(length, pinned: true) : new T[length];
         }
 
         // Uninitialised: a large array from fresh GC memory has not been written yet, so advising before clearing
         // lets the first writes fault in huge pages. The advice is only a hint: if it fails, nothing changes.
-        T[] buffer = GC.AllocateUninitializedArray<T>(length);
+        T[] buffer = GC.AllocateUninitializedArray<T>(length, pinned);
         Advise(buffer);
         buffer.AsSpan().Clear();
         return buffer;
