@@ -100,9 +100,18 @@ public class GemmTests
 
     /// <summary>Every micro-kernel this machine can run (AVX-512, AVX2, scalar) on the packed path directly,
     /// so one test run covers them all whatever the dispatcher picked; the FMA kernels must agree bitwise. The
-    /// widths leave every kind of edge tile: narrower than one vector (130, 9, 200) and wider (47, 57).</summary>
+    /// widths leave every kind of edge tile: narrower than one vector (130, 9, 200) and wider (47, 57), and a few
+    /// columns after full tiles, as a 100-unit layer's products leave them (100 in both of its shapes, 33, 98, 36), in
+    /// row blocks of 1 to 17 rows past whole tiles and over two packed row blocks (800 rows).</summary>
     [Theory]
     [InlineData(100, 130, 300, false, false)]
+    [InlineData(128, 100, 784, false, false)]
+    [InlineData(784, 100, 128, true, false)]
+    [InlineData(9, 33, 7, false, true)]
+    [InlineData(17, 98, 1, true, true)]
+    [InlineData(1, 3, 300, false, false)]
+    [InlineData(33, 36, 530, false, true)]
+    [InlineData(800, 4, 600, false, false)]
     [InlineData(61, 47, 530, true, true)]
     [InlineData(7, 200, 9, false, true)]
     [InlineData(150, 9, 33, true, false)]
