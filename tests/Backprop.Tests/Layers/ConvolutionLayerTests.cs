@@ -262,13 +262,13 @@ public sealed class ConvolutionLayerTests
             model.TrainOnBatch(x, y);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
+        Assert.Equal(0, Allocations.By(() =>
         {
-            model.TrainOnBatch(x, y);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 5; i++)
+            {
+                model.TrainOnBatch(x, y);
+            }
+        }));
     }
 
     [Fact]
@@ -296,12 +296,12 @@ public sealed class ConvolutionLayerTests
 
         Step();
         Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(0, Allocations.By(() =>
         {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 3; i++)
+            {
+                Step();
+            }
+        }));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Backprop.Layers;
 using Backprop.Optimizers;
 using Backprop.Optimizers.Schedules;
+using Backprop.Tests.TestSupport;
 using static Backprop.Tests.Optimizers.OptimizerTestHelpers;
 
 namespace Backprop.Tests.Optimizers;
@@ -203,13 +204,13 @@ public class OptimizerBehaviourTests
             SetGradient(parameters[1], [1.0, -1.0, 0.5, 0.25, -0.5, 2.0, 0.0]);
             optimizer.Apply(parameters);
             optimizer.Apply(parameters);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++)
+            long allocated = Allocations.By(() =>
             {
-                optimizer.Apply(parameters);
-            }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                for (int i = 0; i < 20; i++)
+                {
+                    optimizer.Apply(parameters);
+                }
+            });
             Assert.True(allocated == 0, $"{optimizer} allocated {allocated} bytes in 20 steps.");
         }
     }

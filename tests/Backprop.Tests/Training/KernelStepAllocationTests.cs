@@ -43,12 +43,12 @@ public sealed class KernelStepAllocationTests
             step();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        return Allocations.By(() =>
         {
-            step();
-        }
-
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 50; i++)
+            {
+                step();
+            }
+        });
     }
 }

@@ -1,4 +1,5 @@
 using Backprop.Data;
+using Backprop.Tests.TestSupport;
 
 namespace Backprop.Tests.Data.Pipeline;
 
@@ -38,15 +39,17 @@ public class AllocationTests
             }
         }
 
-        batches = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (Batch<float> batch in ds)
+        int counted = 0;
+        long allocated = Allocations.By(() =>
         {
-            sink += batch.X.AsSpan()[0] + batch.Y!.AsSpan()[^1];
-            batches++;
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            counted = 0;
+            foreach (Batch<float> batch in ds)
+            {
+                sink += batch.X.AsSpan()[0] + batch.Y!.AsSpan()[^1];
+                counted++;
+            }
+        });
+        batches = counted;
         Assert.True(float.IsFinite(sink));
         return allocated;
     }
