@@ -14,14 +14,22 @@ internal static class Allocations
     {
         for (int attempt = 1; ; attempt++)
         {
-            int collections = GC.CollectionCount(0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            action();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (GC.CollectionCount(0) == collections || attempt == Attempts)
+            if (TryMeasure(action, out long allocated) || attempt == Attempts)
             {
                 return allocated;
             }
         }
+    }
+
+    /// <summary>Runs <paramref name="action"/> once and gives the bytes it allocated on this thread; false when a
+    /// collection crossed the run, so that the count says nothing (for a test that can only measure a first call
+    /// once, and has to set up a new one to measure again).</summary>
+    public static bool TryMeasure(Action action, out long allocated)
+    {
+        int collections = GC.CollectionCount(0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        return GC.CollectionCount(0) == collections;
     }
 }

@@ -1,4 +1,5 @@
 using Backprop.Kernels;
+using Backprop.Tests.TestSupport;
 using static Backprop.Tests.Kernels.GemmTestHelpers;
 
 namespace Backprop.Tests.Kernels;
@@ -163,14 +164,7 @@ public class GemmThreadingTests
             var counter = new CountingWork(threads);
             long allocated = 0;
             bool collected = false;
-            WithThreads(threads, () =>
-            {
-                int collections = GC.CollectionCount(0);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                WorkerPool.Run(counter, threads);
-                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                collected = GC.CollectionCount(0) != collections;
-            });
+            WithThreads(threads, () => collected = !Allocations.TryMeasure(() => WorkerPool.Run(counter, threads), out allocated));
             Assert.Equal(Enumerable.Repeat(1, threads), counter.Counts);
             if (!collected)
             {
