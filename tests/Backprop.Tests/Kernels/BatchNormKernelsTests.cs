@@ -171,15 +171,7 @@ public sealed class BatchNormKernelsTests
 
             // The least of three rounds, as in AllocationTests: a test running in parallel may grow the shared worker
             // pool (which allocates on the thread that needs the new workers) during one of them.
-            long least = long.MaxValue;
-            for (int round = 0; round < 3; round++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                RunAll();
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-
-            Assert.Equal(0, least);
+            Assert.Equal(0, Allocations.By(RunAll));
         }
         finally
         {

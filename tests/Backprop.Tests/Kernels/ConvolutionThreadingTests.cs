@@ -4,6 +4,7 @@ using Backprop.Kernels;
 using Backprop.Layers;
 using Backprop.Models;
 using Backprop.Optimizers;
+using Backprop.Tests.TestSupport;
 using Backprop.Training;
 using static Backprop.Tests.Kernels.GemmTestHelpers;
 
@@ -149,15 +150,7 @@ public sealed class ConvolutionThreadingTests
 
                 // The least over five measured steps: a per-step allocation shows in every one, while a one-off
                 // allocation of the runtime (tiering a method up under load) lands in at most one.
-                long least = long.MaxValue;
-                for (int i = 0; i < 5; i++)
-                {
-                    long before = GC.GetAllocatedBytesForCurrentThread();
-                    Step();
-                    least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-                }
-
-                Assert.Equal(0, least);
+                Assert.Equal(0, Allocations.By(Step));
             });
         }
     }

@@ -222,13 +222,13 @@ public class OpsTests
         }
 
         Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        Assert.Equal(0, Allocations.By(() =>
         {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 200; i++)
+            {
+                Step();
+            }
+        }));
     }
 
     private static void Check(Tensor<double> result, Tensor<double> x, Tensor<double> y, Func<double, double, double> op)

@@ -8,7 +8,8 @@ using Backprop.Training;
 namespace Backprop.Tests.Training;
 
 /// <summary>A steady-state training step allocates nothing: measured with GC.GetAllocatedBytesForCurrentThread over
-/// 50 TrainOnBatch calls after warm-up, at one thread (the allocation counter is per thread).</summary>
+/// 50 TrainOnBatch calls after warm-up (the least of up to five rounds, TestSupport/Allocations), at one thread
+/// (the allocation counter is per thread).</summary>
 [Collection("Parallelism")]
 public sealed class AllocationTests
 {
@@ -80,20 +81,12 @@ public sealed class AllocationTests
             step();
         }
 
-        // The least of three rounds: a test running in parallel may grow the shared worker pool (which allocates
-        // on the thread that needs the new workers) or tiering may swap code in during one of them.
-        long least = long.MaxValue;
-        for (int round = 0; round < 3; round++)
+        return Allocations.By(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < repetitions; i++)
             {
                 step();
             }
-
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
+        });
     }
 }
