@@ -74,6 +74,9 @@ def blas_lines(blas, flags):
     order = ["sse3", "avx", "avx2", "avx512f"]
     for b in blas:
         line = f"Peers' BLAS: {b['library']}, kernel {b['kernel']}"
+        if b.get("forced"):
+            line += (f" (forced: OPENBLAS_CORETYPE={b['forced']} by --blas-core; the library's own detection may choose "
+                     f"another kernel, and the targets are stated against that)")
         width = _OPENBLAS_WIDTH.get(str(b["kernel"]).lower())
         if width and order.index(widest) - order.index(width) >= 2:
             line += (f" — WARNING: a {width.upper()} kernel on a CPU with {widest.upper()}: the BLAS did not "

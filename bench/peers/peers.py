@@ -9,6 +9,7 @@ Usage: /usr/bin/python3 bench/peers/peers.py --threads T [--filter TEXT] [--quic
 import argparse
 import importlib.util
 import json
+import os
 import pathlib
 import sys
 import traceback
@@ -60,6 +61,8 @@ def blas_libraries():
             continue
         entry = {"library": f"{info.get('internal_api', '?')} {info.get('version') or ''}".strip(),
                  "kernel": info.get("architecture") or "?"}
+        if info.get("internal_api") == "openblas" and os.environ.get("OPENBLAS_CORETYPE"):
+            entry["forced"] = os.environ["OPENBLAS_CORETYPE"]
         if entry not in found:
             found.append(entry)
     return found

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Backprop against its peers (numpy/OpenBLAS, torch, …) on the same workloads, as one table of ratios.
-# Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N]
+# Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N] [--blas-core NAME]
 # --repeat N runs everything N times, alternating Backprop and the peers; compare.py keeps each one's best
 # figure, which filters out other processes competing for the (two) cores.
+# --blas-core NAME runs the peers with OPENBLAS_CORETYPE=NAME (SkylakeX, Haswell, Zen, …) instead of OpenBLAS's own
+# CPU detection, for a CPU the detection does not know (it then falls back to an old kernel; the table warns). The
+# table names the forced kernel; the targets are stated against the library's own detection, as a user's numpy runs.
 # Backprop runs at 1 and 2 threads in one process; each peer thread count runs in its own Python process with
 # the BLAS/OpenMP thread variables set, so library thread pools start with the right size.
 set -euo pipefail
@@ -11,12 +14,14 @@ cd "$(dirname "$0")/../.."
 filter=()
 quick=()
 repeat=1
+blas_core=
 while [ $# -gt 0 ]; do
   case "$1" in
     --filter) filter=(--filter "$2"); shift 2 ;;
     --quick) quick=(--quick); shift ;;
     --repeat) repeat="$2"; shift 2 ;;
-    *) echo "Unknown argument '$1'. Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N]" >&2; exit 2 ;;
+    --blas-core) blas_core="$2"; shift 2 ;;
+    *) echo "Unknown argument '$1'. Usage: bash bench/peers/run.sh [--filter TEXT] [--quick] [--repeat N] [--blas-core NAME]" >&2; exit 2 ;;
   esac
 done
 
@@ -46,9 +51,11 @@ for round in $(seq "$repeat"); do
 
   for threads in 1 2; do
     # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set for other tools on this machine; the peers use their
-    # libraries' own CPU detection, as a user's numpy would.
+    # libraries' own CPU detection, as a user's numpy would, unless --blas-core names the kernel.
     status=0
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+    core=()
+    [ -n "$blas_core" ] && core=(OPENBLAS_CORETYPE="$blas_core")
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${core[@]}" \
       OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE \
       /usr/bin/python3 bench/peers/peers.py --threads "$threads" "${filter[@]}" "${quick[@]}" > "$results.out" || status=$?
     grep '^{' "$results.out" >> "$results" || true

@@ -57,6 +57,16 @@ class CompareTests(unittest.TestCase):
         self.assertNotIn("WARNING", compare.blas_lines([{"library": "openblas", "kernel": "Haswell"}], {"avx2"})[0])
         self.assertNotIn("WARNING", compare.blas_lines([{"library": "mkl", "kernel": "?"}], {"avx512f"})[0])
 
+    def test_blas_line_names_a_forced_kernel(self):
+        sys.path.insert(0, str(COMPARE.parent))
+        import compare
+        forced = compare.blas_lines([{"library": "openblas 0.3.21", "kernel": "SkylakeX", "forced": "SkylakeX"}],
+                                    {"sse3", "avx2", "avx512f"})[0]
+        self.assertIn("kernel SkylakeX (forced: OPENBLAS_CORETYPE=SkylakeX by --blas-core", forced)
+        self.assertNotIn("WARNING", forced)
+        # The library's own choice says nothing about forcing.
+        self.assertNotIn("forced", compare.blas_lines([{"library": "openblas 0.3.21", "kernel": "Haswell"}], {"avx2"})[0])
+
     def test_blas_records_are_printed_once_and_not_taken_for_workloads(self):
         blas = {"blas": [{"library": "openblas 0.3.21", "kernel": "Haswell"}]}
         out = run([blas, record("backprop", "w", 1, 0.5), blas, record("numpy", "w", 1, 1.0)], "--markdown")
