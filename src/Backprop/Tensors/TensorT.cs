@@ -40,10 +40,8 @@ public sealed partial class Tensor<T> : Tensor, IDisposable
     }
 
     private Tensor(Shape shape, bool longLived)
+        : this(LargeBuffers.AllocateAligned<T>(shape.Length, longLived, out int offset), offset, shape, pooled: false)
     {
-        _buffer = LargeBuffers.AllocateAligned<T>(shape.Length, longLived, out _offset);
-        _shape = shape;
-        KernelWarmup.Start();
     }
 
     /// <summary>A zero-filled tensor for state that lives as long as a model (its weights, their gradients, optimizer
