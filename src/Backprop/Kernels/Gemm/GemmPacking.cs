@@ -170,15 +170,16 @@ internal static unsafe class GemmPacking
             int valid = Math.Min(nr, nc - jr);
             if (transposeB)
             {
-                // op(B)[p, j] = b[j·ldb + p]: walk each source row once, scattering with stride nr.
-                new Span<T>(dst, kc * nr).Clear();
-                for (int j = 0; j < valid; j++)
+                // op(B)[p, j] = b[j·ldb + p]: the sliver is the transpose of `valid` source rows, kc long, moved in
+                // register-transposed blocks (one strided element at a time, this packing cost about half as much
+                // as the product it fed: a 128×512×512 product's 256-deep slices took 117 µs to pack against 20 µs
+                // without the transpose).
+                Transpose.Copy(b + (nint)(j0 + jr) * ldb + p0, ldb, valid, kc, dst, nr);
+                if (valid < nr)
                 {
-                    T* s = b + (nint)(j0 + jr + j) * ldb + p0;
-                    T* d = dst + j;
                     for (int p = 0; p < kc; p++)
                     {
-                        d[p * nr] = s[p];
+                        new Span<T>(dst + (nint)p * nr + valid, nr - valid).Clear();
                     }
                 }
 
