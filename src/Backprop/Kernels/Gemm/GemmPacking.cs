@@ -20,16 +20,11 @@ internal static unsafe class GemmPacking
             int valid = Math.Min(rows, mc - ir);
             if (transposeA)
             {
-                // op(A)[i, p] = a[p·lda + i]: each k step reads `valid` neighbours.
+                // op(A)[i, p] = a[p·lda + i]: each k step copies `valid` neighbours.
                 T* src = a + (nint)p0 * lda + i0 + ir;
-                if (valid == rows && rows == Vector256<T>.Count)
+                if (valid == rows && CopyRuns((byte*)src, lda * sizeof(T), kc, rows * sizeof(T), (byte*)dst))
                 {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        Vector256.Store(Vector256.Load(src + p * lda), dst);
-                        dst += rows;
-                    }
-
+                    dst += kc * rows;
                     continue;
                 }
 
@@ -105,6 +100,52 @@ internal static unsafe class GemmPacking
                     dst += rows;
                 }
             }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> runs of <paramref name="bytes"/> bytes, <paramref name="stride"/> bytes
+    /// apart, one after another into <paramref name="dst"/>, in whole vectors: a transposed A's sliver (the weight
+    /// gradient's xᵀ), 6 or 8 rows of float or double. Element by element, the 6-row float sliver of the AVX2 kernel
+    /// took 71 µs for a 784×128 block against 11 µs for the 8-row one in one vector per run. False (nothing
+    /// copied) for other run lengths.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CopyRuns(byte* src, nint stride, int count, int bytes, byte* dst)
+    {
+        switch (bytes)
+        {
+            case 24:
+                for (int p = 0; p < count; p++, src += stride, dst += 24)
+                {
+                    Vector128.Store(Vector128.Load(src), dst);
+                    *(ulong*)(dst + 16) = *(ulong*)(src + 16);
+                }
+
+                return true;
+            case 32:
+                for (int p = 0; p < count; p++, src += stride, dst += 32)
+                {
+                    Vector256.Store(Vector256.Load(src), dst);
+                }
+
+                return true;
+            case 48:
+                for (int p = 0; p < count; p++, src += stride, dst += 48)
+                {
+                    Vector256.Store(Vector256.Load(src), dst);
+                    Vector128.Store(Vector128.Load(src + 32), dst + 32);
+                }
+
+                return true;
+            case 64:
+                for (int p = 0; p < count; p++, src += stride, dst += 64)
+                {
+                    Vector256.Store(Vector256.Load(src), dst);
+                    Vector256.Store(Vector256.Load(src + 32), dst + 32);
+                }
+
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -70,4 +70,64 @@ public class GemmPackingTests
             }
         }
     }
+    /// <summary>The packed A slivers hold op(A)[i0 + ir + r, p0 + p] at <c>sliver·kc·rows + p·rows + r</c> and zeros past
+    /// the last row, whether A is stored as it is used (M×K) or transposed (K×M, the weight gradient's xᵀ), for both
+    /// tile heights (6 and 8 rows) and both element types.</summary>
+    [Theory]
+    [InlineData(1, 1, 6)]
+    [InlineData(7, 33, 8)]
+    [InlineData(37, 100, 6)]
+    [InlineData(784, 128, 8)]
+    [InlineData(100, 17, 6)]
+    [InlineData(48, 262, 8)]
+    [InlineData(13, 5, 8)]
+    public void Plain_and_transposed_A_pack_into_the_same_slivers(int mc, int kc, int rows)
+    {
+        CheckA<float>(mc, kc, rows);
+        CheckA<double>(mc, kc, rows);
+    }
+
+    private static unsafe void CheckA<T>(int mc, int kc, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i0 = 2, p0 = 3, m = i0 + mc + 3, k = p0 + kc + 2;
+        int lda = k + 1, ldaT = m + 5;
+        T[] a = RandomArray<T>(m * lda, mc * 17 + kc);
+        var aT = new T[k * ldaT];
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                aT[p * ldaT + i] = a[i * lda + p];
+            }
+        }
+
+        int slivers = (mc + rows - 1) / rows;
+        var plain = new T[slivers * kc * rows];
+        var transposed = new T[slivers * kc * rows];
+        Array.Fill(plain, T.CreateChecked(7));
+        Array.Fill(transposed, T.CreateChecked(-7));
+        fixed (T* pa = a, paT = aT, pPlain = plain, pTransposed = transposed)
+        {
+            GemmPacking.PackA(false, pa, lda, i0, mc, p0, kc, rows, pPlain);
+            GemmPacking.PackA(true, paT, ldaT, i0, mc, p0, kc, rows, pTransposed);
+        }
+
+        for (int s = 0; s < slivers; s++)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    int row = s * rows + r;
+                    T expected = row < mc ? a[(i0 + row) * lda + p0 + p] : T.Zero;
+                    int at = (s * kc + p) * rows + r;
+                    if (plain[at] != expected || transposed[at] != expected)
+                    {
+                        Assert.Fail($"{typeof(T).Name}, sliver {s}, p {p}, r {r}: plain {plain[at]}, transposed {transposed[at]}, expected {expected}");
+                    }
+                }
+            }
+        }
+    }
 }
