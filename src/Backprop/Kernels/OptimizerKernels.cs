@@ -91,7 +91,9 @@ public static unsafe class OptimizerKernels
     }
 
     /// <summary>SGD with momentum, Keras form: <c>v ← μ·v − η·g</c>, then <c>w ← w + v</c>, or with Nesterov
-    /// <c>w ← w + (μ·v − η·g)</c> using the new v. Returns max |w| after the update.</summary>
+    /// <c>w ← w + (μ·v − η·g)</c> using the new v; μ·v is zero where it would be subnormal and a subnormal v is stored
+    /// as zero, as on a processor that flushes subnormals (<see cref="Subnormals"/>). Returns max |w| after the
+    /// update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SgdMomentumStep<T>(Span<T> weight, Span<T> velocity, ReadOnlySpan<T> gradient, T learningRate, T momentum, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -115,6 +117,10 @@ public static unsafe class OptimizerKernels
     private static long SgdMomentumStepSerial<T>(Span<T> weight, Span<T> velocity, ReadOnlySpan<T> gradient, T learningRate, T momentum, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // μ·v is zero where it would be subnormal (a velocity decaying while its gradient is zero), and a subnormal
+        // new velocity is stored as zero (Subnormals).
+        T leastForMomentum = Subnormals.ProductThreshold(momentum);
+        T normal = Subnormals.SmallestNormal<T>();
         int i = 0;
         long largest = 0;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
@@ -127,11 +133,13 @@ public static unsafe class OptimizerKernels
             ref T g = ref MemoryMarshal.GetReference(gradient);
             var lr = Vector512.Create(learningRate);
             var mu = Vector512.Create(momentum);
+            var leastV = Vector512.Create(leastForMomentum);
+            var leastNormal = Vector512.Create(normal);
             var largestLanes = Vector512<T>.Zero;
             for (; i <= weight.Length - Vector512<T>.Count; i += Vector512<T>.Count)
             {
                 var step = lr * Vector512.LoadUnsafe(ref g, (nuint)i);
-                var next = mu * Vector512.LoadUnsafe(ref vel, (nuint)i) - step;
+                var next = Subnormals.ZeroBelow(mu * Subnormals.ZeroBelow(Vector512.LoadUnsafe(ref vel, (nuint)i), leastV) - step, leastNormal);
                 next.StoreUnsafe(ref vel, (nuint)i);
                 var wi = Vector512.LoadUnsafe(ref w, (nuint)i);
                 var updated = nesterov ? wi + (mu * next - step) : wi + next;
@@ -148,13 +156,15 @@ public static unsafe class OptimizerKernels
             var g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
             var lr = new Vector<T>(learningRate);
             var mu = new Vector<T>(momentum);
+            var leastV = new Vector<T>(leastForMomentum);
+            var leastNormal = new Vector<T>(normal);
             var largestLanes = Vector<T>.Zero;
             if (nesterov)
             {
                 for (int v = 0; v < w.Length; v++)
                 {
                     var step = lr * g[v];
-                    var next = mu * vel[v] - step;
+                    var next = Subnormals.ZeroBelow(mu * Subnormals.ZeroBelow(vel[v], leastV) - step, leastNormal);
                     vel[v] = next;
                     var updated = w[v] + (mu * next - step);
                     w[v] = updated;
@@ -165,7 +175,7 @@ public static unsafe class OptimizerKernels
             {
                 for (int v = 0; v < w.Length; v++)
                 {
-                    var next = mu * vel[v] - lr * g[v];
+                    var next = Subnormals.ZeroBelow(mu * Subnormals.ZeroBelow(vel[v], leastV) - lr * g[v], leastNormal);
                     vel[v] = next;
                     var updated = w[v] + next;
                     w[v] = updated;
@@ -180,7 +190,7 @@ public static unsafe class OptimizerKernels
         for (; i < weight.Length; i++)
         {
             T step = learningRate * gradient[i];
-            T next = momentum * velocity[i] - step;
+            T next = Subnormals.ZeroBelow(momentum * Subnormals.ZeroBelow(velocity[i], leastForMomentum) - step, normal);
             velocity[i] = next;
             T updated = weight[i] + (nesterov ? momentum * next - step : next);
             weight[i] = updated;
@@ -192,13 +202,20 @@ public static unsafe class OptimizerKernels
 
     /// <summary>Adam (Keras form, bias correction folded into α): <c>m ← m + (g − m)·(1 − β₁)</c>,
     /// <c>v ← v + (g² − v)·(1 − β₂)</c>, <c>w ← w − m·α / (√v + ε)</c>, element by element on the calling thread.
-    /// Returns max |w| after the update.</summary>
+    /// Every product that would be subnormal is zero and subnormal m and v are stored as zero, as on a processor that
+    /// flushes subnormals (<see cref="Subnormals"/>). Returns max |w| after the update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double AdamStep<T>(Span<T> weight, Span<T> m, Span<T> v, ReadOnlySpan<T> gradient, T alpha, T oneMinusBeta1, T oneMinusBeta2, T epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(weight.Length, m.Length, gradient.Length);
         CheckLengths(weight.Length, v.Length, gradient.Length);
+        // Guards that emulate a flushing processor where decaying state would make a subnormal: (g − m)·(1 − β₁)
+        // once |m| < 2⁻¹²⁶/(1 − β₁), (g² − v)·(1 − β₂) once v < 2⁻¹²⁶/(1 − β₂), and m·α.
+        T leastForBeta1 = Subnormals.ProductThreshold(oneMinusBeta1);
+        T leastForBeta2 = Subnormals.ProductThreshold(oneMinusBeta2);
+        T leastForAlpha = Subnormals.ProductThreshold(alpha);
+        T normal = Subnormals.SmallestNormal<T>();
         int i = 0;
         long largest = 0;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
@@ -212,17 +229,22 @@ public static unsafe class OptimizerKernels
             var c1 = Vector512.Create(oneMinusBeta1);
             var c2 = Vector512.Create(oneMinusBeta2);
             var eps = Vector512.Create(epsilon);
+            var least1 = Vector512.Create(leastForBeta1);
+            var least2 = Vector512.Create(leastForBeta2);
+            var leastA = Vector512.Create(leastForAlpha);
+            var leastNormal = Vector512.Create(normal);
             var largestLanes = Vector512<T>.Zero;
             for (; i <= weight.Length - Vector512<T>.Count; i += Vector512<T>.Count)
             {
                 var gk = Vector512.LoadUnsafe(ref gr, (nuint)i);
                 var mOld = Vector512.LoadUnsafe(ref mr, (nuint)i);
                 var vOld = Vector512.LoadUnsafe(ref vr, (nuint)i);
-                var mk = mOld + ((gk - mOld) * c1);
-                var vk = vOld + (((gk * gk) - vOld) * c2);
+                var mk = Subnormals.ZeroBelow(mOld + (Subnormals.ZeroBelow(gk - mOld, least1) * c1), leastNormal);
+                var vk = Subnormals.ZeroBelow(vOld + (Subnormals.ZeroBelow((gk * gk) - vOld, least2) * c2), leastNormal);
                 mk.StoreUnsafe(ref mr, (nuint)i);
                 vk.StoreUnsafe(ref vr, (nuint)i);
-                var updated = Vector512.LoadUnsafe(ref wr, (nuint)i) - (mk * a / (Vector512.Sqrt(vk) + eps));
+                var scaled = Subnormals.ZeroBelow(mk, leastA) * a;
+                var updated = Vector512.LoadUnsafe(ref wr, (nuint)i) - (scaled / (Vector512.Sqrt(vk) + eps));
                 updated.StoreUnsafe(ref wr, (nuint)i);
                 largestLanes = LargestMagnitude.Accumulate(largestLanes, updated);
             }
@@ -239,15 +261,20 @@ public static unsafe class OptimizerKernels
             var c1 = new Vector<T>(oneMinusBeta1);
             var c2 = new Vector<T>(oneMinusBeta2);
             var eps = new Vector<T>(epsilon);
+            var least1 = new Vector<T>(leastForBeta1);
+            var least2 = new Vector<T>(leastForBeta2);
+            var leastA = new Vector<T>(leastForAlpha);
+            var leastNormal = new Vector<T>(normal);
             var largestLanes = Vector<T>.Zero;
             for (int k = 0; k < wv.Length; k++)
             {
                 var gk = gv[k];
-                var mk = mv[k] + ((gk - mv[k]) * c1);
-                var vk = vv[k] + (((gk * gk) - vv[k]) * c2);
+                var mk = Subnormals.ZeroBelow(mv[k] + (Subnormals.ZeroBelow(gk - mv[k], least1) * c1), leastNormal);
+                var vk = Subnormals.ZeroBelow(vv[k] + (Subnormals.ZeroBelow((gk * gk) - vv[k], least2) * c2), leastNormal);
                 mv[k] = mk;
                 vv[k] = vk;
-                var updated = wv[k] - (mk * a / (Vector.SquareRoot(vk) + eps));
+                var scaled = Subnormals.ZeroBelow(mk, leastA) * a;
+                var updated = wv[k] - (scaled / (Vector.SquareRoot(vk) + eps));
                 wv[k] = updated;
                 largestLanes = LargestMagnitude.Accumulate(largestLanes, updated);
             }
@@ -259,9 +286,12 @@ public static unsafe class OptimizerKernels
         for (; i < weight.Length; i++)
         {
             T gi = gradient[i];
-            m[i] += (gi - m[i]) * oneMinusBeta1;
-            v[i] += ((gi * gi) - v[i]) * oneMinusBeta2;
-            T updated = weight[i] - (m[i] * alpha / (T.Sqrt(v[i]) + epsilon));
+            T mi = Subnormals.ZeroBelow(m[i] + (Subnormals.ZeroBelow(gi - m[i], leastForBeta1) * oneMinusBeta1), normal);
+            T vi = Subnormals.ZeroBelow(v[i] + (Subnormals.ZeroBelow((gi * gi) - v[i], leastForBeta2) * oneMinusBeta2), normal);
+            m[i] = mi;
+            v[i] = vi;
+            T scaled = Subnormals.ZeroBelow(mi, leastForAlpha) * alpha;
+            T updated = weight[i] - (scaled / (T.Sqrt(vi) + epsilon));
             weight[i] = updated;
             largest = LargestMagnitude.Accumulate(largest, updated);
         }

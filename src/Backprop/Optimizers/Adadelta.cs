@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
 
@@ -64,9 +65,11 @@ public sealed class Adadelta : FirstOrderOptimizer
         for (int i = 0; i < w.Length; i++)
         {
             T gi = g[i];
-            a[i] = rho * a[i] + oneMinusRho * (gi * gi);
+            // Subnormal state is stored as zero (Subnormals): accumulators decaying by ρ while their gradient is zero
+            // would otherwise pass through the subnormal range, slowly on Intel cores.
+            a[i] = Subnormals.Flush(rho * a[i] + oneMinusRho * (gi * gi));
             T delta = -(T.Sqrt(d[i] + eps) * gi / T.Sqrt(a[i] + eps));
-            d[i] = rho * d[i] + oneMinusRho * (delta * delta);
+            d[i] = Subnormals.Flush(rho * d[i] + oneMinusRho * (delta * delta));
             w[i] += lr * delta;
         }
     }

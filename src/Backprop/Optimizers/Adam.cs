@@ -83,13 +83,17 @@ public class Adam : FirstOrderOptimizer
         if (Amsgrad)
         {
             var vMax = Slot(index, 2, weight).AsSpan();
+            // As in OptimizerKernels.AdamStep: products that would be subnormal are zero, subnormal state is stored
+            // as zero (Subnormals).
+            T least1 = Subnormals.ProductThreshold(oneMinusBeta1), least2 = Subnormals.ProductThreshold(oneMinusBeta2);
+            T leastA = Subnormals.ProductThreshold(a);
             for (int i = 0; i < w.Length; i++)
             {
                 T gi = g[i];
-                m[i] += (gi - m[i]) * oneMinusBeta1;
-                v[i] += (gi * gi - v[i]) * oneMinusBeta2;
+                m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
+                v[i] = Subnormals.Flush(v[i] + Subnormals.ZeroBelow(gi * gi - v[i], least2) * oneMinusBeta2);
                 vMax[i] = T.Max(vMax[i], v[i]);
-                w[i] -= m[i] * a / (T.Sqrt(vMax[i]) + eps);
+                w[i] -= Subnormals.ZeroBelow(m[i], leastA) * a / (T.Sqrt(vMax[i]) + eps);
             }
 
             return;

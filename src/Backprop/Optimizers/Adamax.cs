@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
 
@@ -69,12 +70,14 @@ public sealed class Adamax : FirstOrderOptimizer
         var g = gradient.AsSpan();
         var m = Slot(index, 0, weight).AsSpan();
         var u = Slot(index, 1, weight).AsSpan();
+        // Products that would be subnormal are zero and subnormal state is stored as zero (Subnormals).
+        T least1 = Subnormals.ProductThreshold(oneMinusBeta1), leastLr = Subnormals.ProductThreshold(lr);
         for (int i = 0; i < w.Length; i++)
         {
             T gi = g[i];
-            m[i] += (gi - m[i]) * oneMinusBeta1;
-            u[i] = T.Max(beta2 * u[i], T.Abs(gi));
-            w[i] -= lr * m[i] / (correction * (u[i] + eps));
+            m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
+            u[i] = Subnormals.Flush(T.Max(beta2 * u[i], T.Abs(gi)));
+            w[i] -= lr * Subnormals.ZeroBelow(m[i], leastLr) / (correction * (u[i] + eps));
         }
     }
 

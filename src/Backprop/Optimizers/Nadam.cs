@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
 
@@ -118,14 +119,18 @@ public sealed class Nadam : FirstOrderOptimizer
         var g = gradient.AsSpan();
         var m = Slot(index, 0, weight).AsSpan();
         var v = Slot(index, 1, weight).AsSpan();
+        // Products that would be subnormal are zero and subnormal state is stored as zero (Subnormals): a moment
+        // decaying while its gradient is zero would otherwise pass through the subnormal range, slowly on Intel cores.
+        T least1 = Subnormals.ProductThreshold(oneMinusBeta1), least2 = Subnormals.ProductThreshold(oneMinusBeta2);
+        T leastM = Subnormals.ProductThreshold(mCoefficient), leastLr = Subnormals.ProductThreshold(lr);
         for (int i = 0; i < w.Length; i++)
         {
             T gi = g[i];
-            m[i] += (gi - m[i]) * oneMinusBeta1;
-            v[i] += (gi * gi - v[i]) * oneMinusBeta2;
-            T mHat = mCoefficient * m[i] + gCoefficient * gi;
+            m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
+            v[i] = Subnormals.Flush(v[i] + Subnormals.ZeroBelow(gi * gi - v[i], least2) * oneMinusBeta2);
+            T mHat = mCoefficient * Subnormals.ZeroBelow(m[i], leastM) + gCoefficient * gi;
             T vHat = v[i] / vCorrection;
-            w[i] -= mHat * lr / (T.Sqrt(vHat) + eps);
+            w[i] -= Subnormals.ZeroBelow(mHat, leastLr) * lr / (T.Sqrt(vHat) + eps);
         }
     }
 

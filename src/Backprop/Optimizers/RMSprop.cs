@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
 
@@ -81,11 +82,13 @@ public sealed class RMSprop : FirstOrderOptimizer
         for (int i = 0; i < w.Length; i++)
         {
             T gi = g[i];
-            v[i] = rho * v[i] + oneMinusRho * (gi * gi);
+            // Subnormal state is stored as zero (Subnormals): an average decaying by ρ while its gradient is zero
+            // would otherwise pass through the subnormal range, slowly on Intel cores.
+            v[i] = Subnormals.Flush(rho * v[i] + oneMinusRho * (gi * gi));
             T denominator;
             if (Centered)
             {
-                average[i] = rho * average[i] + oneMinusRho * gi;
+                average[i] = Subnormals.Flush(rho * average[i] + oneMinusRho * gi);
                 denominator = v[i] - average[i] * average[i] + eps;
             }
             else
@@ -96,7 +99,7 @@ public sealed class RMSprop : FirstOrderOptimizer
             T increment = lr * gi / T.Sqrt(denominator);
             if (useMomentum)
             {
-                b[i] = mu * b[i] + increment;
+                b[i] = Subnormals.Flush(mu * b[i] + increment);
                 w[i] -= b[i];
             }
             else

@@ -137,6 +137,61 @@ public sealed class OptimizerKernelsTests
         }
     }
 
+    /// <summary>State near the subnormal range (a moment decaying while its gradient is zero): the vector lanes give
+    /// the bits the scalar tail gives element by element, no subnormal is stored, and each weight either takes exactly
+    /// the IEEE formula's value (where every product is normal) or, where m·α would be subnormal, does not move.</summary>
+    [Theory]
+    [InlineData(1007)]
+    [InlineData(40)]
+    public void Adam_and_momentum_near_the_subnormal_range_agree_lane_by_lane_with_the_scalar_tail(int length)
+    {
+        var random = new System.Random(3);
+        float Tiny() => (random.Next(2) == 0 ? 1 : -1) * (float)Math.Pow(10, -30 - 16 * random.NextDouble());
+        float[] w0 = TestData.Floats(length, 8, -0.5, 0.5);
+        float[] m0 = Enumerable.Range(0, length).Select(_ => Tiny()).ToArray();
+        float[] v0 = Enumerable.Range(0, length).Select(_ => Math.Abs(Tiny())).ToArray();
+        float[] g = Enumerable.Range(0, length).Select(i => i % 3 == 0 ? Tiny() : 0f).ToArray();
+        const float a = 0.0013f, c1 = 0.1f, c2 = 0.001f, eps = 1e-7f;
+
+        float[] w = (float[])w0.Clone(), m = (float[])m0.Clone(), v = (float[])v0.Clone();
+        OptimizerKernels.AdamStep<float>(w, m, v, g, a, c1, c2, eps);
+        float[] sw = (float[])w0.Clone(), sm = (float[])m0.Clone(), sv = (float[])v0.Clone();
+        for (int i = 0; i < length; i++)
+        {
+            OptimizerKernels.AdamStep(sw.AsSpan(i, 1), sm.AsSpan(i, 1), sv.AsSpan(i, 1), g.AsSpan(i, 1), a, c1, c2, eps);
+        }
+
+        Assert.Equal(sw, w);
+        Assert.Equal(sm, m);
+        Assert.Equal(sv, v);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.False(float.IsSubnormal(m[i]) || float.IsSubnormal(v[i]), $"element {i}: m {m[i]}, v {v[i]}");
+            // The IEEE value, in double: the weight moves by m·α/(√v + ε) unless that product is subnormal in float.
+            double update = (double)m[i] * a / (Math.Sqrt(v[i]) + eps);
+            if (Math.Abs(m[i] * a) < 1.17549435e-38f)
+            {
+                Assert.Equal(w0[i], w[i]);
+            }
+            else
+            {
+                Assert.Equal((float)(w0[i] - update), w[i], 0f);
+            }
+        }
+
+        float[] vel = (float[])m0.Clone(), wm = (float[])w0.Clone();
+        float[] svel = (float[])m0.Clone(), swm = (float[])w0.Clone();
+        OptimizerKernels.SgdMomentumStep<float>(wm, vel, g, 0.01f, 0.9f, nesterov: true);
+        for (int i = 0; i < length; i++)
+        {
+            OptimizerKernels.SgdMomentumStep(swm.AsSpan(i, 1), svel.AsSpan(i, 1), g.AsSpan(i, 1), 0.01f, 0.9f, nesterov: true);
+            Assert.False(float.IsSubnormal(vel[i]), $"velocity {i}: {vel[i]}");
+        }
+
+        Assert.Equal(svel, vel);
+        Assert.Equal(swm, wm);
+    }
+
     [Fact]
     public void Mismatched_lengths_are_rejected()
     {
