@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
 using Backprop.Kernels;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Optimizers;
 
@@ -62,7 +64,33 @@ public sealed class Adadelta : FirstOrderOptimizer
         var g = gradient.AsSpan();
         var a = Slot(index, 0, weight).AsSpan();
         var d = Slot(index, 1, weight).AsSpan();
-        for (int i = 0; i < w.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The formula below in whole vectors, operation by operation, so every lane rounds as the scalar loop does.
+            var wv = MemoryMarshal.Cast<T, Vector<T>>(w);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(g);
+            var av = MemoryMarshal.Cast<T, Vector<T>>(a);
+            var dv = MemoryMarshal.Cast<T, Vector<T>>(d);
+            var lrV = new Vector<T>(lr);
+            var rhoV = new Vector<T>(rho);
+            var oneMinusRhoV = new Vector<T>(oneMinusRho);
+            var epsV = new Vector<T>(eps);
+            var normal = new Vector<T>(Subnormals.SmallestNormal<T>());
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var ak = Subnormals.ZeroBelow(rhoV * av[k] + oneMinusRhoV * (gk * gk), normal);
+                av[k] = ak;
+                var delta = -(Vector.SquareRoot(dv[k] + epsV) * gk / Vector.SquareRoot(ak + epsV));
+                dv[k] = Subnormals.ZeroBelow(rhoV * dv[k] + oneMinusRhoV * (delta * delta), normal);
+                wv[k] = wv[k] + lrV * delta;
+            }
+
+            i = wv.Length * Vector<T>.Count;
+        }
+
+        for (; i < w.Length; i++)
         {
             T gi = g[i];
             // Subnormal state is stored as zero (Subnormals): accumulators decaying by ρ while their gradient is zero

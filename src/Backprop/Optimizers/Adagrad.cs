@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Backprop.Kernels;
 
 namespace Backprop.Optimizers;
 
@@ -57,7 +60,27 @@ public sealed class Adagrad : FirstOrderOptimizer
         var w = weight.AsSpan();
         var g = gradient.AsSpan();
         var a = Slot(index, 0, weight, InitialAccumulatorValue).AsSpan();
-        for (int i = 0; i < w.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The formula below in whole vectors, operation by operation, so every lane rounds as the scalar loop does.
+            var wv = MemoryMarshal.Cast<T, Vector<T>>(w);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(g);
+            var av = MemoryMarshal.Cast<T, Vector<T>>(a);
+            var lrV = new Vector<T>(lr);
+            var epsV = new Vector<T>(eps);
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var ak = av[k] + gk * gk;
+                av[k] = ak;
+                wv[k] = wv[k] - lrV * gk / Vector.SquareRoot(ak + epsV);
+            }
+
+            i = wv.Length * Vector<T>.Count;
+        }
+
+        for (; i < w.Length; i++)
         {
             T gi = g[i];
             a[i] += gi * gi;

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Backprop.Kernels;
 using Backprop.Config;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Optimizers;
 
@@ -87,7 +89,39 @@ public class Adam : FirstOrderOptimizer
             // as zero (Subnormals).
             T least1 = Subnormals.ProductThreshold(oneMinusBeta1), least2 = Subnormals.ProductThreshold(oneMinusBeta2);
             T leastA = Subnormals.ProductThreshold(a);
-            for (int i = 0; i < w.Length; i++)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                // The formula below in whole vectors, operation by operation, so every lane rounds as the scalar loop does.
+                var wv = MemoryMarshal.Cast<T, Vector<T>>(w);
+                var gv = MemoryMarshal.Cast<T, Vector<T>>(g);
+                var mv = MemoryMarshal.Cast<T, Vector<T>>(m);
+                var vv = MemoryMarshal.Cast<T, Vector<T>>(v);
+                var maxV = MemoryMarshal.Cast<T, Vector<T>>(vMax);
+                var c1 = new Vector<T>(oneMinusBeta1);
+                var c2 = new Vector<T>(oneMinusBeta2);
+                var aV = new Vector<T>(a);
+                var epsV = new Vector<T>(eps);
+                var least1V = new Vector<T>(least1);
+                var least2V = new Vector<T>(least2);
+                var leastAV = new Vector<T>(leastA);
+                var normal = new Vector<T>(Subnormals.SmallestNormal<T>());
+                for (int k = 0; k < wv.Length; k++)
+                {
+                    var gk = gv[k];
+                    var mk = Subnormals.ZeroBelow(mv[k] + Subnormals.ZeroBelow(gk - mv[k], least1V) * c1, normal);
+                    var vk = Subnormals.ZeroBelow(vv[k] + Subnormals.ZeroBelow(gk * gk - vv[k], least2V) * c2, normal);
+                    mv[k] = mk;
+                    vv[k] = vk;
+                    var top = Vector.Max(maxV[k], vk);
+                    maxV[k] = top;
+                    wv[k] = wv[k] - Subnormals.ZeroBelow(mk, leastAV) * aV / (Vector.SquareRoot(top) + epsV);
+                }
+
+                i = wv.Length * Vector<T>.Count;
+            }
+
+            for (; i < w.Length; i++)
             {
                 T gi = g[i];
                 m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
 using Backprop.Kernels;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Optimizers;
 
@@ -72,7 +74,36 @@ public sealed class Adamax : FirstOrderOptimizer
         var u = Slot(index, 1, weight).AsSpan();
         // Products that would be subnormal are zero and subnormal state is stored as zero (Subnormals).
         T least1 = Subnormals.ProductThreshold(oneMinusBeta1), leastLr = Subnormals.ProductThreshold(lr);
-        for (int i = 0; i < w.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The formula below in whole vectors, operation by operation, so every lane rounds as the scalar loop does.
+            var wv = MemoryMarshal.Cast<T, Vector<T>>(w);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(g);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(m);
+            var uv = MemoryMarshal.Cast<T, Vector<T>>(u);
+            var lrV = new Vector<T>(lr);
+            var correctionV = new Vector<T>(correction);
+            var oneMinusBeta1V = new Vector<T>(oneMinusBeta1);
+            var beta2V = new Vector<T>(beta2);
+            var epsV = new Vector<T>(eps);
+            var least1V = new Vector<T>(least1);
+            var leastLrV = new Vector<T>(leastLr);
+            var normal = new Vector<T>(Subnormals.SmallestNormal<T>());
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var mk = Subnormals.ZeroBelow(mv[k] + Subnormals.ZeroBelow(gk - mv[k], least1V) * oneMinusBeta1V, normal);
+                mv[k] = mk;
+                var uk = Subnormals.ZeroBelow(Vector.Max(beta2V * uv[k], Vector.Abs(gk)), normal);
+                uv[k] = uk;
+                wv[k] = wv[k] - lrV * Subnormals.ZeroBelow(mk, leastLrV) / (correctionV * (uk + epsV));
+            }
+
+            i = wv.Length * Vector<T>.Count;
+        }
+
+        for (; i < w.Length; i++)
         {
             T gi = g[i];
             m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Backprop.Config;
 using Backprop.Kernels;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Optimizers;
 
@@ -123,7 +125,42 @@ public sealed class Nadam : FirstOrderOptimizer
         // decaying while its gradient is zero would otherwise pass through the subnormal range, slowly on Intel cores.
         T least1 = Subnormals.ProductThreshold(oneMinusBeta1), least2 = Subnormals.ProductThreshold(oneMinusBeta2);
         T leastM = Subnormals.ProductThreshold(mCoefficient), leastLr = Subnormals.ProductThreshold(lr);
-        for (int i = 0; i < w.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The formula below in whole vectors, operation by operation, so every lane rounds as the scalar loop does.
+            var wv = MemoryMarshal.Cast<T, Vector<T>>(w);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(g);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(m);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(v);
+            var c1 = new Vector<T>(oneMinusBeta1);
+            var c2 = new Vector<T>(oneMinusBeta2);
+            var mCoefficientV = new Vector<T>(mCoefficient);
+            var gCoefficientV = new Vector<T>(gCoefficient);
+            var vCorrectionV = new Vector<T>(vCorrection);
+            var lrV = new Vector<T>(lr);
+            var epsV = new Vector<T>(eps);
+            var least1V = new Vector<T>(least1);
+            var least2V = new Vector<T>(least2);
+            var leastMV = new Vector<T>(leastM);
+            var leastLrV = new Vector<T>(leastLr);
+            var normal = new Vector<T>(Subnormals.SmallestNormal<T>());
+            for (int k = 0; k < wv.Length; k++)
+            {
+                var gk = gv[k];
+                var mk = Subnormals.ZeroBelow(mv[k] + Subnormals.ZeroBelow(gk - mv[k], least1V) * c1, normal);
+                var vk = Subnormals.ZeroBelow(vv[k] + Subnormals.ZeroBelow(gk * gk - vv[k], least2V) * c2, normal);
+                mv[k] = mk;
+                vv[k] = vk;
+                var mHat = mCoefficientV * Subnormals.ZeroBelow(mk, leastMV) + gCoefficientV * gk;
+                var vHat = vk / vCorrectionV;
+                wv[k] = wv[k] - Subnormals.ZeroBelow(mHat, leastLrV) * lrV / (Vector.SquareRoot(vHat) + epsV);
+            }
+
+            i = wv.Length * Vector<T>.Count;
+        }
+
+        for (; i < w.Length; i++)
         {
             T gi = g[i];
             m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
