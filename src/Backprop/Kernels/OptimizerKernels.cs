@@ -239,8 +239,8 @@ public static unsafe class OptimizerKernels
                 var gk = Vector512.LoadUnsafe(ref gr, (nuint)i);
                 var mOld = Vector512.LoadUnsafe(ref mr, (nuint)i);
                 var vOld = Vector512.LoadUnsafe(ref vr, (nuint)i);
-                var mk = Subnormals.ZeroBelow(mOld + (Subnormals.ZeroBelow(gk - mOld, least1) * c1), leastNormal);
-                var vk = Subnormals.ZeroBelow(vOld + (Subnormals.ZeroBelow((gk * gk) - vOld, least2) * c2), leastNormal);
+                var mk = Subnormals.MovingAverage(mOld, gk, c1, least1, leastNormal);
+                var vk = Subnormals.MovingAverage(vOld, gk * gk, c2, least2, leastNormal);
                 mk.StoreUnsafe(ref mr, (nuint)i);
                 vk.StoreUnsafe(ref vr, (nuint)i);
                 var scaled = Subnormals.ZeroBelow(mk, leastA) * a;
@@ -269,8 +269,8 @@ public static unsafe class OptimizerKernels
             for (int k = 0; k < wv.Length; k++)
             {
                 var gk = gv[k];
-                var mk = Subnormals.ZeroBelow(mv[k] + (Subnormals.ZeroBelow(gk - mv[k], least1) * c1), leastNormal);
-                var vk = Subnormals.ZeroBelow(vv[k] + (Subnormals.ZeroBelow((gk * gk) - vv[k], least2) * c2), leastNormal);
+                var mk = Subnormals.MovingAverage(mv[k], gk, c1, least1, leastNormal);
+                var vk = Subnormals.MovingAverage(vv[k], gk * gk, c2, least2, leastNormal);
                 mv[k] = mk;
                 vv[k] = vk;
                 var scaled = Subnormals.ZeroBelow(mk, leastA) * a;
@@ -286,8 +286,8 @@ public static unsafe class OptimizerKernels
         for (; i < weight.Length; i++)
         {
             T gi = gradient[i];
-            T mi = Subnormals.ZeroBelow(m[i] + (Subnormals.ZeroBelow(gi - m[i], leastForBeta1) * oneMinusBeta1), normal);
-            T vi = Subnormals.ZeroBelow(v[i] + (Subnormals.ZeroBelow((gi * gi) - v[i], leastForBeta2) * oneMinusBeta2), normal);
+            T mi = Subnormals.MovingAverage(m[i], gi, oneMinusBeta1, leastForBeta1);
+            T vi = Subnormals.MovingAverage(v[i], gi * gi, oneMinusBeta2, leastForBeta2);
             m[i] = mi;
             v[i] = vi;
             T scaled = Subnormals.ZeroBelow(mi, leastForAlpha) * alpha;

@@ -56,6 +56,24 @@ internal static class Subnormals
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), least), Vector<T>.Zero, x);
 
+    /// <summary>An exponential moving average's step, <c>old + (target − old)·rate</c> (Keras's form of Adam's moments),
+    /// as a flushing processor computes it: the difference is zero where its product with <paramref name="rate"/>
+    /// would be subnormal (<paramref name="leastDifference"/> = <see cref="ProductThreshold{T}"/> of the rate), and a
+    /// subnormal result is zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MovingAverage<T>(T old, T target, T rate, T leastDifference)
+        where T : unmanaged, IFloatingPointIeee754<T> => Flush(old + (ZeroBelow(target - old, leastDifference) * rate));
+
+    /// <summary>Lane by lane, <see cref="MovingAverage{T}(T, T, T, T)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MovingAverage<T>(Vector512<T> old, Vector512<T> target, Vector512<T> rate, Vector512<T> leastDifference, Vector512<T> leastNormal)
+        where T : unmanaged, IFloatingPointIeee754<T> => ZeroBelow(old + (ZeroBelow(target - old, leastDifference) * rate), leastNormal);
+
+    /// <summary>Lane by lane, <see cref="MovingAverage{T}(T, T, T, T)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> MovingAverage<T>(Vector<T> old, Vector<T> target, Vector<T> rate, Vector<T> leastDifference, Vector<T> leastNormal)
+        where T : unmanaged, IFloatingPointIeee754<T> => ZeroBelow(old + (ZeroBelow(target - old, leastDifference) * rate), leastNormal);
+
     /// <summary>The least magnitude a factor may have so that its product with <paramref name="scale"/> is not subnormal:
     /// factors below it are replaced by zero before multiplying, which gives the product a flushing processor would
     /// give without the assist that computing it costs.</summary>

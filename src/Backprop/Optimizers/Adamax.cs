@@ -93,7 +93,7 @@ public sealed class Adamax : FirstOrderOptimizer
             for (int k = 0; k < wv.Length; k++)
             {
                 var gk = gv[k];
-                var mk = Subnormals.ZeroBelow(mv[k] + Subnormals.ZeroBelow(gk - mv[k], least1V) * oneMinusBeta1V, normal);
+                var mk = Subnormals.MovingAverage(mv[k], gk, oneMinusBeta1V, least1V, normal);
                 mv[k] = mk;
                 var uk = Subnormals.ZeroBelow(Vector.Max(beta2V * uv[k], Vector.Abs(gk)), normal);
                 uv[k] = uk;
@@ -106,7 +106,7 @@ public sealed class Adamax : FirstOrderOptimizer
         for (; i < w.Length; i++)
         {
             T gi = g[i];
-            m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
+            m[i] = Subnormals.MovingAverage(m[i], gi, oneMinusBeta1, least1);
             u[i] = Subnormals.Flush(T.Max(beta2 * u[i], T.Abs(gi)));
             w[i] -= lr * Subnormals.ZeroBelow(m[i], leastLr) / (correction * (u[i] + eps));
         }

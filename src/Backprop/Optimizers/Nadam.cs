@@ -148,8 +148,8 @@ public sealed class Nadam : FirstOrderOptimizer
             for (int k = 0; k < wv.Length; k++)
             {
                 var gk = gv[k];
-                var mk = Subnormals.ZeroBelow(mv[k] + Subnormals.ZeroBelow(gk - mv[k], least1V) * c1, normal);
-                var vk = Subnormals.ZeroBelow(vv[k] + Subnormals.ZeroBelow(gk * gk - vv[k], least2V) * c2, normal);
+                var mk = Subnormals.MovingAverage(mv[k], gk, c1, least1V, normal);
+                var vk = Subnormals.MovingAverage(vv[k], gk * gk, c2, least2V, normal);
                 mv[k] = mk;
                 vv[k] = vk;
                 var mHat = mCoefficientV * Subnormals.ZeroBelow(mk, leastMV) + gCoefficientV * gk;
@@ -163,8 +163,8 @@ public sealed class Nadam : FirstOrderOptimizer
         for (; i < w.Length; i++)
         {
             T gi = g[i];
-            m[i] = Subnormals.Flush(m[i] + Subnormals.ZeroBelow(gi - m[i], least1) * oneMinusBeta1);
-            v[i] = Subnormals.Flush(v[i] + Subnormals.ZeroBelow(gi * gi - v[i], least2) * oneMinusBeta2);
+            m[i] = Subnormals.MovingAverage(m[i], gi, oneMinusBeta1, least1);
+            v[i] = Subnormals.MovingAverage(v[i], gi * gi, oneMinusBeta2, least2);
             T mHat = mCoefficient * Subnormals.ZeroBelow(m[i], leastM) + gCoefficient * gi;
             T vHat = v[i] / vCorrection;
             w[i] -= Subnormals.ZeroBelow(mHat, leastLr) * lr / (T.Sqrt(vHat) + eps);
