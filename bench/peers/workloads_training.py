@@ -6,6 +6,9 @@ batches (the usual idiom); scikit-learn: MLPRegressor (tanh: it has no swish) wi
 max_iter 300, early stopping off, tol 0 and n_iter_no_change huge so it never stops early (no validation pass: sklearn has none).
 "train mnist-mlp bN" / "train mnist-1000 bN" / "train sigmoid-deep b8": one epoch over 60,000 random rows of
 784->H->10 with SGD lr 0.01 and MSE at batch N (torch), and MLPRegressor with one epoch (max_iter=1) for sklearn.
+"train deep-adam b128": one epoch of 784->256->256->256->10 relu with Adam (lr 1e-3) and MSE at batch 128, after two
+untimed epochs (torch.optim.Adam; MLPRegressor's adam solver through partial_fit, one epoch per call, so its
+optimiser state carries over as torch's and Backprop's do).
 """
 import time
 import warnings
@@ -126,6 +129,30 @@ def workloads(quick: bool):
             return (seconds * 60_000 / rows, "s", False)
         return run_workload
 
+    def torch_deep_adam(threads):
+        torch.set_num_threads(threads)
+        x, y = torch.from_numpy(_data(rows, 784, 5, 0, 1)), torch.from_numpy(_data(rows, 10, 6, 0, 1))
+        torch.manual_seed(0)
+        model = _torch_mlp([784, 256, 256, 256, 10], torch.nn.ReLU)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        _torch_epochs(model, opt, x[:2000], y[:2000], 128, 1)
+        _torch_epochs(model, opt, x, y, 128, 2)
+        seconds = _best(lambda: _torch_epochs(model, opt, x, y, 128, 1), 2)
+        return (seconds * 60_000 / rows, "s", False)
+
+    def sklearn_deep_adam(threads):
+        from sklearn.neural_network import MLPRegressor
+        x, y = _data(rows, 784, 5, 0, 1), _data(rows, 10, 6, 0, 1)
+        model = MLPRegressor(hidden_layer_sizes=(256, 256, 256), activation="relu", solver="adam",
+                             learning_rate_init=1e-3, epsilon=1e-7, batch_size=128, shuffle=True, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.partial_fit(x[:2000], y[:2000])
+            model.partial_fit(x, y)
+            model.partial_fit(x, y)
+            seconds = _best(lambda: model.partial_fit(x, y), 2)
+        return (seconds * 60_000 / rows, "s", False)
+
     def sklearn_mnist(hidden, activation, batch):
         def run_workload(threads):
             from sklearn.neural_network import MLPRegressor
@@ -154,4 +181,6 @@ def workloads(quick: bool):
         result.append(("sklearn", f"train mnist-1000 b{batch}", sklearn_mnist([1000], "relu", batch)))
     result.append(("torch", "train sigmoid-deep b8", torch_mnist([100] * 6, torch.nn.Sigmoid, 8)))
     result.append(("sklearn", "train sigmoid-deep b8", sklearn_mnist([100] * 6, "logistic", 8)))
+    result.append(("torch", "train deep-adam b128", torch_deep_adam))
+    result.append(("sklearn", "train deep-adam b128", sklearn_deep_adam))
     return result

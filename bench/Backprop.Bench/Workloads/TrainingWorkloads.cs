@@ -11,7 +11,10 @@ namespace Backprop.Bench.Workloads;
 /// "train boston 300ep" — 300 epochs of 13→32 swish→16 swish→1 on 303 rows, batch 32, SGD Nesterov (1e-3, 0.9),
 /// MSE, with a validation pass over 101 rows each epoch;
 /// "train mnist-mlp bN" — one epoch over 60,000 rows of 784→100 relu→10 at batch N (SGD 0.01, MSE on random data);
-/// "train mnist-1000 bN" — the same with 1000 hidden units; "train sigmoid-deep b8" — 784→[100]×6 sigmoid→10.
+/// "train mnist-1000 bN" — the same with 1000 hidden units; "train sigmoid-deep b8" — 784→[100]×6 sigmoid→10;
+/// "train deep-adam b128" — one epoch of 784→[256]×3 relu→10 with Adam (Keras defaults) after two untimed epochs, when
+/// the moments of units that died early have decayed towards the subnormal range (docs/performance.md, "Subnormal
+/// optimiser state").
 /// Backprop only (no peers): "train mnist-mlp b128 dataset" — the b128 epoch fed by
 /// <c>Dataset.FromTensorSlices((x, y)).Shuffle(60000).Batch(128)</c> instead of Fit's own shuffled batches, and
 /// "pipeline mnist-mlp b128 bare" — that pipeline's epoch without training; their difference to
@@ -33,6 +36,7 @@ public sealed class TrainingWorkloads : IWorkloadGroup
         }
 
         yield return new Workload("train sigmoid-deep b8", _ => Mnist([100, 100, 100, 100, 100, 100], "sigmoid", 8, rows));
+        yield return new Workload("train deep-adam b128", _ => Mnist([256, 256, 256], "relu", 128, rows, adam: true));
         yield return new Workload("train mnist-mlp b128 dataset", _ => Mnist([100], "relu", 128, rows, fromDataset: true));
         yield return new Workload("pipeline mnist-mlp b128 bare", _ => BarePipeline(128, rows));
     }
@@ -85,7 +89,7 @@ public sealed class TrainingWorkloads : IWorkloadGroup
         return new Measurement(best, "s", false);
     }
 
-    private static Measurement Mnist(int[] hidden, string activation, int batch, int rows, bool fromDataset = false)
+    private static Measurement Mnist(int[] hidden, string activation, int batch, int rows, bool fromDataset = false, bool adam = false)
     {
         var x = Data(rows * 784, 5, rows, 784, 0, 1);
         var y = Data(rows * 10, 6, rows, 10, 0, 1);
@@ -97,10 +101,14 @@ public sealed class TrainingWorkloads : IWorkloadGroup
 
         layers.Add(new Dense(10));
         var model = new Sequential([.. layers]);
-        model.Compile(new SGD(learningRate: 0.01), "mse");
+        model.Compile(adam ? new Adam() : new SGD(learningRate: 0.01), "mse");
         var dataset = Dataset.FromTensorSlices((x, y)).Shuffle(rows, seed: 1).Batch(batch);
         int warmRows = Math.Min(rows, 2000);
         model.Fit(x.SliceRows(0, warmRows), y.SliceRows(0, warmRows), epochs: 1, batchSize: batch, verbose: 0, seed: 1);
+        if (adam)
+        {
+            model.Fit(x, y, epochs: 2, batchSize: batch, verbose: 0, seed: 1);
+        }
         if (fromDataset)
         {
             model.Fit(dataset, epochs: 1, verbose: 0);
