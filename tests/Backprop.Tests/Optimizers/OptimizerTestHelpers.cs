@@ -32,6 +32,27 @@ internal static class OptimizerTestHelpers
 
     public static double[] Values(Parameter parameter) => parameter.Value.ToDoubleArray();
 
+    /// <summary>A built-in first-order optimiser by a test name (plain, with momentum, Nesterov, AMSGrad, centred…) with
+    /// the given rate; the optimiser tests that run over every kind share it.</summary>
+    public static Backprop.Optimizers.FirstOrderOptimizer OptimizerNamed(string name, double learningRate) => name switch
+    {
+        "sgd" => new Backprop.Optimizers.SGD(learningRate: learningRate),
+        "sgd-momentum" => new Backprop.Optimizers.SGD(learningRate: learningRate, momentum: 0.9),
+        "sgd-nesterov" => new Backprop.Optimizers.SGD(learningRate: learningRate, momentum: 0.9, nesterov: true),
+        "adam" => new Backprop.Optimizers.Adam(learningRate: learningRate),
+        "adam-amsgrad" => new Backprop.Optimizers.Adam(learningRate: learningRate, amsgrad: true),
+        "adamw" => new Backprop.Optimizers.AdamW(learningRate: learningRate),
+        "nadam" => new Backprop.Optimizers.Nadam(learningRate: learningRate),
+        "adamax" => new Backprop.Optimizers.Adamax(learningRate: learningRate),
+        "rmsprop" => new Backprop.Optimizers.RMSprop(learningRate: learningRate),
+        "rmsprop-momentum" => new Backprop.Optimizers.RMSprop(learningRate: learningRate, momentum: 0.9),
+        "rmsprop-centered" => new Backprop.Optimizers.RMSprop(learningRate: learningRate, momentum: 0.5, centered: true),
+        "rmsprop-momentum-centered" => new Backprop.Optimizers.RMSprop(learningRate: learningRate, momentum: 0.9, centered: true),
+        "adadelta" => new Backprop.Optimizers.Adadelta(learningRate: learningRate),
+        "adagrad" => new Backprop.Optimizers.Adagrad(learningRate: learningRate),
+        _ => throw new ArgumentException(name),
+    };
+
     /// <summary>|actual − expected| ≤ absolute + relative·|expected| element by element, with a message naming the
     /// first offending element.</summary>
     public static void AssertClose(double[] expected, double[] actual, double relative, double absolute = 0, string what = "")

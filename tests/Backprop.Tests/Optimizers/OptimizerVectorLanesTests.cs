@@ -13,23 +13,8 @@ public class OptimizerVectorLanesTests
         ["sgd", "sgd-momentum", "sgd-nesterov", "adam", "adam-amsgrad", "adamw", "nadam", "adamax", "rmsprop",
          "rmsprop-momentum", "rmsprop-centered", "adadelta", "adagrad"];
 
-    private static FirstOrderOptimizer Create(string name) => name switch
-    {
-        "sgd" => new SGD(learningRate: 0.01),
-        "sgd-momentum" => new SGD(learningRate: 0.01, momentum: 0.9),
-        "sgd-nesterov" => new SGD(learningRate: 0.01, momentum: 0.9, nesterov: true),
-        "adam" => new Adam(learningRate: 0.003),
-        "adam-amsgrad" => new Adam(learningRate: 0.003, amsgrad: true),
-        "adamw" => new AdamW(learningRate: 0.003),
-        "nadam" => new Nadam(learningRate: 0.003),
-        "adamax" => new Adamax(learningRate: 0.003),
-        "rmsprop" => new RMSprop(learningRate: 0.003),
-        "rmsprop-momentum" => new RMSprop(learningRate: 0.003, momentum: 0.9),
-        "rmsprop-centered" => new RMSprop(learningRate: 0.003, momentum: 0.5, centered: true),
-        "adadelta" => new Adadelta(learningRate: 1.0),
-        "adagrad" => new Adagrad(learningRate: 0.01),
-        _ => throw new ArgumentException(name),
-    };
+    private static FirstOrderOptimizer Create(string name) =>
+        OptimizerNamed(name, name is "sgd" or "sgd-momentum" or "sgd-nesterov" or "adagrad" ? 0.01 : name == "adadelta" ? 1.0 : 0.003);
 
     [Theory]
     [MemberData(nameof(Optimizers))]

@@ -14,20 +14,9 @@ public class SubnormalStateTests
     public static TheoryData<string> Optimizers() =>
         ["sgd-momentum", "sgd-nesterov", "adam", "adam-amsgrad", "adamw", "nadam", "adamax", "rmsprop", "rmsprop-momentum-centered", "adadelta"];
 
-    private static FirstOrderOptimizer Create(string name) => name switch
-    {
-        "sgd-momentum" => new SGD(learningRate: 0.01, momentum: 0.9),
-        "sgd-nesterov" => new SGD(learningRate: 0.01, momentum: 0.9, nesterov: true),
-        "adam" => new Adam(learningRate: 0.001),
-        "adam-amsgrad" => new Adam(learningRate: 0.001, amsgrad: true),
-        "adamw" => new AdamW(learningRate: 0.001),
-        "nadam" => new Nadam(learningRate: 0.001),
-        "adamax" => new Adamax(learningRate: 0.001),
-        "rmsprop" => new RMSprop(learningRate: 0.001),
-        "rmsprop-momentum-centered" => new RMSprop(learningRate: 0.001, momentum: 0.9, centered: true),
-        "adadelta" => new Adadelta(learningRate: 1.0),
-        _ => throw new ArgumentException(name),
-    };
+    // Keras's default rates (SGD's 0.01, Adadelta's 1.0, the others' 0.001).
+    private static FirstOrderOptimizer Create(string name) =>
+        OptimizerNamed(name, name.StartsWith("sgd", StringComparison.Ordinal) ? 0.01 : name == "adadelta" ? 1.0 : 0.001);
 
     [Theory]
     [MemberData(nameof(Optimizers))]
