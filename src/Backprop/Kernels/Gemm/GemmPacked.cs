@@ -220,6 +220,12 @@ internal static unsafe class GemmPacked
                     {
                         int cols = Math.Min(nr, nc - jr);
                         T* bSliver = packB + (nint)jr * kc;
+                        if (kind == GemmKernelKind.Avx512 && cols < nr && cols % (nr / 2) is > 0 and <= GemmMicroKernels.ColumnEdge)
+                        {
+                            ColumnEdgeTiles(kc, nr, mr, mc, packA, bSliver, g.C + ic * ldc + jc + jr, ldc, g.Alpha, beta, cols);
+                            continue;
+                        }
+
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
@@ -235,6 +241,32 @@ internal static unsafe class GemmPacked
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>An AVX-512 edge column sliver whose last columns are at most <see cref="GemmMicroKernels.ColumnEdge"/>
+    /// past a whole vector (4 of a 100-unit layer, 16 + 2 of a 50-unit one): a whole vector of them through the narrow
+    /// kernel, sliver by sliver, and the few left over through the column kernel, two slivers at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnEdgeTiles<T>(int kc, int nr, int mr, int mc, T* packA, T* bSliver, T* c, nint ldc, T alpha, T beta, int cols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int vector = nr / 2;
+        int whole = cols / vector * vector;
+        if (whole > 0)
+        {
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                GemmMicroKernels.Avx512Narrow(kc, packA + (nint)ir * kc, bSliver, c + ir * ldc, ldc, alpha, beta, Math.Min(mr, mc - ir), whole);
+            }
+        }
+
+        for (int ir = 0; ir < mc; ir += 2 * mr)
+        {
+            int rows = Math.Min(2 * mr, mc - ir);
+            T* top = packA + (nint)ir * kc;
+            T* bottom = rows > mr ? top + (nint)mr * kc : top;
+            GemmMicroKernels.Avx512Columns(kc, top, bottom, bSliver + whole, nr, c + ir * ldc + whole, ldc, alpha, beta, rows, cols - whole);
         }
     }
 

@@ -101,8 +101,10 @@ public class GemmTests
     /// <summary>Every micro-kernel this machine can run (AVX-512, AVX2, scalar) on the packed path directly,
     /// so one test run covers them all whatever the dispatcher picked; the FMA kernels must agree bitwise. The
     /// widths leave every kind of edge tile: narrower than one vector (130, 9, 200) and wider (47, 57), and a few
-    /// columns after full tiles, as a 100-unit layer's products leave them (100 in both of its shapes, 33, 98, 36), in
-    /// row blocks of 1 to 17 rows past whole tiles and over two packed row blocks (800 rows).</summary>
+    /// columns after full tiles, as a 100-unit layer's products leave them (100 in both of its shapes, 33, 98, 36, 130:
+    /// the AVX-512 column kernel, two row slivers at a time), a vector and a few columns (50, 20: the narrow kernel,
+    /// then the column kernel), in row blocks of 1 to 17 rows past whole tiles and over two packed row blocks (800
+    /// rows).</summary>
     [Theory]
     [InlineData(100, 130, 300, false, false)]
     [InlineData(128, 100, 784, false, false)]
@@ -116,6 +118,9 @@ public class GemmTests
     [InlineData(7, 200, 9, false, true)]
     [InlineData(150, 9, 33, true, false)]
     [InlineData(45, 57, 100, false, false)]
+    [InlineData(21, 50, 300, false, false)]
+    [InlineData(40, 20, 290, true, true)]
+    [InlineData(25, 1, 70, false, false)]
     public void PackedKernels_AllKindsMatchReference(int m, int n, int k, bool transposeA, bool transposeB)
     {
         CheckAllKinds<float>(m, n, k, transposeA, transposeB);
