@@ -386,6 +386,57 @@ internal static unsafe class GemmMicroKernels
         }
     }
 
+    /// <summary>The AVX2 form of <see cref="Avx512Columns{T}"/>, for float: each 6-row sliver is read as one vector of 8
+    /// (its last two lanes are the next depth step's first rows, computed and never stored), each column of each
+    /// sliver one accumulator: 8 FMAs per depth step for 12 rows of up to 4 columns, where the narrow kernel takes 12
+    /// (a 100-unit layer leaves 4 columns after six 16-column tiles). The caller makes the packed A buffer two values
+    /// longer than its slivers, so the last step's load stays inside it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx2Columns(nint kc, float* a0, float* a1, float* b, nint nr, float* c, nint ldc, float alpha, float beta, int rows, int cols)
+    {
+        const int width = 8, tall = 2 * width;
+        float* results = stackalloc float[ColumnEdge * tall];
+        Vector256<float> c0 = Vector256<float>.Zero, c1 = Vector256<float>.Zero, c2 = Vector256<float>.Zero, c3 = Vector256<float>.Zero;
+        Vector256<float> d0 = Vector256<float>.Zero, d1 = Vector256<float>.Zero, d2 = Vector256<float>.Zero, d3 = Vector256<float>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector256<float> upper = Vector256.Load(a0), lower = Vector256.Load(a1);
+            Vector256<float> b0 = Vector256.Create(b[0]), b1 = Vector256.Create(b[1]);
+            c0 = Fma.MultiplyAdd(upper, b0, c0);
+            d0 = Fma.MultiplyAdd(lower, b0, d0);
+            c1 = Fma.MultiplyAdd(upper, b1, c1);
+            d1 = Fma.MultiplyAdd(lower, b1, d1);
+            Vector256<float> b2 = Vector256.Create(b[2]), b3 = Vector256.Create(b[3]);
+            c2 = Fma.MultiplyAdd(upper, b2, c2);
+            d2 = Fma.MultiplyAdd(lower, b2, d2);
+            c3 = Fma.MultiplyAdd(upper, b3, c3);
+            d3 = Fma.MultiplyAdd(lower, b3, d3);
+            a0 += Rows;
+            a1 += Rows;
+            b += nr;
+        }
+
+        // Rows 0–5 of the first sliver in lanes 0–5 of c, rows 6–11 (the second sliver) in lanes 0–5 of d.
+        c0.Store(results);
+        d0.Store(results + width);
+        c1.Store(results + tall);
+        d1.Store(results + tall + width);
+        c2.Store(results + 2 * tall);
+        d2.Store(results + 2 * tall + width);
+        c3.Store(results + 3 * tall);
+        d3.Store(results + 3 * tall + width);
+        bool betaIsZero = beta == 0f;
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = c + r * ldc;
+            int lane = r < Rows ? r : width + r - Rows;
+            for (int j = 0; j < cols; j++)
+            {
+                row[j] = GemmSimd.Store(row[j], results[j * tall + lane], alpha, beta, betaIsZero);
+            }
+        }
+    }
+
     /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed
     /// panels, multiply then add (no FMA to rely on); stores the top-left <paramref name="rows"/> ×
     /// <paramref name="cols"/> corner.</summary>

@@ -199,7 +199,8 @@ internal static unsafe class GemmPacked
         int kcMax = SliceDepth<T>(g.K);
         int mcMax = Math.Min(RowBlock<T>(kcMax, mr), (i1 - i0 + mr - 1) / mr * mr);
         int ncMax = Math.Min(ColumnBlock / nr * nr, (j1 - j0 + nr - 1) / nr * nr);
-        T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax);
+        // Two values more than the slivers: the AVX2 column kernel reads its 6-row slivers 8 values at a time.
+        T* packA = GemmBuffers.PackA.Get<T>((nint)mcMax * kcMax + 2);
         T* packB = GemmBuffers.PackB.Get<T>((nint)kcMax * ncMax);
         bool epilogue = GemmEpilogue.IsActive(g.Bias, g.Activation);
         nint ldc = g.Ldc;
@@ -220,9 +221,10 @@ internal static unsafe class GemmPacked
                     {
                         int cols = Math.Min(nr, nc - jr);
                         T* bSliver = packB + (nint)jr * kc;
-                        if (kind == GemmKernelKind.Avx512 && cols < nr && cols % (nr / 2) is > 0 and <= GemmMicroKernels.ColumnEdge)
+                        if ((kind == GemmKernelKind.Avx512 || (kind == GemmKernelKind.Avx2 && typeof(T) == typeof(float)))
+                            && cols < nr && cols % (nr / 2) is > 0 and <= GemmMicroKernels.ColumnEdge)
                         {
-                            ColumnEdgeTiles(kc, nr, mr, mc, packA, bSliver, g.C + ic * ldc + jc + jr, ldc, g.Alpha, beta, cols);
+                            ColumnEdgeTiles(kind, kc, nr, mr, mc, packA, bSliver, g.C + ic * ldc + jc + jr, ldc, g.Alpha, beta, cols);
                             continue;
                         }
 
@@ -244,11 +246,11 @@ internal static unsafe class GemmPacked
         }
     }
 
-    /// <summary>An AVX-512 edge column sliver whose last columns are at most <see cref="GemmMicroKernels.ColumnEdge"/>
-    /// past a whole vector (4 of a 100-unit layer, 16 + 2 of a 50-unit one): a whole vector of them through the narrow
-    /// kernel, sliver by sliver, and the few left over through the column kernel, two slivers at a time.</summary>
+    /// <summary>An edge column sliver whose last columns are at most <see cref="GemmMicroKernels.ColumnEdge"/> past a
+    /// whole vector (4 of a 100-unit layer, 16 + 2 of a 50-unit one with AVX-512): a whole vector of them through the
+    /// narrow kernel, sliver by sliver, and the few left over through the column kernel, two slivers at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnEdgeTiles<T>(int kc, int nr, int mr, int mc, T* packA, T* bSliver, T* c, nint ldc, T alpha, T beta, int cols)
+    private static void ColumnEdgeTiles<T>(GemmKernelKind kind, int kc, int nr, int mr, int mc, T* packA, T* bSliver, T* c, nint ldc, T alpha, T beta, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int vector = nr / 2;
@@ -257,7 +259,7 @@ internal static unsafe class GemmPacked
         {
             for (int ir = 0; ir < mc; ir += mr)
             {
-                GemmMicroKernels.Avx512Narrow(kc, packA + (nint)ir * kc, bSliver, c + ir * ldc, ldc, alpha, beta, Math.Min(mr, mc - ir), whole);
+                Kernel(kind, kc, nr, packA + (nint)ir * kc, bSliver, c + ir * ldc, ldc, alpha, beta, Math.Min(mr, mc - ir), whole);
             }
         }
 
@@ -266,7 +268,15 @@ internal static unsafe class GemmPacked
             int rows = Math.Min(2 * mr, mc - ir);
             T* top = packA + (nint)ir * kc;
             T* bottom = rows > mr ? top + (nint)mr * kc : top;
-            GemmMicroKernels.Avx512Columns(kc, top, bottom, bSliver + whole, nr, c + ir * ldc + whole, ldc, alpha, beta, rows, cols - whole);
+            if (kind == GemmKernelKind.Avx512)
+            {
+                GemmMicroKernels.Avx512Columns(kc, top, bottom, bSliver + whole, nr, c + ir * ldc + whole, ldc, alpha, beta, rows, cols - whole);
+            }
+            else
+            {
+                GemmMicroKernels.Avx2Columns(kc, (float*)top, (float*)bottom, (float*)(bSliver + whole), nr, (float*)(c + ir * ldc + whole), ldc,
+                    float.CreateTruncating(alpha), float.CreateTruncating(beta), rows, cols - whole);
+            }
         }
     }
 
