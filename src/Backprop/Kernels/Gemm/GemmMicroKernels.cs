@@ -298,16 +298,14 @@ internal static unsafe class GemmMicroKernels
     /// 8 doubles in 512) and each column of each sliver one accumulator, so every FMA does 8 useful multiply-adds and
     /// 8 independent chains keep both FMA ports busy. The narrow kernel's row vectors use 4 of their 16 float lanes
     /// for the 4 columns a 100-unit layer leaves after three 32-column tiles: 16 FMAs per depth step for 16 rows
-    /// against 8 here. Same k-ordered FMA chain per element, and the same store rule
-    /// (<see cref="GemmSimd.Store{T}(T, T, T, T, bool)"/>), as <see cref="Avx512{T}"/>. <paramref name="nr"/> is
+    /// against 8 here. Same k-ordered FMA chain per element, and the same store rule (α·acc, then fma(c, β, ·) unless
+    /// β = 0, on rows of the tile transposed in registers), as <see cref="Avx512{T}"/>. <paramref name="nr"/> is
     /// the B sliver's width; rows past 8 come from <paramref name="a1"/> (pass <paramref name="a0"/> again when
     /// there are none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512Columns<T>(nint kc, T* a0, T* a1, T* b, nint nr, T* c, nint ldc, T alpha, T beta, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int tall = 2 * Avx512Rows;
-        T* results = stackalloc T[ColumnEdge * tall];
         if (typeof(T) == typeof(float))
         {
             float* top = (float*)a0, bottom = (float*)a1, fb = (float*)b;
@@ -331,15 +329,9 @@ internal static unsafe class GemmMicroKernels
                 fb += nr;
             }
 
-            float* fr = (float*)results;
-            c0.Store(fr);
-            d0.Store(fr + Avx512Rows);
-            c1.Store(fr + tall);
-            d1.Store(fr + tall + Avx512Rows);
-            c2.Store(fr + 2 * tall);
-            d2.Store(fr + 2 * tall + Avx512Rows);
-            c3.Store(fr + 3 * tall);
-            d3.Store(fr + 3 * tall + Avx512Rows);
+            float fAlpha = float.CreateTruncating(alpha), fBeta = float.CreateTruncating(beta);
+            StoreColumns(c0, c1, c2, c3, (float*)c, ldc, Math.Min(rows, Avx512Rows), cols, fAlpha, fBeta);
+            StoreColumns(d0, d1, d2, d3, (float*)c + Avx512Rows * ldc, ldc, rows - Avx512Rows, cols, fAlpha, fBeta);
         }
         else
         {
@@ -364,25 +356,9 @@ internal static unsafe class GemmMicroKernels
                 db += nr;
             }
 
-            double* dr = (double*)results;
-            c0.Store(dr);
-            d0.Store(dr + Avx512Rows);
-            c1.Store(dr + tall);
-            d1.Store(dr + tall + Avx512Rows);
-            c2.Store(dr + 2 * tall);
-            d2.Store(dr + 2 * tall + Avx512Rows);
-            c3.Store(dr + 3 * tall);
-            d3.Store(dr + 3 * tall + Avx512Rows);
-        }
-
-        bool betaIsZero = beta == T.Zero;
-        for (int r = 0; r < rows; r++)
-        {
-            T* row = c + r * ldc;
-            for (int j = 0; j < cols; j++)
-            {
-                row[j] = GemmSimd.Store(row[j], results[j * tall + r], alpha, beta, betaIsZero);
-            }
+            double dAlpha = double.CreateTruncating(alpha), dBeta = double.CreateTruncating(beta);
+            StoreColumns(c0, c1, c2, c3, (double*)c, ldc, Math.Min(rows, Avx512Rows), cols, dAlpha, dBeta);
+            StoreColumns(d0, d1, d2, d3, (double*)c + Avx512Rows * ldc, ldc, rows - Avx512Rows, cols, dAlpha, dBeta);
         }
     }
 
@@ -394,8 +370,6 @@ internal static unsafe class GemmMicroKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx2Columns(nint kc, float* a0, float* a1, float* b, nint nr, float* c, nint ldc, float alpha, float beta, int rows, int cols)
     {
-        const int width = 8, tall = 2 * width;
-        float* results = stackalloc float[ColumnEdge * tall];
         Vector256<float> c0 = Vector256<float>.Zero, c1 = Vector256<float>.Zero, c2 = Vector256<float>.Zero, c3 = Vector256<float>.Zero;
         Vector256<float> d0 = Vector256<float>.Zero, d1 = Vector256<float>.Zero, d2 = Vector256<float>.Zero, d3 = Vector256<float>.Zero;
         for (nint p = 0; p < kc; p++)
@@ -416,25 +390,151 @@ internal static unsafe class GemmMicroKernels
             b += nr;
         }
 
-        // Rows 0–5 of the first sliver in lanes 0–5 of c, rows 6–11 (the second sliver) in lanes 0–5 of d.
-        c0.Store(results);
-        d0.Store(results + width);
-        c1.Store(results + tall);
-        d1.Store(results + tall + width);
-        c2.Store(results + 2 * tall);
-        d2.Store(results + 2 * tall + width);
-        c3.Store(results + 3 * tall);
-        d3.Store(results + 3 * tall + width);
-        bool betaIsZero = beta == 0f;
-        for (int r = 0; r < rows; r++)
+        // Rows 0–5 of the first sliver are lanes 0–5 of c, rows 6–11 (the second sliver) lanes 0–5 of d.
+        StoreColumns(c0, c1, c2, c3, c, ldc, Math.Min(rows, Rows), cols, alpha, beta);
+        StoreColumns(d0, d1, d2, d3, c + Rows * ldc, ldc, rows - Rows, cols, alpha, beta);
+    }
+
+    /// <summary>Stores the first <paramref name="rows"/> (at most 8) rows of four column accumulators, of which the
+    /// first <paramref name="cols"/> columns, by the GEMM store rule: the 4×8 block is transposed in registers into rows
+    /// of 4, each stored as <see cref="GemmSimd.Store{T}(T*, Vector256{T}, Vector256{T}, Vector256{T}, bool)"/> would
+    /// (α·acc, then fma(c, β, ·) unless β = 0), with masked loads and stores past <paramref name="cols"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    {
+        if (rows <= 0)
         {
-            float* row = c + r * ldc;
-            int lane = r < Rows ? r : width + r - Rows;
-            for (int j = 0; j < cols; j++)
+            return;
+        }
+
+        // t0 = (c0₀ c1₀ c0₁ c1₁ | c0₄ c1₄ c0₅ c1₅), …; then rows 0|4, 1|5, 2|6, 3|7 as (c0ᵣ c1ᵣ c2ᵣ c3ᵣ).
+        Vector256<float> t0 = Avx.UnpackLow(c0, c1), t1 = Avx.UnpackHigh(c0, c1);
+        Vector256<float> t2 = Avx.UnpackLow(c2, c3), t3 = Avx.UnpackHigh(c2, c3);
+        Vector256<float> r04 = Avx.Shuffle(t0, t2, 0x44), r15 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> r26 = Avx.Shuffle(t1, t3, 0x44), r37 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector128<float> alphaV = Vector128.Create(alpha), betaV = Vector128.Create(beta);
+        Vector128<float> mask = Vector128.LessThan(Vector128<float>.Indices, Vector128.Create((float)cols));
+        bool betaIsZero = beta == 0f, whole = cols == ColumnEdge;
+        StoreColumnRow(r04.GetLower(), c, alphaV, betaV, betaIsZero, whole, mask);
+        if (rows > 1)
+        {
+            StoreColumnRow(r15.GetLower(), c + ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 2)
+        {
+            StoreColumnRow(r26.GetLower(), c + 2 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 3)
+        {
+            StoreColumnRow(r37.GetLower(), c + 3 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 4)
+        {
+            StoreColumnRow(r04.GetUpper(), c + 4 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 5)
+        {
+            StoreColumnRow(r15.GetUpper(), c + 5 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 6)
+        {
+            StoreColumnRow(r26.GetUpper(), c + 6 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+
+        if (rows > 7)
+        {
+            StoreColumnRow(r37.GetUpper(), c + 7 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+        }
+    }
+
+    /// <summary>The double form of <see cref="StoreColumns(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, float*, nint, int, int, float, float)"/>:
+    /// each 8-row accumulator's halves transposed as two 4×4 blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns(Vector512<double> c0, Vector512<double> c1, Vector512<double> c2, Vector512<double> c3, double* c, nint ldc, int rows, int cols, double alpha, double beta)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        Vector256<double> alphaV = Vector256.Create(alpha), betaV = Vector256.Create(beta);
+        Vector256<double> mask = Vector256.LessThan(Vector256<double>.Indices, Vector256.Create((double)cols));
+        bool betaIsZero = beta == 0.0, whole = cols == ColumnEdge;
+        for (int half = 0; half < 2 && rows > 4 * half; half++)
+        {
+            Vector256<double> a = half == 0 ? c0.GetLower() : c0.GetUpper(), b = half == 0 ? c1.GetLower() : c1.GetUpper();
+            Vector256<double> e = half == 0 ? c2.GetLower() : c2.GetUpper(), f = half == 0 ? c3.GetLower() : c3.GetUpper();
+            // t0 = (a₀ b₀ | a₂ b₂), t1 = (a₁ b₁ | a₃ b₃), …; row r = (aᵣ bᵣ eᵣ fᵣ).
+            Vector256<double> t0 = Avx.UnpackLow(a, b), t1 = Avx.UnpackHigh(a, b), t2 = Avx.UnpackLow(e, f), t3 = Avx.UnpackHigh(e, f);
+            double* top = c + 4 * half * ldc;
+            int left = rows - 4 * half;
+            StoreColumnRow(Avx.Permute2x128(t0, t2, 0x20), top, alphaV, betaV, betaIsZero, whole, mask);
+            if (left > 1)
             {
-                row[j] = GemmSimd.Store(row[j], results[j * tall + lane], alpha, beta, betaIsZero);
+                StoreColumnRow(Avx.Permute2x128(t1, t3, 0x20), top + ldc, alphaV, betaV, betaIsZero, whole, mask);
+            }
+
+            if (left > 2)
+            {
+                StoreColumnRow(Avx.Permute2x128(t0, t2, 0x31), top + 2 * ldc, alphaV, betaV, betaIsZero, whole, mask);
+            }
+
+            if (left > 3)
+            {
+                StoreColumnRow(Avx.Permute2x128(t1, t3, 0x31), top + 3 * ldc, alphaV, betaV, betaIsZero, whole, mask);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumnRow(Vector256<double> acc, double* c, Vector256<double> alpha, Vector256<double> beta, bool betaIsZero, bool whole, Vector256<double> mask)
+    {
+        Vector256<double> scaled = acc * alpha;
+        if (whole)
+        {
+            if (!betaIsZero)
+            {
+                scaled = Fma.MultiplyAdd(Vector256.Load(c), beta, scaled);
+            }
+
+            scaled.Store(c);
+            return;
+        }
+
+        if (!betaIsZero)
+        {
+            scaled = Fma.MultiplyAdd(Avx.MaskLoad(c, mask), beta, scaled);
+        }
+
+        Avx.MaskStore(c, mask, scaled);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumnRow(Vector128<float> acc, float* c, Vector128<float> alpha, Vector128<float> beta, bool betaIsZero, bool whole, Vector128<float> mask)
+    {
+        Vector128<float> scaled = acc * alpha;
+        if (whole)
+        {
+            if (!betaIsZero)
+            {
+                scaled = Fma.MultiplyAdd(Vector128.Load(c), beta, scaled);
+            }
+
+            scaled.Store(c);
+            return;
+        }
+
+        if (!betaIsZero)
+        {
+            scaled = Fma.MultiplyAdd(Avx.MaskLoad(c, mask), beta, scaled);
+        }
+
+        Avx.MaskStore(c, mask, scaled);
     }
 
     /// <summary>Scalar kernel for machines without AVX2/FMA: C tile (6 × <paramref name="nr"/>) from packed
