@@ -25,6 +25,14 @@ internal static class BoxMuller
     internal static Vector256<float> UnitSingle(Vector256<uint> word) =>
         Vector256.ConvertToSingle((word >>> 8).AsInt32()) * Vector256.Create(FloatUnit);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> OpenUnitSingle(Vector512<uint> word) =>
+        Vector512.ConvertToSingle(((word >>> 8) + Vector512<uint>.One).AsInt32()) * Vector512.Create(FloatUnit);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> UnitSingle(Vector512<uint> word) =>
+        Vector512.ConvertToSingle((word >>> 8).AsInt32()) * Vector512.Create(FloatUnit);
+
     /// <summary>Uniform on (0, 1] with 53 bits (|z| ≤ 8.57).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<double> OpenUnitDouble(Vector256<ulong> bits) =>
@@ -43,6 +51,28 @@ internal static class BoxMuller
         SinCosTwoPi(UnitSingle(angleWord), out Vector256<float> sin, out Vector256<float> cos);
         first = radius * cos;
         second = radius * sin;
+    }
+
+    /// <summary>Two float transforms at once — (<paramref name="radius0"/>, <paramref name="angle0"/>) into
+    /// <paramref name="first0"/>, <paramref name="second0"/> and (<paramref name="radius1"/>, <paramref name="angle1"/>)
+    /// into <paramref name="first1"/>, <paramref name="second1"/> — in one 512-bit vector where the hardware has them:
+    /// the same operations on every lane, so the same bits, in half the instructions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transform(Vector256<uint> radius0, Vector256<uint> angle0, Vector256<uint> radius1, Vector256<uint> angle1,
+        out Vector256<float> first0, out Vector256<float> second0, out Vector256<float> first1, out Vector256<float> second1)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> radius = Vector512.Sqrt(Log(OpenUnitSingle(Vector512.Create(radius0, radius1))) * Vector512.Create(-2.0f));
+            SinCosTwoPi(UnitSingle(Vector512.Create(angle0, angle1)), out Vector512<float> sin, out Vector512<float> cos);
+            Vector512<float> first = radius * cos, second = radius * sin;
+            (first0, second0, first1, second1) = (first.GetLower(), second.GetLower(), first.GetUpper(), second.GetUpper());
+        }
+        else
+        {
+            Transform(radius0, angle0, out first0, out second0);
+            Transform(radius1, angle1, out first1, out second1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -192,5 +222,60 @@ internal static class BoxMuller
         Vector256<float> c = Vector256.ConditionalSelect(swap, sinX, cosX);
         sin = s ^ ((q & Vector256.Create(2)) << 30).AsSingle();
         cos = c ^ (((q + Vector256<int>.One) & Vector256.Create(2)) << 30).AsSingle();
+    }
+
+    // The 512-bit forms of the float Log, SinCosTwoPi and ApplyQuadrant above, operation for operation.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Log(Vector512<float> x)
+    {
+        Vector512<int> bits = x.AsInt32();
+        Vector512<int> exponent = (bits >>> 23) - Vector512.Create(126);
+        Vector512<float> m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F000000)).AsSingle();
+        Vector512<float> below = Vector512.LessThan(m, Vector512.Create(0.707106781186547524f));
+        exponent += below.AsInt32();
+        Vector512<float> f = m + (m & below) - Vector512<float>.One;
+        Vector512<float> e = Vector512.ConvertToSingle(exponent);
+        Vector512<float> z = f * f;
+        Vector512<float> p = Vector512.Create(7.0376836292E-2f);
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.1514610310E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.1676998740E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.2420140846E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(1.4249322787E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-1.6668057665E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(2.0000714765E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(-2.4999993993E-1f));
+        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(3.3333331174E-1f));
+        Vector512<float> y = p * f * z;
+        y = Vector512.FusedMultiplyAdd(e, Vector512.Create(-2.12194440e-4f), y);
+        y = Vector512.FusedMultiplyAdd(z, Vector512.Create(-0.5f), y);
+        return Vector512.FusedMultiplyAdd(e, Vector512.Create(0.693359375f), f + y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SinCosTwoPi(Vector512<float> u, out Vector512<float> sin, out Vector512<float> cos)
+    {
+        Vector512<float> quadrant = Vector512.Round(u * Vector512.Create(4.0f));
+        Vector512<float> x = Vector512.FusedMultiplyAdd(quadrant, Vector512.Create(-0.25f), u) * Vector512.Create(6.28318530717958648f);
+        Vector512<float> z = x * x;
+        Vector512<float> s = Vector512.FusedMultiplyAdd(Vector512.Create(-1.9515295891E-4f), z, Vector512.Create(8.3321608736E-3f));
+        s = Vector512.FusedMultiplyAdd(s, z, Vector512.Create(-1.6666654611E-1f));
+        s = Vector512.FusedMultiplyAdd(s * z, x, x);
+        Vector512<float> c = Vector512.FusedMultiplyAdd(Vector512.Create(2.443315711809948E-5f), z, Vector512.Create(-1.388731625493765E-3f));
+        c = Vector512.FusedMultiplyAdd(c, z, Vector512.Create(4.166664568298827E-2f));
+        c = Vector512.FusedMultiplyAdd(c * z, z, Vector512.FusedMultiplyAdd(z, Vector512.Create(-0.5f), Vector512<float>.One));
+        // Adding 1.5·2²³ puts the small integer quadrant in the low mantissa bits (cheaper than a saturating convert).
+        Vector512<int> q = (quadrant + Vector512.Create(12582912.0f)).AsInt32();
+        ApplyQuadrant(q, s, c, out sin, out cos);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyQuadrant(Vector512<int> q, Vector512<float> sinX, Vector512<float> cosX,
+        out Vector512<float> sin, out Vector512<float> cos)
+    {
+        Vector512<float> swap = Vector512.Equals(q & Vector512<int>.One, Vector512<int>.One).AsSingle();
+        Vector512<float> s = Vector512.ConditionalSelect(swap, cosX, sinX);
+        Vector512<float> c = Vector512.ConditionalSelect(swap, sinX, cosX);
+        sin = s ^ ((q & Vector512.Create(2)) << 30).AsSingle();
+        cos = c ^ (((q + Vector512<int>.One) & Vector512.Create(2)) << 30).AsSingle();
     }
 }

@@ -124,8 +124,7 @@ internal readonly unsafe struct NormalSingleKernel(float mean, float standardDev
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, float* destination)
     {
-        BoxMuller.Transform(x0, x1, out var z0, out var z1);
-        BoxMuller.Transform(x2, x3, out var z2, out var z3);
+        BoxMuller.Transform(x0, x1, x2, x3, out var z0, out var z1, out var z2, out var z3);
         var y0 = Scale(z0);
         var y1 = Scale(z1);
         var y2 = Scale(z2);
@@ -304,8 +303,7 @@ internal readonly unsafe struct TruncatedNormalSingleKernel(float mean, float st
     private int Emit(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, float* destination,
         int* pending, int offset)
     {
-        BoxMuller.Transform(x0, x1, out var z0, out var z1);
-        BoxMuller.Transform(x2, x3, out var z2, out var z3);
+        BoxMuller.Transform(x0, x1, x2, x3, out var z0, out var z1, out var z2, out var z3);
         var y0 = z0.AsUInt32();
         var y1 = z1.AsUInt32();
         var y2 = z2.AsUInt32();
