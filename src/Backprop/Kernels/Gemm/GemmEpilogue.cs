@@ -50,6 +50,15 @@ internal static unsafe class GemmEpilogue
     private static void AddBiasRelu<T>(T* c, nint ldc, int i0, int i1, int j0, int width, T* bias, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (Vector.IsHardwareAccelerated && ldc == width && width % Vector<T>.Count != 0 && width <= 4 * Vector<T>.Count
+            && (i1 - i0) * width >= Vector<T>.Count)
+        {
+            // Short rows one after another that are not whole vectors (a 2- or 10-unit layer): one flat pass instead
+            // of a scalar tail in every row.
+            AddBiasReluFlat(c + i0 * ldc, (i1 - i0) * width, width, bias, relu);
+            return;
+        }
+
         int vectorEnd = Vector.IsHardwareAccelerated ? width - (width % Vector<T>.Count) : 0;
         for (int i = i0; i < i1; i++)
         {
@@ -76,6 +85,56 @@ internal static unsafe class GemmEpilogue
                 T v = bias is not null ? row[j] + bias[j0 + j] : row[j];
                 row[j] = relu ? T.Max(v, T.Zero) : v;
             }
+        }
+    }
+
+    /// <summary><see cref="AddBiasRelu{T}"/> on <paramref name="count"/> contiguous values, rows of
+    /// <paramref name="width"/> (at most four vectors): the bias repeats every <paramref name="width"/> values, so the
+    /// vector starting at flat offset o adds the pattern bias[(o + l) mod width], one of at most
+    /// <paramref name="width"/> patterns, built once per call. The same addition and maximum per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddBiasReluFlat<T>(T* c, int count, int width, T* bias, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector<T>.Count;
+        T* patterns = stackalloc T[bias is null ? 1 : width * lanes];
+        if (bias is not null)
+        {
+            for (int p = 0; p < width; p++)
+            {
+                for (int l = 0; l < lanes; l++)
+                {
+                    patterns[p * lanes + l] = bias[(p + l) % width];
+                }
+            }
+        }
+
+        int step = lanes % width, phase = 0, i = 0;   // vector m starts at column (m·lanes) mod width
+        for (; i <= count - lanes; i += lanes)
+        {
+            var v = Vector.Load(c + i);
+            if (bias is not null)
+            {
+                v += Vector.Load(patterns + phase * lanes);
+                phase += step;
+                if (phase >= width)
+                {
+                    phase -= width;
+                }
+            }
+
+            if (relu)
+            {
+                v = Vector.Max(v, Vector<T>.Zero);
+            }
+
+            v.Store(c + i);
+        }
+
+        for (; i < count; i++)
+        {
+            T v = bias is not null ? c[i] + bias[i % width] : c[i];
+            c[i] = relu ? T.Max(v, T.Zero) : v;
         }
     }
 

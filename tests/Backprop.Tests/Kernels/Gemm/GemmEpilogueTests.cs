@@ -24,6 +24,58 @@ public class GemmEpilogueTests
         }
     }
 
+    /// <summary>Short rows one after another (ldc = n: a 2- or 10-unit layer's output) take one flat pass whose bias
+    /// repeats every n values: every element must have exactly the bits of the plain product followed by c + bias[j]
+    /// and max(·, 0), one element at a time — for widths below, between and past whole vectors (and past the flat
+    /// pass's limit of four vectors), row counts that leave a partial last vector, and the GEMV route of a one-column
+    /// product.</summary>
+    [Theory]
+    [InlineData(1, 37)]
+    [InlineData(2, 33)]
+    [InlineData(3, 100)]
+    [InlineData(5, 7)]
+    [InlineData(7, 64)]
+    [InlineData(10, 31)]
+    [InlineData(15, 9)]
+    [InlineData(2, 1)]
+    [InlineData(17, 12)]
+    [InlineData(33, 5)]
+    [InlineData(64, 3)]
+    [InlineData(70, 4)]
+    public void NarrowContiguousRows_HaveTheElementwiseBits(int n, int m)
+    {
+        CheckNarrow<float>(m, n);
+        CheckNarrow<double>(m, n);
+    }
+
+    private static void CheckNarrow<T>(int m, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int k = 5;
+        T[] a = RandomArray<T>(m * k, m + n), b = RandomArray<T>(k * n, n + 1), bias = RandomArray<T>(n, 9);
+        foreach (GemmActivation activation in new[] { GemmActivation.None, GemmActivation.Relu })
+        {
+            foreach (bool withBias in new[] { true, false })
+            {
+                if (!withBias && activation == GemmActivation.None)
+                {
+                    continue;
+                }
+
+                T[] plain = new T[m * n], fused = new T[m * n];
+                Gemm.Multiply(false, false, m, n, k, T.One, a, k, b, n, T.Zero, plain, n);
+                Gemm.Multiply(false, false, m, n, k, T.One, a, k, b, n, T.Zero, fused, n, withBias ? bias : [], activation);
+                for (int i = 0; i < m * n; i++)
+                {
+                    T v = withBias ? plain[i] + bias[i % n] : plain[i];
+                    T want = activation == GemmActivation.Relu ? T.Max(v, T.Zero) : v;
+                    Assert.True(want.Equals(fused[i]) || (T.IsNaN(want) && T.IsNaN(fused[i])),
+                        $"{typeof(T).Name} {m}×{n} {activation} bias={withBias}: element {i} is {fused[i]}, want {want}.");
+                }
+            }
+        }
+    }
+
     private static void Check<T>(int m, int n, int k, GemmActivation activation, bool withBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
