@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Activations;
 
@@ -31,14 +32,15 @@ public sealed class LeakyRelu : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan());
+        ActivationKernels.LeakyReluForward<T>(x.AsSpan(), y.AsSpan(), T.CreateChecked(NegativeSlope), zeroKeepsX: true);
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(new Function(NegativeSlope), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+        // dy · f′(x) with f′ = 1 or α: dy itself where x > 0 (dy·1 is dy, bit for bit), α·dy elsewhere.
+        ActivationKernels.LeakyReluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), T.CreateChecked(NegativeSlope));
     }
 
     /// <inheritdoc/>
@@ -46,11 +48,4 @@ public sealed class LeakyRelu : Activation
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"leaky_relu(negative_slope={NegativeSlope})");
-
-    private readonly struct Function(double negativeSlope) : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x >= T.Zero ? x : T.CreateChecked(negativeSlope) * x;
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.CreateChecked(negativeSlope);
-    }
 }

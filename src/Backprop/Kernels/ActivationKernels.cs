@@ -76,6 +76,67 @@ public static unsafe class ActivationKernels
         }
     }
 
+    /// <summary>y = x where x &gt; 0 (x ≥ 0 when <paramref name="zeroKeepsX"/>), else α·x: the Keras <c>LeakyReLU</c>
+    /// layer (with x ≥ 0, <c>keras.activations.leaky_relu</c>). The same comparison and product for every element,
+    /// in vector lanes and in the scalar tail, so the split never shows; y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LeakyReluForward<T>(ReadOnlySpan<T> x, Span<T> y, T negativeSlope, bool zeroKeepsX = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x.Length, y.Length, y.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
+            var alpha = new Vector<T>(negativeSlope);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var value = vx[v];
+                var kept = zeroKeepsX ? Vector.GreaterThanOrEqual(value, Vector<T>.Zero) : Vector.GreaterThan(value, Vector<T>.Zero);
+                vy[v] = Vector.ConditionalSelect(kept, value, alpha * value);
+            }
+
+            i = vx.Length * Vector<T>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T value = x[i];
+            y[i] = (zeroKeepsX ? value >= T.Zero : value > T.Zero) ? value : negativeSlope * value;
+        }
+    }
+
+    /// <summary>dx = dy where x &gt; 0, else α·dy (the leaky ReLU's derivative with f′(0) = α, as Keras and PyTorch
+    /// take it); dx may be dy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LeakyReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, T negativeSlope)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x.Length, dy.Length, dx.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var vdy = MemoryMarshal.Cast<T, Vector<T>>(dy);
+            var vdx = MemoryMarshal.Cast<T, Vector<T>>(dx);
+            var alpha = new Vector<T>(negativeSlope);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var gradient = vdy[v];
+                vdx[v] = Vector.ConditionalSelect(Vector.GreaterThan(vx[v], Vector<T>.Zero), gradient, alpha * gradient);
+            }
+
+            i = vx.Length * Vector<T>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T gradient = dy[i];
+            dx[i] = x[i] > T.Zero ? gradient : negativeSlope * gradient;
+        }
+    }
+
     /// <summary>dx = dy · y · (1 − y), the sigmoid derivative from its output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>

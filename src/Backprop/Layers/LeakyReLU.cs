@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
+using Backprop.Kernels;
 
 namespace Backprop.Layers;
 
@@ -36,14 +37,7 @@ public sealed class LeakyReLU : Layer
     {
         _input = input;
         var y = _output.Rows<T>(input.Shape[0], OutputShape);
-        T alpha = T.CreateChecked(NegativeSlope);
-        var xs = input.AsSpan();
-        var ys = y.AsSpan();
-        for (int i = 0; i < xs.Length; i++)
-        {
-            ys[i] = xs[i] > T.Zero ? xs[i] : alpha * xs[i];
-        }
-
+        ActivationKernels.LeakyReluForward<T>(input.AsSpan(), y.AsSpan(), T.CreateChecked(NegativeSlope));
         return y;
     }
 
@@ -58,15 +52,7 @@ public sealed class LeakyReLU : Layer
 
         var x = (Tensor<T>)_input!;
         var dx = _inputGradient.Rows<T>(x.Shape[0], InputShape);
-        T alpha = T.CreateChecked(NegativeSlope);
-        var xs = x.AsSpan();
-        var dys = outputGradient.AsSpan();
-        var dxs = dx.AsSpan();
-        for (int i = 0; i < xs.Length; i++)
-        {
-            dxs[i] = xs[i] > T.Zero ? dys[i] : alpha * dys[i];
-        }
-
+        ActivationKernels.LeakyReluBackward<T>(x.AsSpan(), outputGradient.AsSpan(), dx.AsSpan(), T.CreateChecked(NegativeSlope));
         return dx;
     }
 
