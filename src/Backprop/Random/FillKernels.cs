@@ -429,20 +429,19 @@ internal readonly unsafe struct SingleRedrawCandidates : IRedrawCandidates<float
         TruncatedNormal.Blocks(offsetB, firstValue, 2, out Vector256<uint> lowB, out Vector256<uint> highB);
         Philox.Generate16(Vector512.Create(lowA, lowB), Vector512.Create(highA, highB), round, out var a0, out var a1,
             out var a2, out var a3, out var b0, out var b1, out var b2, out var b3);
-        Select(offsetA + Vector256.Create((uint)firstValue), a0, a1, a2, a3, candidates);
-        Select(offsetB + Vector256.Create((uint)firstValue), b0, b1, b2, b3, candidates + 8);
+        Vector256<uint> valueA = offsetA + Vector256.Create((uint)firstValue), valueB = offsetB + Vector256.Create((uint)firstValue);
+        Vector256<uint> secondPairA = Vector256.Equals(valueA & Vector256.Create(2u), Vector256.Create(2u));
+        Vector256<uint> secondPairB = Vector256.Equals(valueB & Vector256.Create(2u), Vector256.Create(2u));
+        BoxMuller.Transform(
+            Vector256.ConditionalSelect(secondPairA, a2, a0), Vector256.ConditionalSelect(secondPairA, a3, a1),
+            Vector256.ConditionalSelect(secondPairB, b2, b0), Vector256.ConditionalSelect(secondPairB, b3, b1),
+            out Vector256<float> firstA, out Vector256<float> secondA, out Vector256<float> firstB, out Vector256<float> secondB);
+        Vector256.ConditionalSelect(Odd(valueA), secondA, firstA).Store(candidates);
+        Vector256.ConditionalSelect(Odd(valueB), secondB, firstB).Store(candidates + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Select(Vector256<uint> value, Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2,
-        Vector256<uint> x3, float* candidates)
-    {
-        Vector256<uint> secondPair = Vector256.Equals(value & Vector256.Create(2u), Vector256.Create(2u));
-        BoxMuller.Transform(Vector256.ConditionalSelect(secondPair, x2, x0), Vector256.ConditionalSelect(secondPair, x3, x1),
-            out Vector256<float> first, out Vector256<float> second);
-        Vector256<float> odd = Vector256.Equals(value & Vector256<uint>.One, Vector256<uint>.One).AsSingle();
-        Vector256.ConditionalSelect(odd, second, first).Store(candidates);
-    }
+    private static Vector256<float> Odd(Vector256<uint> value) => Vector256.Equals(value & Vector256<uint>.One, Vector256<uint>.One).AsSingle();
 }
 
 /// <summary>Double layout: value v is the cos (even v) or sin (odd v) output of Box–Muller on the 64-bit words
