@@ -176,6 +176,22 @@ public static unsafe class BatchNormKernels
             L.Store(sums + j, s0);
         }
 
+        if (L.HasPartial && j < to)
+        {
+            // The last features, fewer than a vector (all of a 6-channel convolution's): one masked chain down the
+            // rows instead of a scalar chain per feature.
+            int left = to - j;
+            V s0 = L.LoadPartial(sums + j, left);
+            T* row = x + j;
+            for (int r = 0; r < rows; r++, row += features)
+            {
+                s0 = L.Add(s0, L.LoadWidenedPartial(row, left));
+            }
+
+            L.StorePartial(sums + j, s0, left);
+            j = to;
+        }
+
         return j;
     }
 
@@ -221,6 +237,21 @@ public static unsafe class BatchNormKernels
             }
 
             L.Store(sums + j, s0);
+        }
+
+        if (L.HasPartial && j < to)
+        {
+            int left = to - j;
+            V s0 = L.LoadPartial(sums + j, left), m0 = L.LoadPartial(mean + j, left);
+            T* row = x + j;
+            for (int r = 0; r < rows; r++, row += features)
+            {
+                V d0 = L.Subtract(L.LoadWidenedPartial(row, left), m0);
+                s0 = L.Add(s0, L.Multiply(d0, d0));
+            }
+
+            L.StorePartial(sums + j, s0, left);
+            j = to;
         }
 
         return j;
@@ -277,12 +308,30 @@ public static unsafe class BatchNormKernels
             L.Store(sumDyXhat + j, t0);
         }
 
+        if (L.HasPartial && j < to)
+        {
+            int left = to - j;
+            V s0 = L.LoadPartial(sumDy + j, left), t0 = L.LoadPartial(sumDyXhat + j, left);
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += features)
+            {
+                V d0 = L.LoadWidenedPartial(dy + o, left);
+                s0 = L.Add(s0, d0);
+                t0 = L.Add(t0, L.Multiply(d0, L.LoadWidenedPartial(xhat + o, left)));
+            }
+
+            L.StorePartial(sumDy + j, s0, left);
+            L.StorePartial(sumDyXhat + j, t0, left);
+            j = to;
+        }
+
         return j;
     }
 
     // The element-wise passes below go row by row (each element is independent, so any split of the rows gives
     // the same values): pairs of vectors of each row with L (a float result narrowed into one full-width vector),
-    // then a lone vector, then the row's last few features one at a time.
+    // then a lone vector, then the row's last few features as one masked vector where L has them (else one at a
+    // time).
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Normalize<T, V, L>(T* x, int features, double* mean, double* inverseStd, T* gamma, T* beta, T* xhat, T* y, int r0, int r1)
@@ -335,6 +384,14 @@ public static unsafe class BatchNormKernels
                 L.StoreNormalized(hr + j, yr + j, normalized, gamma + j, beta + j, scale, shift);
             }
 
+            if (L.HasPartial && j < features)
+            {
+                int left = (int)(features - j);
+                V normalized = L.Multiply(L.Subtract(L.LoadWidenedPartial(xr + j, left), L.LoadPartial(mean + j, left)), L.LoadPartial(inverseStd + j, left));
+                L.StoreNormalizedPartial(hr + j, yr + j, normalized, gamma + j, beta + j, scale, shift, left);
+                continue;
+            }
+
             for (; j < features; j++)
             {
                 double normalized = (ScalarLane.LoadWidened(xr + j) - mean[j]) * inverseStd[j];
@@ -372,6 +429,15 @@ public static unsafe class BatchNormKernels
                 L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), value));
             }
 
+            if (L.HasPartial && j < features)
+            {
+                int left = (int)(features - j);
+                V centred = L.Subtract(L.Multiply(nv, L.LoadWidenedPartial(dyr + j, left)), L.LoadPartial(sumDy + j, left));
+                V value = L.Subtract(centred, L.Multiply(L.LoadWidenedPartial(hr + j, left), L.LoadPartial(sumDyXhat + j, left)));
+                L.StoreNarrowedPartial(dxr + j, L.Multiply(L.LoadPartial(coefficient + j, left), value), left);
+                continue;
+            }
+
             for (; j < features; j++)
             {
                 double value = (n * ScalarLane.LoadWidened(dyr + j)) - sumDy[j] - (ScalarLane.LoadWidened(hr + j) * sumDyXhat[j]);
@@ -401,6 +467,13 @@ public static unsafe class BatchNormKernels
             for (; j < vectorEnd; j += L.Count)
             {
                 L.StoreNarrowed(dxr + j, L.Multiply(L.Load(coefficient + j), L.LoadWidened(dyr + j)));
+            }
+
+            if (L.HasPartial && j < features)
+            {
+                int left = (int)(features - j);
+                L.StoreNarrowedPartial(dxr + j, L.Multiply(L.LoadPartial(coefficient + j, left), L.LoadWidenedPartial(dyr + j, left)), left);
+                continue;
             }
 
             for (; j < features; j++)

@@ -49,6 +49,30 @@ internal unsafe interface IDoubleLanes<TVector>
     static abstract void StoreNormalized<T>(T* xhat, T* y, TVector low, TVector high, T* gamma, T* beta, bool scale, bool shift)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>Whether the partial forms below are vector operations (masked loads and stores, AVX and AVX-512);
+    /// where not, kernels take the last features one at a time instead.</summary>
+    static abstract bool HasPartial { get; }
+
+    /// <summary>The first <paramref name="count"/> (0 &lt; count &lt; <see cref="Count"/>) values at
+    /// <paramref name="source"/>, zeros after them; memory past them is not read.</summary>
+    static abstract TVector LoadPartial(double* source, int count);
+
+    /// <summary>Stores the first <paramref name="count"/> lanes; memory past them is not written.</summary>
+    static abstract void StorePartial(double* destination, TVector value, int count);
+
+    /// <summary><see cref="LoadWidened{T}(T*)"/> of the first <paramref name="count"/> values, zeros after.</summary>
+    static abstract TVector LoadWidenedPartial<T>(T* source, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary><see cref="StoreNarrowed{T}(T*, TVector)"/> of the first <paramref name="count"/> lanes.</summary>
+    static abstract void StoreNarrowedPartial<T>(T* destination, TVector value, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary><see cref="StoreNormalized{T}(T*, T*, TVector, T*, T*, bool, bool)"/> of the first
+    /// <paramref name="count"/> lanes (γ and β read for those lanes only).</summary>
+    static abstract void StoreNormalizedPartial<T>(T* xhat, T* y, TVector value, T* gamma, T* beta, bool scale, bool shift, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract TVector Subtract(TVector a, TVector b);
@@ -62,6 +86,61 @@ internal readonly unsafe struct Lanes512 : IDoubleLanes<Vector512<double>>
     public static bool IsUsable => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     public static int Count => Vector512<double>.Count;
+
+    public static bool HasPartial => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Mask(int count) => Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FloatMask(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LoadPartial(double* source, int count) => Avx512F.MaskLoad(source, Mask(count), Vector512<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(double* destination, Vector512<double> value, int count) => Avx512F.MaskStore(destination, Mask(count), value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LoadWidenedPartial<T>(T* source, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? Avx512F.ConvertToVector512Double(Avx512F.VL.MaskLoad((float*)source, FloatMask(count), Vector256<float>.Zero))
+            : LoadPartial((double*)source, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowedPartial<T>(T* destination, Vector512<double> value, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx512F.VL.MaskStore((float*)destination, FloatMask(count), Avx512F.ConvertToVector256Single(value));
+        }
+        else
+        {
+            StorePartial((double*)destination, value, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalizedPartial<T>(T* xhat, T* y, Vector512<double> value, T* gamma, T* beta, bool scale, bool shift, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var mask = FloatMask(count);
+            var normalized = Avx512F.ConvertToVector256Single(value);
+            Avx512F.VL.MaskStore((float*)xhat, mask, normalized);
+            var scaled = scale ? Avx512F.VL.MaskLoad((float*)gamma, mask, Vector256<float>.Zero) * normalized : normalized;
+            Avx512F.VL.MaskStore((float*)y, mask, shift ? scaled + Avx512F.VL.MaskLoad((float*)beta, mask, Vector256<float>.Zero) : scaled);
+        }
+        else
+        {
+            StorePartial((double*)xhat, value, count);
+            var scaled = scale ? LoadPartial((double*)gamma, count) * value : value;
+            StorePartial((double*)y, shift ? scaled + LoadPartial((double*)beta, count) : scaled, count);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Create(double value) => Vector512.Create(value);
@@ -160,6 +239,61 @@ internal readonly unsafe struct Lanes256 : IDoubleLanes<Vector256<double>>
 
     public static int Count => Vector256<double>.Count;
 
+    public static bool HasPartial => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Mask(int count) => Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> FloatMask(int count) => Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadPartial(double* source, int count) => Avx.MaskLoad(source, Mask(count));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(double* destination, Vector256<double> value, int count) => Avx.MaskStore(destination, Mask(count), value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadWidenedPartial<T>(T* source, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? Avx.ConvertToVector256Double(Avx.MaskLoad((float*)source, FloatMask(count)))
+            : LoadPartial((double*)source, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowedPartial<T>(T* destination, Vector256<double> value, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx.MaskStore((float*)destination, FloatMask(count), Avx.ConvertToVector128Single(value));
+        }
+        else
+        {
+            StorePartial((double*)destination, value, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNormalizedPartial<T>(T* xhat, T* y, Vector256<double> value, T* gamma, T* beta, bool scale, bool shift, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var mask = FloatMask(count);
+            var normalized = Avx.ConvertToVector128Single(value);
+            Avx.MaskStore((float*)xhat, mask, normalized);
+            var scaled = scale ? Avx.MaskLoad((float*)gamma, mask) * normalized : normalized;
+            Avx.MaskStore((float*)y, mask, shift ? scaled + Avx.MaskLoad((float*)beta, mask) : scaled);
+        }
+        else
+        {
+            StorePartial((double*)xhat, value, count);
+            var scaled = scale ? LoadPartial((double*)gamma, count) * value : value;
+            StorePartial((double*)y, shift ? scaled + LoadPartial((double*)beta, count) : scaled, count);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Create(double value) => Vector256.Create(value);
 
@@ -256,6 +390,40 @@ internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
     public static bool IsUsable => Vector128.IsHardwareAccelerated;
 
     public static int Count => Vector128<double>.Count;
+
+    public static bool HasPartial => false;
+
+    public static Vector128<double> LoadPartial(double* source, int count) => Vector128.Create(source[0], count > 1 ? source[1] : 0);
+
+    public static void StorePartial(double* destination, Vector128<double> value, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            destination[i] = value.GetElement(i);
+        }
+    }
+
+    public static Vector128<double> LoadWidenedPartial<T>(T* source, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector128.Create(double.CreateTruncating(source[0]), count > 1 ? double.CreateTruncating(source[1]) : 0);
+
+    public static void StoreNarrowedPartial<T>(T* destination, Vector128<double> value, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ScalarLane.StoreNarrowed(destination + i, value.GetElement(i));
+        }
+    }
+
+    public static void StoreNormalizedPartial<T>(T* xhat, T* y, Vector128<double> value, T* gamma, T* beta, bool scale, bool shift, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ScalarLane.StoreNormalized(xhat + i, y + i, value.GetElement(i), gamma + i, beta + i, scale, shift);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Create(double value) => Vector128.Create(value);
@@ -359,6 +527,28 @@ internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
 internal readonly unsafe struct ScalarLane : IDoubleLanes<double>
 {
     public static int Count => 1;
+
+    public static bool HasPartial => false;
+
+    // Below one lane a partial count is 0: nothing to load (zeros) and nothing to store.
+    public static double LoadPartial(double* source, int count) => 0;
+
+    public static void StorePartial(double* destination, double value, int count)
+    {
+    }
+
+    public static double LoadWidenedPartial<T>(T* source, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> => 0;
+
+    public static void StoreNarrowedPartial<T>(T* destination, double value, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
+
+    public static void StoreNormalizedPartial<T>(T* xhat, T* y, double value, T* gamma, T* beta, bool scale, bool shift, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Create(double value) => value;
