@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -333,6 +334,14 @@ public static class DenseKernels
             }
         }
 
+        if (j < width && Avx512F.VL.IsSupported && Vector<T>.Count == Vector256<T>.Count)
+        {
+            // The last columns, fewer than a vector (all of a 2-unit layer's): one masked vector per row instead of a
+            // scalar pass down the rows per column.
+            MaskedColumns<TDerivative, T>(rows, stride, j, width - j, ref yRef, ref auxRef, ref dyRef, ref dzRef, ref bRef, withBias, overwriteBias);
+            return;
+        }
+
         for (; j < width; j++)
         {
             T sum = withBias && !overwriteBias ? Unsafe.Add(ref bRef, j) : T.Zero;
@@ -348,6 +357,59 @@ public static class DenseKernels
             {
                 Unsafe.Add(ref bRef, j) = sum;
             }
+        }
+    }
+
+    /// <summary>Columns [j, j + <paramref name="left"/>) of <see cref="BackwardColumns{TDerivative, T}"/>, fewer than a
+    /// 256-bit vector, as one vector per row with AVX-512's masked loads and stores (lanes past them neither read
+    /// nor written): the same derivative per element as the vector passes, and each bias sum still receives its
+    /// rows one by one in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MaskedColumns<TDerivative, T>(int rows, int stride, int j, int left, ref T yRef, ref T auxRef, ref T dyRef,
+        ref T dzRef, ref T bRef, bool withBias, bool overwriteBias)
+        where TDerivative : struct, IOutputDerivative
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector256<T> mask = typeof(T) == typeof(float)
+            ? Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(left)).As<int, T>()
+            : Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)left)).As<long, T>();
+        fixed (T* y = &yRef, aux = &auxRef, dy = &dyRef, dz = &dzRef, b = &bRef)
+        {
+            Vector256<T> sum = withBias && !overwriteBias ? MaskedLoad(b + j, mask) : Vector256<T>.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                nint at = ((nint)r * stride) + j;
+                Vector256<T> d = TDerivative.Apply(MaskedLoad(dy + at, mask).AsVector(), MaskedLoad(y + at, mask).AsVector(),
+                    MaskedLoad(aux + at, mask).AsVector()).AsVector256();
+                MaskedStore(dz + at, mask, d);
+                sum = r == 0 && overwriteBias ? d : sum + d;
+            }
+
+            if (withBias && rows > 0)
+            {
+                MaskedStore(b + j, mask, sum);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<T> MaskedLoad<T>(T* source, Vector256<T> mask)
+        where T : unmanaged =>
+        typeof(T) == typeof(float)
+            ? Avx512F.VL.MaskLoad((float*)source, mask.AsSingle(), Vector256<float>.Zero).As<float, T>()
+            : Avx512F.VL.MaskLoad((double*)source, mask.AsDouble(), Vector256<double>.Zero).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void MaskedStore<T>(T* destination, Vector256<T> mask, Vector256<T> value)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx512F.VL.MaskStore((float*)destination, mask.AsSingle(), value.AsSingle());
+        }
+        else
+        {
+            Avx512F.VL.MaskStore((double*)destination, mask.AsDouble(), value.AsDouble());
         }
     }
 
