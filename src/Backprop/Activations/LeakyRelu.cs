@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
-using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Activations;
