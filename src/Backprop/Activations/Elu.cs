@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
-using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Activations;
 
@@ -30,14 +30,14 @@ public sealed class Elu : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan());
+        SmoothActivationKernels.EluForward<T>(x.AsSpan(), y.AsSpan(), Alpha, 1.0);
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(new Function(Alpha, 1.0), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+        SmoothActivationKernels.EluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), Alpha, 1.0);
     }
 
     /// <inheritdoc/>
@@ -45,14 +45,4 @@ public sealed class Elu : Activation
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"elu(alpha={Alpha})");
-
-    /// <summary>scale·elu(x, α), shared with <see cref="Selu"/>.</summary>
-    internal readonly struct Function(double alpha, double scale) : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T> =>
-            T.CreateChecked(scale) * (x > T.Zero ? x : T.CreateChecked(alpha) * T.ExpM1(x));
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> =>
-            T.CreateChecked(scale) * (x > T.Zero ? T.One : T.CreateChecked(alpha) * T.Exp(x));
-    }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Activations;
@@ -26,28 +25,14 @@ public sealed class Gelu : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        if (Approximate)
-        {
-            ScalarActivationLoops.Forward(default(TanhForm), x.AsSpan(), y.AsSpan());
-        }
-        else
-        {
-            ScalarActivationLoops.Forward(default(ErfForm), x.AsSpan(), y.AsSpan());
-        }
+        SmoothActivationKernels.GeluForward<T>(x.AsSpan(), y.AsSpan(), Approximate);
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        if (Approximate)
-        {
-            ScalarActivationLoops.Backward(default(TanhForm), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
-        }
-        else
-        {
-            ScalarActivationLoops.Backward(default(ErfForm), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
-        }
+        SmoothActivationKernels.GeluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), Approximate);
     }
 
     /// <inheritdoc/>
@@ -55,43 +40,4 @@ public sealed class Gelu : Activation
 
     /// <inheritdoc/>
     public override string ToString() => Approximate ? "gelu(approximate=True)" : Name;
-
-    private const double InverseSqrt2 = 0.70710678118654752440084436210484903;
-    private const double InverseSqrt2Pi = 0.39894228040143267793994605993438187;
-    private const double Sqrt2OverPi = 0.79788456080286535587989211986876374;
-    private const double Cubic = 0.044715;
-
-    private readonly struct ErfForm : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T>
-        {
-            double v = double.CreateTruncating(x);
-            return T.CreateTruncating(v * NormalCdf(v));
-        }
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
-        {
-            double v = double.CreateTruncating(x);
-            return T.CreateTruncating(NormalCdf(v) + v * InverseSqrt2Pi * Math.Exp(-0.5 * v * v));
-        }
-
-        // Φ(x) = ½·erfc(−x/√2): erfc keeps relative accuracy in the left tail, where 1 + erf(x/√2) cancels.
-        private static double NormalCdf(double v) => 0.5 * SpecialFunctions.Erfc(-v * InverseSqrt2);
-    }
-
-    private readonly struct TanhForm : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T>
-        {
-            double v = double.CreateTruncating(x);
-            return T.CreateTruncating(0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v))));
-        }
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
-        {
-            double v = double.CreateTruncating(x);
-            double t = Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v));
-            return T.CreateTruncating(0.5 * (1 + t) + 0.5 * v * (1 - t * t) * Sqrt2OverPi * (1 + 3 * Cubic * v * v));
-        }
-    }
 }

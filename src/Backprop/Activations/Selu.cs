@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Activations;
 
@@ -21,13 +21,13 @@ public sealed class Selu : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(new Elu.Function(Alpha, Scale), x.AsSpan(), y.AsSpan());
+        SmoothActivationKernels.EluForward<T>(x.AsSpan(), y.AsSpan(), Alpha, Scale);
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(new Elu.Function(Alpha, Scale), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+        SmoothActivationKernels.EluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), Alpha, Scale);
     }
 }

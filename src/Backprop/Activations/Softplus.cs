@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Activations;
@@ -15,20 +14,13 @@ public sealed class Softplus : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
+        SmoothActivationKernels.SoftplusForward<T>(x.AsSpan(), y.AsSpan());
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(default(Function), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
-    }
-
-    internal readonly struct Function : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T> => T.LogP1(T.Exp(-T.Abs(x))) + T.Max(x, T.Zero);
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T> => ActivationKernels.Sigmoid(x);
+        SmoothActivationKernels.SoftplusBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 }

@@ -78,6 +78,41 @@ internal unsafe interface IDoubleLanes<TVector>
     static abstract TVector Subtract(TVector a, TVector b);
 
     static abstract TVector Multiply(TVector a, TVector b);
+
+    // The operations below serve the element-wise functions of DoubleLaneMath (exp, erfc, …). Each is exact or
+    // rounded once as IEEE 754 specifies, in every width and in ScalarLane, so those functions give the same bits
+    // at every width.
+
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>a·b + c rounded once.</summary>
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>a &lt; b ? a : b per lane (b when either is NaN: x86 <c>minpd</c>).</summary>
+    static abstract TVector Min(TVector a, TVector b);
+
+    /// <summary>a &gt; b ? a : b per lane (b when either is NaN: x86 <c>maxpd</c>).</summary>
+    static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Abs(TVector a);
+
+    /// <summary>The nearest integer, ties to even.</summary>
+    static abstract TVector Round(TVector a);
+
+    /// <summary>2ⁿ for every lane's integral n in [−1022, 1023], built from its exponent bits.</summary>
+    static abstract TVector PowerOfTwo(TVector n);
+
+    /// <summary>All bits set in the lanes where a &lt; b, zero elsewhere (false for NaN).</summary>
+    static abstract TVector LessThan(TVector a, TVector b);
+
+    /// <summary>All bits set in the lanes that hold NaN.</summary>
+    static abstract TVector IsNaN(TVector a);
+
+    /// <summary>Per lane, <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else <paramref name="whenFalse"/>.</summary>
+    static abstract TVector Select(TVector mask, TVector whenTrue, TVector whenFalse);
+
+    /// <summary>Whether any lane of <paramref name="mask"/> is set.</summary>
+    static abstract bool Any(TVector mask);
 }
 
 /// <summary>AVX-512: eight doubles, float converted directly to and from 256-bit vectors.</summary>
@@ -230,6 +265,40 @@ internal readonly unsafe struct Lanes512 : IDoubleLanes<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> FusedMultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Min(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.LessThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Max(Vector512<double> a, Vector512<double> b) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Abs(Vector512<double> a) => Vector512.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Round(Vector512<double> a) => Vector512.Round(a);
+
+    // n + 1.5·2⁵² holds n in its low mantissa bits; adding the bias and shifting moves n + 1023 into the exponent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> PowerOfTwo(Vector512<double> n) => Vector512.ShiftLeft((n + Vector512.Create(DoubleLaneMath.RoundingShift)).AsInt64() + Vector512.Create(1023L), 52).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LessThan(Vector512<double> a, Vector512<double> b) => Vector512.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> IsNaN(Vector512<double> a) => ~Vector512.Equals(a, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Select(Vector512<double> mask, Vector512<double> whenTrue, Vector512<double> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector512<double> mask) => mask.AsInt64() != Vector512<long>.Zero;
 }
 
 /// <summary>AVX: four doubles, float converted directly to and from 128-bit vectors.</summary>
@@ -382,6 +451,40 @@ internal readonly unsafe struct Lanes256 : IDoubleLanes<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> FusedMultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Min(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.LessThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Round(Vector256<double> a) => Vector256.Round(a);
+
+    // n + 1.5·2⁵² holds n in its low mantissa bits; adding the bias and shifting moves n + 1023 into the exponent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> PowerOfTwo(Vector256<double> n) => Vector256.ShiftLeft((n + Vector256.Create(DoubleLaneMath.RoundingShift)).AsInt64() + Vector256.Create(1023L), 52).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LessThan(Vector256<double> a, Vector256<double> b) => Vector256.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> IsNaN(Vector256<double> a) => ~Vector256.Equals(a, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Select(Vector256<double> mask, Vector256<double> whenTrue, Vector256<double> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector256<double> mask) => mask.AsInt64() != Vector256<long>.Zero;
 }
 
 /// <summary>128-bit SIMD (Arm64, or x86 without AVX): two doubles; two floats move as one 64-bit scalar.</summary>
@@ -515,6 +618,40 @@ internal readonly unsafe struct Lanes128 : IDoubleLanes<Vector128<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> FusedMultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Min(Vector128<double> a, Vector128<double> b) => Vector128.ConditionalSelect(Vector128.LessThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Max(Vector128<double> a, Vector128<double> b) => Vector128.ConditionalSelect(Vector128.GreaterThan(a, b), a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Abs(Vector128<double> a) => Vector128.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Round(Vector128<double> a) => Vector128.Round(a);
+
+    // n + 1.5·2⁵² holds n in its low mantissa bits; adding the bias and shifting moves n + 1023 into the exponent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> PowerOfTwo(Vector128<double> n) => Vector128.ShiftLeft((n + Vector128.Create(DoubleLaneMath.RoundingShift)).AsInt64() + Vector128.Create(1023L), 52).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> LessThan(Vector128<double> a, Vector128<double> b) => Vector128.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> IsNaN(Vector128<double> a) => ~Vector128.Equals(a, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Select(Vector128<double> mask, Vector128<double> whenTrue, Vector128<double> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector128<double> mask) => mask.AsInt64() != Vector128<long>.Zero;
+
     // Two floats in the low lanes, read as one 64-bit value so nothing past them is touched.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> LoadTwo(float* source) => Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(source)).AsSingle();
@@ -601,4 +738,40 @@ internal readonly unsafe struct ScalarLane : IDoubleLanes<double>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Multiply(double a, double b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Divide(double a, double b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double FusedMultiplyAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Min(double a, double b) => a < b ? a : b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Max(double a, double b) => a > b ? a : b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Abs(double a) => Math.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Round(double a) => Math.Round(a, MidpointRounding.ToEven);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double PowerOfTwo(double n) => BitConverter.Int64BitsToDouble(((long)n + 1023) << 52);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LessThan(double a, double b) => a < b ? AllBits : 0.0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double IsNaN(double a) => double.IsNaN(a) ? AllBits : 0.0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Select(double mask, double whenTrue, double whenFalse) => BitConverter.DoubleToInt64Bits(mask) != 0 ? whenTrue : whenFalse;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(double mask) => BitConverter.DoubleToInt64Bits(mask) != 0;
+
+    // A mask lane with every bit set, as the vector comparisons give it.
+    private static double AllBits => BitConverter.Int64BitsToDouble(-1L);
 }
