@@ -287,8 +287,9 @@ public static unsafe class SmoothActivationKernels
             where V : struct
             where L : IDoubleLanes<V>
         {
-            var (s, _) = Logistic<V, L>(x);
-            return L.Multiply(x, s);
+            // e = +∞ far left gives s = 0 and y = x·0: −0, and NaN at x = −∞ as ½x(1 + tanh u) gives it.
+            V one = L.Create(1.0);
+            return L.Multiply(x, L.Divide(one, L.Add(one, DoubleLaneMath.Exp<V, L>(L.Multiply(Inner<V, L>(x), L.Create(-2.0))))));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -296,23 +297,24 @@ public static unsafe class SmoothActivationKernels
             where V : struct
             where L : IDoubleLanes<V>
         {
-            // s + x·σ′(2u)·2u′ with σ′ = s(1 − s) = s²e and u′ = √(2/π)(1 + 3c·x²).
-            var (s, e) = Logistic<V, L>(x);
-            V slope = L.Multiply(L.Create(2 * Sqrt2OverPi), L.FusedMultiplyAdd(L.Multiply(x, x), L.Create(3 * Cubic), L.Create(1.0)));
+            // s + x·σ′(2u)·2u′ with σ′ = s(1 − s) = s²e and u′ = √(2/π)(1 + 3c·x²); −2u capped at 700 so that e and
+            // s²e stay finite (f′ is below 1e-300 there).
+            V one = L.Create(1.0);
+            V e = DoubleLaneMath.Exp<V, L>(L.Min(L.Multiply(Inner<V, L>(x), L.Create(-2.0)), L.Create(700.0)));
+            V s = L.Divide(one, L.Add(one, e));
+            V slope = L.Multiply(L.Create(2 * Sqrt2OverPi), L.FusedMultiplyAdd(L.Multiply(x, x), L.Create(3 * Cubic), one));
             V sigmoidSlope = L.Multiply(L.Multiply(s, s), e);
             return L.FusedMultiplyAdd(L.Multiply(x, sigmoidSlope), slope, s);
         }
 
-        // s = σ(2u) = 1/(1 + e) with e = e^(−2u), u = √(2/π)(x + c·x³); 2u capped at −700 so e and (1 + e)² stay finite.
+        // u = √(2/π)(x + c·x³); ½x(1 + tanh u) = x·σ(2u).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static (V Sigmoid, V Exponential) Logistic<V, L>(V x)
+        private static V Inner<V, L>(V x)
             where V : struct
             where L : IDoubleLanes<V>
         {
             V cube = L.Multiply(L.Multiply(x, x), x);
-            V u = L.Multiply(L.Create(Sqrt2OverPi), L.FusedMultiplyAdd(cube, L.Create(Cubic), x));
-            V e = DoubleLaneMath.Exp<V, L>(L.Min(L.Multiply(u, L.Create(-2.0)), L.Create(700.0)));
-            return (L.Divide(L.Create(1.0), L.Add(L.Create(1.0), e)), e);
+            return L.Multiply(L.Create(Sqrt2OverPi), L.FusedMultiplyAdd(cube, L.Create(Cubic), x));
         }
     }
 
