@@ -6,6 +6,8 @@ batches (the usual idiom); scikit-learn: MLPRegressor (tanh: it has no swish) wi
 max_iter 300, early stopping off, tol 0 and n_iter_no_change huge so it never stops early (no validation pass: sklearn has none).
 "train mnist-mlp bN" / "train mnist-1000 bN" / "train sigmoid-deep b8": one epoch over 60,000 random rows of
 784->H->10 with SGD lr 0.01 and MSE at batch N (torch), and MLPRegressor with one epoch (max_iter=1) for sklearn.
+"train mnist-1000 gelu|elu|mish b128": that network with nn.GELU (exact erf form, Backprop's "gelu" default), nn.ELU
+or nn.Mish; torch only (MLPRegressor has none of these activations).
 "train deep-adam b128": one epoch of 784->256->256->256->10 relu with Adam (lr 1e-3) and MSE at batch 128, after two
 untimed epochs (torch.optim.Adam; MLPRegressor's adam solver through partial_fit, one epoch per call, so its
 optimiser state carries over as torch's and Backprop's do).
@@ -179,6 +181,8 @@ def workloads(quick: bool):
     for batch in (8, 128):
         result.append(("torch", f"train mnist-1000 b{batch}", torch_mnist([1000], torch.nn.ReLU, batch)))
         result.append(("sklearn", f"train mnist-1000 b{batch}", sklearn_mnist([1000], "relu", batch)))
+    for name, activation in (("gelu", torch.nn.GELU), ("elu", torch.nn.ELU), ("mish", torch.nn.Mish)):
+        result.append(("torch", f"train mnist-1000 {name} b128", torch_mnist([1000], activation, 128)))
     result.append(("torch", "train sigmoid-deep b8", torch_mnist([100] * 6, torch.nn.Sigmoid, 8)))
     result.append(("sklearn", "train sigmoid-deep b8", sklearn_mnist([100] * 6, "logistic", 8)))
     result.append(("torch", "train deep-adam b128", torch_deep_adam))

@@ -11,7 +11,9 @@ namespace Backprop.Bench.Workloads;
 /// "train boston 300ep" — 300 epochs of 13→32 swish→16 swish→1 on 303 rows, batch 32, SGD Nesterov (1e-3, 0.9),
 /// MSE, with a validation pass over 101 rows each epoch;
 /// "train mnist-mlp bN" — one epoch over 60,000 rows of 784→100 relu→10 at batch N (SGD 0.01, MSE on random data);
-/// "train mnist-1000 bN" — the same with 1000 hidden units; "train sigmoid-deep b8" — 784→[100]×6 sigmoid→10;
+/// "train mnist-1000 bN" — the same with 1000 hidden units; "train mnist-1000 gelu|elu|mish b128" — that network at
+/// batch 128 with the smooth activations (torch only: scikit-learn has none of them), whose element-wise passes cost
+/// more than ReLU's; "train sigmoid-deep b8" — 784→[100]×6 sigmoid→10;
 /// "train deep-adam b128" — one epoch of 784→[256]×3 relu→10 with Adam (Keras defaults) after two untimed epochs, when
 /// the moments of units that died early have decayed towards the subnormal range (docs/performance.md, "Subnormal
 /// optimiser state").
@@ -21,6 +23,8 @@ namespace Backprop.Bench.Workloads;
 /// "train mnist-mlp b128" is the pipeline overhead.</summary>
 public sealed class TrainingWorkloads : IWorkloadGroup
 {
+    private static readonly string[] SmoothActivations = ["gelu", "elu", "mish"];
+
     public IEnumerable<Workload> Workloads(bool quick)
     {
         int rows = quick ? 6_000 : 60_000;
@@ -33,6 +37,11 @@ public sealed class TrainingWorkloads : IWorkloadGroup
         foreach (int batch in new[] { 8, 128 })
         {
             yield return new Workload($"train mnist-1000 b{batch}", _ => Mnist([1000], "relu", batch, rows));
+        }
+
+        foreach (string activation in SmoothActivations)
+        {
+            yield return new Workload($"train mnist-1000 {activation} b128", _ => Mnist([1000], activation, 128, rows));
         }
 
         yield return new Workload("train sigmoid-deep b8", _ => Mnist([100, 100, 100, 100, 100, 100], "sigmoid", 8, rows));
