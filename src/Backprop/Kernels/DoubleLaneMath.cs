@@ -110,9 +110,32 @@ internal static class DoubleLaneMath
         V n = L.Round(L.Multiply(x, L.Create(Log2E)));
         V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), x);
         r = L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r);
-        V p = ExpTaylor<V, L>(r);
+        return TimesPowerOfTwo<V, L>(ExpTaylor<V, L>(r), n);
+    }
 
-        // n ∈ [−1076, 1024]: 2ⁿ = 2ᵃ·2ᵇ with both factors normal; p·2ᵃ is exact and the second product rounds once.
+    /// <summary>e^(a + w) for an <paramref name="a"/> on the 2⁻⁴⁰ grid (|a| &lt; 2¹⁰, so a − n·ln 2's high part is
+    /// exact) and |<paramref name="w"/>| &lt; 1: as accurate as eᵃ alone, without rounding a + w (whose rounding
+    /// error, up to 2⁻⁴⁴ for |a| near 700, e^(a + w) would multiply by 1 + 2⁻⁴⁴), and one exponential instead of
+    /// eᵃ·eʷ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V ExpOfSum<V, L>(V a, V w)
+        where V : struct
+        where L : IDoubleLanes<V>
+    {
+        a = L.Min(L.Max(a, L.Create(ExpLowest)), L.Create(ExpHighest));
+        V n = L.Round(L.Multiply(L.Add(a, w), L.Create(Log2E)));
+        V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), a);
+        r = L.Add(L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r), w);
+        return TimesPowerOfTwo<V, L>(ExpTaylor<V, L>(r), n);
+    }
+
+    // p·2ⁿ for n in [−1078, 1026] as 2ᵃ·2ᵇ with both factors normal: p·2ᵃ is exact and the second product rounds
+    // once, so results down to the smallest subnormal and up to the largest double come out right.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V TimesPowerOfTwo<V, L>(V p, V n)
+        where V : struct
+        where L : IDoubleLanes<V>
+    {
         V a = L.Min(L.Max(n, L.Create(-1022)), L.Create(1023));
         V b = L.Subtract(n, a);
         return L.Multiply(L.Multiply(p, L.PowerOfTwo(a)), L.PowerOfTwo(b));
@@ -133,8 +156,9 @@ internal static class DoubleLaneMath
         r = L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r);
         V expM1OfR = L.FusedMultiplyAdd(TaylorTail<V, L>(r), L.Multiply(r, r), r);
         V scale = L.PowerOfTwo(n);
-        V small = L.FusedMultiplyAdd(scale, expM1OfR, L.Subtract(scale, one));
-        return L.Select(L.LessThan(one, x), L.Subtract(Exp<V, L>(x), one), small);
+        V result = L.FusedMultiplyAdd(scale, expM1OfR, L.Subtract(scale, one));
+        V large = L.LessThan(one, x);
+        return L.Any(large) ? L.Select(large, L.Subtract(Exp<V, L>(x), one), result) : result;
     }
 
     /// <summary>log(1 + t) for t in [0, 1] (softplus's log1p(e^(−|x|))), relative error of a few units in the last
@@ -228,28 +252,38 @@ internal static class DoubleLaneMath
                 L.FusedMultiplyAdd(Polynomial<V, L>(s, ErfcFarS), s, one));
             V split = L.Multiply(b, L.Create(VeltkampFactor));
             V h = L.Subtract(split, L.Subtract(split, b));
-            V head = Exp<V, L>(L.FusedMultiplyAdd(L.Multiply(h, L.Create(-1.0)), h, L.Create(-0.5625)));
-            V tail = Exp<V, L>(L.FusedMultiplyAdd(L.Subtract(h, b), L.Add(h, b), L.Divide(r, q)));
-            V tailValue = L.Multiply(L.Multiply(head, tail), inverse);
+            V head = L.FusedMultiplyAdd(L.Multiply(h, L.Create(-1.0)), h, L.Create(-0.5625));
+            V rest = L.FusedMultiplyAdd(L.Subtract(h, b), L.Add(h, b), L.Divide(r, q));
+            V tailValue = L.Multiply(ExpOfSum<V, L>(head, rest), inverse);
             outerValue = L.Select(negative, L.Subtract(L.Create(2.0), tailValue), tailValue);
         }
 
         return L.Select(inner, innerValue, L.Select(middle, middleValue, outerValue));
     }
 
-    // c₀ + c₁·t + … by Horner, with fused multiply–adds.
+    // c₀ + c₁·t + … as E(t²) + t·O(t²), the even and odd coefficients each by Horner in t²: two independent chains
+    // of half the length, so a vector's polynomials wait half as long on dependent multiply–adds.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V Polynomial<V, L>(V t, ReadOnlySpan<double> coefficients)
         where V : struct
         where L : IDoubleLanes<V>
     {
-        V p = L.Create(coefficients[^1]);
-        for (int i = coefficients.Length - 2; i >= 0; i--)
+        V t2 = L.Multiply(t, t);
+        int last = coefficients.Length - 1;
+        int lastEven = last & ~1;
+        int lastOdd = (last - 1) | 1;
+        V even = L.Create(coefficients[lastEven]);
+        V odd = L.Create(coefficients[lastOdd]);
+        for (int i = lastEven - 2, j = lastOdd - 2; i >= 0; i -= 2, j -= 2)
         {
-            p = L.FusedMultiplyAdd(p, t, L.Create(coefficients[i]));
+            even = L.FusedMultiplyAdd(even, t2, L.Create(coefficients[i]));
+            if (j >= 1)
+            {
+                odd = L.FusedMultiplyAdd(odd, t2, L.Create(coefficients[j]));
+            }
         }
 
-        return p;
+        return L.FusedMultiplyAdd(odd, t, even);
     }
 
     // e^r = 1 + r·(1 + r·q(r)).

@@ -234,8 +234,10 @@ public static unsafe class SmoothActivationKernels
             where V : struct
             where L : IDoubleLanes<V>
         {
-            V negative = L.Multiply(L.Create(alpha), DoubleLaneMath.ExpM1<V, L>(x));
-            return L.Multiply(L.Create(scale), L.Select(L.LessThan(L.Create(0.0), x), x, negative));
+            // The positive lanes' eˣ − 1 is not used: min(x, 0) keeps them off its exp(x) − 1 branch.
+            V zero = L.Create(0.0);
+            V negative = L.Multiply(L.Create(alpha), DoubleLaneMath.ExpM1<V, L>(L.Min(x, zero)));
+            return L.Multiply(L.Create(scale), L.Select(L.LessThan(zero, x), x, negative));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
