@@ -114,7 +114,12 @@ public static unsafe class SmoothActivationKernels
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
     {
-        if (Lanes512.IsUsable)
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            // The vector lanes load and store float and double only; other types (Half) convert one value at a time.
+            Pass<T, TFunction, double, ScalarLane>(function, x, dy, output, length, backward);
+        }
+        else if (Lanes512.IsUsable)
         {
             Pass<T, TFunction, Vector512<double>, Lanes512>(function, x, dy, output, length, backward);
         }

@@ -142,6 +142,22 @@ public unsafe class SmoothActivationKernelsTests
     }
 
     [Fact]
+    public void Half_goes_through_double_one_value_at_a_time()
+    {
+        double[] x = Inputs(40, 9).Where(v => Math.Abs(v) < 60).ToArray();
+        Half[] xh = Array.ConvertAll(x, v => (Half)v), yh = new Half[xh.Length], dxh = new Half[xh.Length];
+        Half[] ones = Enumerable.Repeat((Half)1, xh.Length).ToArray();
+        SmoothActivationKernels.GeluForward<Half>(xh, yh, approximate: false);
+        SmoothActivationKernels.GeluBackward<Half>(xh, ones, dxh, approximate: false);
+        var (value, derivative) = Reference(Kind.Gelu);
+        for (int i = 0; i < xh.Length; i++)
+        {
+            Assert.Equal((Half)value((double)xh[i]), yh[i]);
+            Assert.Equal((Half)derivative((double)xh[i]), dxh[i]);
+        }
+    }
+
+    [Fact]
     public void Passes_allocate_nothing_once_warm()
     {
         int length = SmoothActivationKernels.ParallelLength * 2;
