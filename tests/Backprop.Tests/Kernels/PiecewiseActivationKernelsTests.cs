@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Backprop.Kernels;
 using static Backprop.Tests.Kernels.GemmTestHelpers;
 
@@ -30,6 +31,47 @@ public class PiecewiseActivationKernelsTests
     [MemberData(nameof(Lengths))]
     public void Double_kernels_match_the_element_formulas(int length) => CheckAll<double>(length);
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float_swish_backward_matches_the_vector_sigmoid_formula(int length)
+    {
+        var (x, dy) = Inputs<float>(length);
+        ForEachThreadCount(length, () => CheckBackward(
+            "swish",
+            x,
+            dy,
+            (xs, dys, dxs) => ActivationKernels.SwishBackward<float>(xs, dys, dxs),
+            (v, g) =>
+            {
+                // VectorSigmoid gives the same bits at every width, so one lane of the narrowest stands for all.
+                float s = VectorSigmoid.Sigmoid(Vector128.Create(v)).ToScalar();
+                return g * s * (1f + v * (1f - s));
+            }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Double_swish_backward_is_within_a_few_ulp_of_the_scalar_formula(int length)
+    {
+        var (x, dy) = Inputs<double>(length);
+        var dx = new double[length];
+        ActivationKernels.SwishBackward<double>(x, dy, dx);
+        for (int i = 0; i < length; i++)
+        {
+            double s = 1 / (1 + Math.Exp(-x[i]));
+            double want = dy[i] * s * (1 + x[i] * (1 - s));
+            if (double.IsNaN(want) || double.IsInfinity(want))
+            {
+                AssertSameBits(want, dx[i], $"swish double x={x[i]} dy={dy[i]} at {i}");
+                continue;
+            }
+
+            // σ′-style cancellation near x ≈ −1.28 makes a relative bound meaningless; bound by the terms' size.
+            double scale = Math.Abs(dy[i]) * (1 + Math.Abs(x[i]));
+            Assert.True(Math.Abs(dx[i] - want) <= 1e-15 * scale, $"swish double x={x[i]} dy={dy[i]} at {i}: got {dx[i]}, want {want}");
+        }
+    }
+
     [Fact]
     public void Kernels_allocate_nothing_once_warm()
     {
@@ -47,6 +89,7 @@ public class PiecewiseActivationKernelsTests
             PiecewiseActivationKernels.SoftsignBackward<float>(x, dy, output);
             PiecewiseActivationKernels.ReluForward<float>(x, output, 0.1, 6, 0.5);
             PiecewiseActivationKernels.ReluBackward<float>(x, dy, output, 0.1, 6, 0.5);
+            ActivationKernels.SwishBackward<float>(x, dy, output);
             PiecewiseActivationKernels.Relu6Forward<float>(x.AsSpan(0, 33), output.AsSpan(0, 33));
             PiecewiseActivationKernels.HardSwishBackward<float>(x.AsSpan(0, 33), dy.AsSpan(0, 33), output.AsSpan(0, 33));
         }
