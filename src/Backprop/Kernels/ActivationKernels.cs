@@ -196,7 +196,7 @@ public static unsafe class ActivationKernels
     /// threads for long spans; dx may be dy. For float, σ is <see cref="VectorSigmoid"/>'s, within 3 ulp of the exact σ
     /// but not always the bits of 1/(1 + e^(−x)) evaluated with <c>MathF.Exp</c> (as <see cref="Sigmoid{T}"/> does);
     /// for double, 1/(1 + e^(−x)) with the runtime's vector e^x (within 2 ulp of <c>Math.Exp</c>, accurate enough for
-    /// the float64 gradient checks against PyTorch at 1e-13 relative).</summary>
+    /// the float64 gradient checks against PyTorch at 1e-13 relative); other element types, the scalar formula.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -248,7 +248,7 @@ public static unsafe class ActivationKernels
             return dy * s * (Vector<T>.One + x * (Vector<T>.One - s));
         }
 
-        // Vector<T> is 16, 32 or 64 bytes wide depending on the machine and DOTNET_PreferredVectorBitWidth; the
+        // Vector<T> is 16, 32 or 64 bytes wide depending on the machine and DOTNET_MaxVectorTBitWidth; the
         // width tests are JIT-time constants, so only one branch is compiled.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector<T> SigmoidOf(Vector<T> x)
