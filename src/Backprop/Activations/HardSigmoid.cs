@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Activations;
 
@@ -14,28 +14,13 @@ public sealed class HardSigmoid : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
+        PiecewiseActivationKernels.HardSigmoidForward<T>(x.AsSpan(), y.AsSpan());
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(default(Function), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
-    }
-
-    internal readonly struct Function : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T>
-        {
-            T six = T.CreateChecked(6);
-            return T.Clamp(x + T.CreateChecked(3), T.Zero, six) / six;
-        }
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
-        {
-            T three = T.CreateChecked(3);
-            return x > -three && x < three ? T.One / T.CreateChecked(6) : T.Zero;
-        }
+        PiecewiseActivationKernels.HardSigmoidBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 }

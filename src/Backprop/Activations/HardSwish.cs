@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
+using Backprop.Kernels;
 
 namespace Backprop.Activations;
 
@@ -26,29 +26,13 @@ public sealed class HardSwish : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        ScalarActivationLoops.Forward(default(Function), x.AsSpan(), y.AsSpan());
+        PiecewiseActivationKernels.HardSwishForward<T>(x.AsSpan(), y.AsSpan());
     }
 
     /// <inheritdoc/>
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        ScalarActivationLoops.Backward(default(Function), x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
-    }
-
-    private readonly struct Function : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T> => x * default(HardSigmoid.Function).Value(x);
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
-        {
-            T three = T.CreateChecked(3);
-            if (x <= -three)
-            {
-                return T.Zero;
-            }
-
-            return x >= three ? T.One : (x + x + three) / T.CreateChecked(6);
-        }
+        PiecewiseActivationKernels.HardSwishBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan());
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
-using System.Numerics;
 using Backprop.Kernels;
 
 namespace Backprop.Activations;
@@ -58,7 +57,7 @@ public sealed class Relu : Activation
             return;
         }
 
-        ScalarActivationLoops.Forward(Function, x.AsSpan(), y.AsSpan());
+        PiecewiseActivationKernels.ReluForward<T>(x.AsSpan(), y.AsSpan(), NegativeSlope, MaxValue, Threshold);
     }
 
     /// <inheritdoc/>
@@ -71,7 +70,7 @@ public sealed class Relu : Activation
             return;
         }
 
-        ScalarActivationLoops.Backward(Function, x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan());
+        PiecewiseActivationKernels.ReluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), NegativeSlope, MaxValue, Threshold);
     }
 
     /// <inheritdoc/>
@@ -86,33 +85,4 @@ public sealed class Relu : Activation
     public override string ToString() => IsPlain
         ? Name
         : string.Create(CultureInfo.InvariantCulture, $"relu(negative_slope={NegativeSlope}, max_value={MaxValue?.ToString(CultureInfo.InvariantCulture) ?? "None"}, threshold={Threshold})");
-
-    private GeneralRelu Function => new(NegativeSlope, MaxValue ?? double.PositiveInfinity, Threshold);
-
-    // Keras's ReLU.static_call: the positive part is x·[x > threshold] (or max(x, 0) without a threshold), clipped
-    // to [0, max_value] when max_value is set, minus negative_slope·max(threshold − x, 0).
-    private readonly struct GeneralRelu(double negativeSlope, double maxValue, double threshold) : IScalarActivation
-    {
-        public T Value<T>(T x) where T : IFloatingPointIeee754<T>
-        {
-            T t = T.CreateChecked(threshold);
-            T positive = threshold != 0 ? (x > t ? x : T.Zero) : T.Max(x, T.Zero);
-            if (!double.IsPositiveInfinity(maxValue))
-            {
-                positive = T.Clamp(positive, T.Zero, T.CreateChecked(maxValue));
-            }
-
-            return negativeSlope == 0 ? positive : positive - T.CreateChecked(negativeSlope) * T.Max(t - x, T.Zero);
-        }
-
-        public T Derivative<T>(T x, T y) where T : IFloatingPointIeee754<T>
-        {
-            T t = T.CreateChecked(threshold);
-            bool passes = threshold != 0 ? x > t : x > T.Zero;
-            T positive = passes ? x : T.Zero;
-            bool clipped = !double.IsPositiveInfinity(maxValue) && (positive < T.Zero || positive >= T.CreateChecked(maxValue));
-            T derivative = passes && !clipped ? T.One : T.Zero;
-            return x < t ? derivative + T.CreateChecked(negativeSlope) : derivative;
-        }
-    }
 }
