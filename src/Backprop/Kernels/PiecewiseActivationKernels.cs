@@ -10,53 +10,117 @@ namespace Backprop.Kernels;
 /// (<see cref="ActivationKernels.ParallelLength"/>); every output span may be one of the inputs.</summary>
 /// <remarks><see cref="Vector.Clamp{T}"/> and <see cref="Vector.Max{T}"/> are IEEE 754-2019 minimum/maximum as
 /// <c>T.Clamp</c> and <c>T.Max</c> are: NaN in gives that NaN out, and −0 counts as less than +0, so clamping −0 to
-/// [0, 6] gives +0. The backward passes multiply dy by the derivative, never select dy, so dy = ±∞ or NaN at a flat
+/// [0, 6] gives +0. Element types without <see cref="Vector{T}"/> (Half) go through the float kernels. The backward passes multiply dy by the derivative, never select dy, so dy = ±∞ or NaN at a flat
 /// point gives NaN (∞·0), and a negative dy there gives −0, as dy·f′(x) does.</remarks>
 public static class PiecewiseActivationKernels
 {
     /// <summary>y = clamp(x, 0, 6) (Keras <c>relu6</c>). NaN gives NaN; −0 gives +0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Relu6Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void Relu6Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, y, static (a, b) => Relu6Forward<float>(a, b));
+            return;
+        }
+
         VectorActivationLoops.Forward(default(Relu6<T>), x, y);
+    }
 
     /// <summary>dx = dy·[0 &lt; x &lt; 6]: f′ = 0 at both kinks and for NaN x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Relu6Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void Relu6Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, dy, dx, static (a, b, c) => Relu6Backward<float>(a, b, c));
+            return;
+        }
+
         VectorActivationLoops.Backward(default(Relu6<T>), x, dy, dx);
+    }
 
     /// <summary>y = clamp(x + 3, 0, 6)/6 (Keras 3 <c>hard_sigmoid</c>, PyTorch <c>Hardsigmoid</c>), in that order:
     /// not x/6 + ½, whose roundings differ. NaN gives NaN; −3 and below give +0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HardSigmoidForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void HardSigmoidForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, y, static (a, b) => HardSigmoidForward<float>(a, b));
+            return;
+        }
+
         VectorActivationLoops.Forward(default(HardSigmoid<T>), x, y);
+    }
 
     /// <summary>dx = dy·(1/6)·[−3 &lt; x &lt; 3], with 1/6 rounded in T: f′ = 0 at ±3 and for NaN x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HardSigmoidBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void HardSigmoidBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, dy, dx, static (a, b, c) => HardSigmoidBackward<float>(a, b, c));
+            return;
+        }
+
         VectorActivationLoops.Backward(default(HardSigmoid<T>), x, dy, dx);
+    }
 
     /// <summary>y = x·(clamp(x + 3, 0, 6)/6) (Keras <c>hard_silu</c>/<c>hard_swish</c>, PyTorch <c>Hardswish</c>).
     /// NaN gives NaN; x ≤ −3 gives x·(+0), so −0 for finite x and NaN for −∞; −0 gives −0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HardSwishForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void HardSwishForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, y, static (a, b) => HardSwishForward<float>(a, b));
+            return;
+        }
+
         VectorActivationLoops.Forward(default(HardSwish<T>), x, y);
+    }
 
     /// <summary>dx = dy·f′(x) with f′ = 0 for x ≤ −3, 1 for x ≥ 3 and (x + x + 3)/6 between (the one-sided values
     /// at the kinks that PyTorch takes). NaN x gives NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HardSwishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void HardSwishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, dy, dx, static (a, b, c) => HardSwishBackward<float>(a, b, c));
+            return;
+        }
+
         VectorActivationLoops.Backward(default(HardSwish<T>), x, dy, dx);
+    }
 
     /// <summary>y = x/(1 + |x|) (Keras <c>softsign</c>). NaN gives NaN, ±∞ gives NaN (∞/∞, as the formula does),
     /// ±0 gives ±0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SoftsignForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void SoftsignForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, y, static (a, b) => SoftsignForward<float>(a, b));
+            return;
+        }
+
         VectorActivationLoops.Forward(default(Softsign<T>), x, y);
+    }
 
     /// <summary>dx = dy·(1/(d·d)) with d = 1 + |x|. NaN x gives NaN; ±∞ gives dy·0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SoftsignBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static void SoftsignBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ViaSingle(x, dy, dx, static (a, b, c) => SoftsignBackward<float>(a, b, c));
+            return;
+        }
+
         VectorActivationLoops.Backward(default(Softsign<T>), x, dy, dx);
+    }
 
     /// <summary>Keras <c>relu(x, negative_slope, max_value, threshold)</c>: with t = threshold, the positive part
     /// p = x·[x &gt; t] (max(x, 0) when t = 0), clamped to [0, max_value] when max_value is set, and
@@ -71,8 +135,16 @@ public static class PiecewiseActivationKernels
     /// <param name="threshold">Where the positive part starts.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluForward<T>(ReadOnlySpan<T> x, Span<T> y, double negativeSlope, double? maxValue, double threshold)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ReluViaSingle(x, default, y, negativeSlope, maxValue, threshold, backward: false);
+            return;
+        }
+
         VectorActivationLoops.Forward(new GeneralRelu<T>(negativeSlope, maxValue, threshold), x, y);
+    }
 
     /// <summary>dx = dy·f′(x) for <see cref="ReluForward{T}"/>, with the left derivative at every kink as Keras and
     /// PyTorch take it: with p = x where x passes the threshold test (x &gt; t, or x &gt; 0 when t = 0) and 0
@@ -86,8 +158,72 @@ public static class PiecewiseActivationKernels
     /// <param name="threshold">Where the positive part starts.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, double negativeSlope, double? maxValue, double threshold)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Vector<T>.IsSupported)
+        {
+            ReluViaSingle(x, dy, dx, negativeSlope, maxValue, threshold, backward: true);
+            return;
+        }
+
         VectorActivationLoops.Backward(new GeneralRelu<T>(negativeSlope, maxValue, threshold), x, dy, dx);
+    }
+
+    // Element types without Vector<T> (Half) run the float kernels: widened exactly, computed, rounded back once.
+    private delegate void SingleForward(ReadOnlySpan<float> x, Span<float> y);
+
+    private delegate void SingleBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
+
+    private static void ViaSingle<T>(ReadOnlySpan<T> x, Span<T> y, SingleForward kernel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        float[] output = new float[y.Length];
+        kernel(Widen(x), output);
+        Narrow(output, y);
+    }
+
+    private static void ViaSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, SingleBackward kernel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        float[] output = new float[dx.Length];
+        kernel(Widen(x), Widen(dy), output);
+        Narrow(output, dx);
+    }
+
+    // A method of its own, so the closure over the arguments is only allocated on this path.
+    private static void ReluViaSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> output, double negativeSlope, double? maxValue, double threshold, bool backward)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (backward)
+        {
+            ViaSingle(x, dy, output, (a, b, c) => ReluBackward<float>(a, b, c, negativeSlope, maxValue, threshold));
+        }
+        else
+        {
+            ViaSingle(x, output, (a, b) => ReluForward<float>(a, b, negativeSlope, maxValue, threshold));
+        }
+    }
+
+    private static float[] Widen<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        float[] widened = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            widened[i] = float.CreateTruncating(values[i]);
+        }
+
+        return widened;
+    }
+
+    private static void Narrow<T>(float[] values, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            destination[i] = T.CreateTruncating(values[i]);
+        }
+    }
 
     /// <summary>1 where the mask is set, else 0, as a factor for dy (so that dy·0 keeps IEEE's NaN and −0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -127,14 +127,14 @@ internal static unsafe class VectorActivationLoops
         return new Vector<T>(lanes);
     }
 
-    // The formulas exist only as vector code, so element types without Vector<T> (Half) have none.
+    // The formulas exist only as vector code: element types without Vector<T> (Half) are converted by the callers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Check<T>(int a, int b, int c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Vector<T>.IsSupported)
         {
-            throw new NotSupportedException($"This activation kernel supports float and double, not {typeof(T).Name}.");
+            throw new NotSupportedException($"The vector activation loops take float and double, not {typeof(T).Name}.");
         }
 
         if (a != b || a != c)

@@ -73,6 +73,39 @@ public class PiecewiseActivationKernelsTests
     }
 
     [Fact]
+    public void Half_goes_through_the_float_kernels()
+    {
+        var (x, dy) = Inputs<float>(1003);
+        Half[] xh = Array.ConvertAll(x, v => (Half)v), dyh = Array.ConvertAll(dy, v => (Half)v);
+        float[] xf = Array.ConvertAll(xh, v => (float)v), dyf = Array.ConvertAll(dyh, v => (float)v);
+        var kernels = new (string Name, ForwardKernel<Half> Half, ForwardKernel<float> Float, BackwardKernel<Half> HalfBackward, BackwardKernel<float> FloatBackward)[]
+        {
+            ("relu6", PiecewiseActivationKernels.Relu6Forward<Half>, PiecewiseActivationKernels.Relu6Forward<float>, PiecewiseActivationKernels.Relu6Backward<Half>, PiecewiseActivationKernels.Relu6Backward<float>),
+            ("hard_sigmoid", PiecewiseActivationKernels.HardSigmoidForward<Half>, PiecewiseActivationKernels.HardSigmoidForward<float>, PiecewiseActivationKernels.HardSigmoidBackward<Half>, PiecewiseActivationKernels.HardSigmoidBackward<float>),
+            ("hard_silu", PiecewiseActivationKernels.HardSwishForward<Half>, PiecewiseActivationKernels.HardSwishForward<float>, PiecewiseActivationKernels.HardSwishBackward<Half>, PiecewiseActivationKernels.HardSwishBackward<float>),
+            ("softsign", PiecewiseActivationKernels.SoftsignForward<Half>, PiecewiseActivationKernels.SoftsignForward<float>, PiecewiseActivationKernels.SoftsignBackward<Half>, PiecewiseActivationKernels.SoftsignBackward<float>),
+            ("relu(0.1, 6, 0.5)", (a, b) => PiecewiseActivationKernels.ReluForward<Half>(a, b, 0.1, 6, 0.5), (a, b) => PiecewiseActivationKernels.ReluForward<float>(a, b, 0.1, 6, 0.5),
+                (a, b, c) => PiecewiseActivationKernels.ReluBackward<Half>(a, b, c, 0.1, 6, 0.5), (a, b, c) => PiecewiseActivationKernels.ReluBackward<float>(a, b, c, 0.1, 6, 0.5)),
+        };
+        foreach (var (name, half, single, halfBackward, singleBackward) in kernels)
+        {
+            Half[] yh = new Half[xh.Length], dxh = new Half[xh.Length];
+            float[] yf = new float[xf.Length], dxf = new float[xf.Length];
+            half(xh, yh);
+            single(xf, yf);
+            halfBackward(xh, dyh, dxh);
+            singleBackward(xf, dyf, dxf);
+            for (int i = 0; i < xh.Length; i++)
+            {
+                Assert.True(((Half)yf[i]).Equals(yh[i]), $"{name}({xh[i]}) = {yh[i]}, float kernel {yf[i]}");
+                Assert.True(((Half)dxf[i]).Equals(dxh[i]), $"{name}'({xh[i]})·{dyh[i]} = {dxh[i]}, float kernel {dxf[i]}");
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => PiecewiseActivationKernels.Relu6Forward<Half>(new Half[3], new Half[2]));
+    }
+
+    [Fact]
     public void Kernels_allocate_nothing_once_warm()
     {
         var (x, dy) = Inputs<float>(70_000);
