@@ -20,7 +20,7 @@ public sealed class LogSoftmax : Activation
         var ys = y.AsSpan();
         for (int start = 0; start < xs.Length; start += n)
         {
-            ActivationKernels.LogSoftmaxRow<T>(xs.Slice(start, n), ys.Slice(start, n));
+            Elementwise.LogSoftmax<T>(xs.Slice(start, n), ys.Slice(start, n));
         }
     }
 
@@ -32,15 +32,22 @@ public sealed class LogSoftmax : Activation
         var ys = y.AsSpan();
         var dys = dy.AsSpan();
         var dxs = dx.AsSpan();
+        Span<T> softmaxTimesSum = stackalloc T[256];
         for (int start = 0; start < ys.Length; start += n)
         {
             var yRow = ys.Slice(start, n);
             var dyRow = dys.Slice(start, n);
             var dxRow = dxs.Slice(start, n);
             T sum = Elementwise.Sum<T>(dyRow);
-            for (int j = 0; j < n; j++)
+
+            // e^y·Σdy in a stack buffer, a chunk at a time, so that dx may be dy or y.
+            for (int j = 0; j < n; j += softmaxTimesSum.Length)
             {
-                dxRow[j] = dyRow[j] - T.Exp(yRow[j]) * sum;
+                int length = Math.Min(softmaxTimesSum.Length, n - j);
+                var part = softmaxTimesSum[..length];
+                Elementwise.Exp<T>(yRow.Slice(j, length), part);
+                Elementwise.Multiply<T>(part, sum, part);
+                Elementwise.Subtract<T>(dyRow.Slice(j, length), part, dxRow.Slice(j, length));
             }
         }
     }

@@ -214,26 +214,6 @@ public static unsafe class ActivationKernels
         }
     }
 
-    /// <summary>Log-softmax of one row as (x − max x) − log Σ e^(x − max x): subtracting the maximum first keeps the
-    /// result exact to rounding even when |max x| is large (x − (max + log Σ) would lose ulp(max) of it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void LogSoftmaxRow<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckLengths(x.Length, destination.Length, destination.Length);
-        T max = Elementwise.Max(x);
-        T sum = T.Zero;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sum += T.Exp(x[i] - max);
-        }
-
-        T logSum = T.Log(sum);
-        for (int i = 0; i < x.Length; i++)
-        {
-            destination[i] = x[i] - max - logSum;
-        }
-    }
-
     /// <summary>σ(x) = 1/(1 + e^(−x)), finite for every x (e^(−x) → ∞ gives 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));

@@ -60,6 +60,39 @@ public class ActivationValueTests
         Assert.True(double.IsNaN(SpecialFunctions.Erf(double.NaN)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    public void Log_softmax_rows_match_float64_forward_and_backward_with_dx_over_dy(int columns)
+    {
+        var random = new System.Random(columns);
+        int rows = 3;
+        double[] x = Enumerable.Range(0, rows * columns).Select(_ => (random.NextDouble() * 40) - 20).ToArray();
+        double[] dy = Enumerable.Range(0, rows * columns).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var shape = new Shape(rows, columns);
+        var activation = new LogSoftmax();
+        var xs = Tensor<float>.Wrap(Array.ConvertAll(x, v => (float)v), shape);
+        var ys = new Tensor<float>(shape);
+        activation.Forward(xs, ys);
+        var dys = Tensor<float>.Wrap(Array.ConvertAll(dy, v => (float)v), shape);
+        activation.Backward(xs, ys, dys, dys);
+        for (int r = 0; r < rows; r++)
+        {
+            double max = Enumerable.Range(0, columns).Max(c => (double)xs[r, c]);
+            double logSum = Math.Log(Enumerable.Range(0, columns).Sum(c => Math.Exp(xs[r, c] - max)));
+            double dySum = Enumerable.Range(0, columns).Sum(c => (double)(float)dy[(r * columns) + c]);
+            for (int c = 0; c < columns; c++)
+            {
+                double want = xs[r, c] - max - logSum;
+                Assert.True(Math.Abs(ys[r, c] - want) <= 4e-6 * (1 + Math.Abs(want)), $"log_softmax[{r},{c}] = {ys[r, c]}, want {want}");
+                double wantDx = (float)dy[(r * columns) + c] - (Math.Exp(want) * dySum);
+                Assert.True(Math.Abs(dys[r, c] - wantDx) <= 1e-5 * (1 + Math.Abs(dySum)), $"dx[{r},{c}] = {dys[r, c]}, want {wantDx}");
+            }
+        }
+    }
+
     [Fact]
     public void Softmax_is_stable_at_huge_logits_and_rows_sum_to_one()
     {
