@@ -108,6 +108,97 @@ public static unsafe class ActivationKernels
         }
     }
 
+    /// <summary>y = x where x &gt; 0, else αⱼ·x with a slope per element (the PReLU layer, its α laid out along one
+    /// sample): the same comparison and product in vector lanes and in the scalar tail; y may be x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PReluForward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> slope, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x.Length, slope.Length, y.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var va = MemoryMarshal.Cast<T, Vector<T>>(slope);
+            var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var value = vx[v];
+                vy[v] = Vector.ConditionalSelect(Vector.GreaterThan(value, Vector<T>.Zero), value, va[v] * value);
+            }
+
+            i = vx.Length * Vector<T>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T value = x[i];
+            y[i] = value > T.Zero ? value : slope[i] * value;
+        }
+    }
+
+    /// <summary>dx = dy where x &gt; 0, else αⱼ·dy (PReLU's input gradient); dx may be dy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> slope, ReadOnlySpan<T> dy, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x.Length, slope.Length, dy.Length);
+        CheckLengths(x.Length, dx.Length, dx.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var va = MemoryMarshal.Cast<T, Vector<T>>(slope);
+            var vdy = MemoryMarshal.Cast<T, Vector<T>>(dy);
+            var vdx = MemoryMarshal.Cast<T, Vector<T>>(dx);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var gradient = vdy[v];
+                vdx[v] = Vector.ConditionalSelect(Vector.GreaterThan(vx[v], Vector<T>.Zero), gradient, va[v] * gradient);
+            }
+
+            i = vx.Length * Vector<T>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            T gradient = dy[i];
+            dx[i] = x[i] > T.Zero ? gradient : slope[i] * gradient;
+        }
+    }
+
+    /// <summary>gⱼ += dyⱼ·xⱼ where xⱼ ≤ 0, gⱼ unchanged elsewhere (NaN x included): one sample's contribution to
+    /// PReLU's slope gradient, ∂L/∂α = Σ dy·min(x, 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PReluSlopeGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> slopeGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x.Length, dy.Length, slopeGradient.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var vdy = MemoryMarshal.Cast<T, Vector<T>>(dy);
+            var vg = MemoryMarshal.Cast<T, Vector<T>>(slopeGradient);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var value = vx[v];
+                var g = vg[v];
+                vg[v] = Vector.ConditionalSelect(Vector.LessThanOrEqual(value, Vector<T>.Zero), g + (vdy[v] * value), g);
+            }
+
+            i = vx.Length * Vector<T>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            if (x[i] <= T.Zero)
+            {
+                slopeGradient[i] += dy[i] * x[i];
+            }
+        }
+    }
+
     /// <summary>dx = dy where x &gt; 0, else α·dy (the leaky ReLU's derivative with f′(0) = α, as Keras and PyTorch
     /// take it); dx may be dy.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

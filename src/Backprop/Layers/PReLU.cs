@@ -3,6 +3,7 @@ using System.Numerics;
 using Backprop.Initializers;
 using Backprop.Regularizers;
 using Backprop.Config;
+using Backprop.Kernels;
 
 namespace Backprop.Layers;
 
@@ -14,6 +15,9 @@ public sealed class PReLU : Layer
     private readonly int[] _sharedAxes;
     private readonly BatchBuffer _output = new();
     private readonly BatchBuffer _inputGradient = new();
+    private int[]? _positionToAlpha;
+    private Array? _slopePerPosition;
+    private Array? _slopeGradientPerPosition;
     private Parameter? _alpha;
     private Tensor? _input;
 
@@ -83,14 +87,13 @@ public sealed class PReLU : Layer
     {
         _input = input;
         var y = _output.Rows<T>(input.Shape[0], OutputShape);
-        var alpha = _alpha!.ValueAs<T>().AsSpan();
+        var slope = SlopePerPosition<T>();
         var xs = input.AsSpan();
         var ys = y.AsSpan();
         int sample = InputShape.Length;
-        for (int i = 0; i < xs.Length; i++)
+        for (int start = 0; start < xs.Length; start += sample)
         {
-            T a = alpha[AlphaIndex(i % sample)];
-            ys[i] = xs[i] > T.Zero ? xs[i] : a * xs[i];
+            ActivationKernels.PReluForward<T>(xs.Slice(start, sample), slope, ys.Slice(start, sample));
         }
 
         return y;
@@ -107,11 +110,26 @@ public sealed class PReLU : Layer
         if (Trainable)
         {
             var dAlpha = _alpha!.GradientAs<T>().AsSpan();
-            for (int i = 0; i < xs.Length; i++)
+
+            // Without shared axes each position has its own α; with them, positions sum into a per-position buffer
+            // first, then into the α they share.
+            var perPosition = _sharedAxes.Length == 0 ? dAlpha : Scratch<T>(ref _slopeGradientPerPosition, sample);
+            if (_sharedAxes.Length != 0)
             {
-                if (xs[i] <= T.Zero)
+                perPosition.Clear();
+            }
+
+            for (int start = 0; start < xs.Length; start += sample)
+            {
+                ActivationKernels.PReluSlopeGradient<T>(xs.Slice(start, sample), dys.Slice(start, sample), perPosition);
+            }
+
+            if (_sharedAxes.Length != 0)
+            {
+                int[] map = PositionToAlpha();
+                for (int j = 0; j < sample; j++)
                 {
-                    dAlpha[AlphaIndex(i % sample)] += dys[i] * xs[i];
+                    dAlpha[map[j]] += perPosition[j];
                 }
             }
         }
@@ -123,13 +141,60 @@ public sealed class PReLU : Layer
 
         var dx = _inputGradient.Rows<T>(x.Shape[0], InputShape);
         var dxs = dx.AsSpan();
-        var alpha = _alpha!.ValueAs<T>().AsSpan();
-        for (int i = 0; i < xs.Length; i++)
+        var slope = SlopePerPosition<T>();
+        for (int start = 0; start < xs.Length; start += sample)
         {
-            dxs[i] = xs[i] > T.Zero ? dys[i] : alpha[AlphaIndex(i % sample)] * dys[i];
+            ActivationKernels.PReluBackward<T>(xs.Slice(start, sample), slope, dys.Slice(start, sample), dxs.Slice(start, sample));
         }
 
         return dx;
+    }
+
+    // α laid out along one sample: α itself without shared axes, else each position's α gathered into a buffer.
+    private ReadOnlySpan<T> SlopePerPosition<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var alpha = _alpha!.ValueAs<T>().AsSpan();
+        if (_sharedAxes.Length == 0)
+        {
+            return alpha;
+        }
+
+        int[] map = PositionToAlpha();
+        var slope = Scratch<T>(ref _slopePerPosition, map.Length);
+        for (int j = 0; j < map.Length; j++)
+        {
+            slope[j] = alpha[map[j]];
+        }
+
+        return slope;
+    }
+
+    private int[] PositionToAlpha()
+    {
+        int sample = InputShape.Length;
+        if (_positionToAlpha is null || _positionToAlpha.Length != sample)
+        {
+            var map = new int[sample];
+            for (int j = 0; j < sample; j++)
+            {
+                map[j] = AlphaIndex(j);
+            }
+
+            _positionToAlpha = map;
+        }
+
+        return _positionToAlpha;
+    }
+
+    private static Span<T> Scratch<T>(ref Array? buffer, int length)
+    {
+        if (buffer is not T[] array || array.Length != length)
+        {
+            buffer = array = new T[length];
+        }
+
+        return array;
     }
 
     /// <inheritdoc/>
