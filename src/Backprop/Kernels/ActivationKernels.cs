@@ -285,7 +285,7 @@ public static unsafe class ActivationKernels
 
     /// <summary>Swish/SiLU derivative: dx = dy · σ(x) · (1 + x · (1 − σ(x))), with σ(x) recomputed from x, split over
     /// threads for long spans; dx may be dy. For float, σ is <see cref="VectorSigmoid"/>'s, within 3 ulp of the exact σ
-    /// but not always the bits of 1/(1 + e^(−x)) evaluated with <c>MathF.Exp</c> (as <see cref="Sigmoid{T}"/> does);
+    /// but not always the bits of 1/(1 + e^(−x)) evaluated with <c>MathF.Exp</c>;
     /// for double, 1/(1 + e^(−x)) with the runtime's vector e^x (within 2 ulp of <c>Math.Exp</c>, accurate enough for
     /// the float64 gradient checks against PyTorch at 1e-13 relative); other element types, the scalar formula.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -305,9 +305,8 @@ public static unsafe class ActivationKernels
         }
     }
 
-    /// <summary>σ(x) = 1/(1 + e^(−x)), finite for every x (e^(−x) → ∞ gives 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    // σ(x) = 1/(1 + e^(−x)), finite for every x (e^(−x) → ∞ gives 0): the element types without vectors.
+    private static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
     private readonly struct SwishGradient<T> : IVectorActivationGradient<T>
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,9 +8,10 @@ namespace Backprop.Kernels;
 /// <summary>A vector of doubles of one width, for kernels that compute in double over float or double data: one
 /// generic loop then serves both element types and every width. A vector covers <see cref="Count"/> consecutive
 /// values of T: float is widened exactly on load and narrowed with one rounding (to nearest even) on store, as
-/// the scalar casts do. Only separate, unfused operations, so each lane evaluates exactly the scalar expression
-/// written with the same operations. <see cref="ScalarLane"/> (one double) is both the fallback without SIMD and
-/// the tail after the last whole vector.</summary>
+/// the scalar casts do. Every operation is rounded once as IEEE 754 specifies (the fused multiply–add included,
+/// which <see cref="ScalarLane"/> computes with <see cref="Math.FusedMultiplyAdd"/>), so each lane evaluates
+/// exactly the scalar expression written with the same operations. <see cref="ScalarLane"/> (one double) is both
+/// the fallback without SIMD and the tail after the last whole vector.</summary>
 internal unsafe interface IDoubleLanes<TVector>
     where TVector : struct
 {
