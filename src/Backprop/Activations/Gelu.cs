@@ -32,7 +32,7 @@ public sealed class Gelu : Activation
     public override void Backward<T>(Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
         CheckBackwardShapes(x, y, dy, dx);
-        SmoothActivationKernels.GeluBackward<T>(x.AsSpan(), dy.AsSpan(), dx.AsSpan(), Approximate);
+        SmoothActivationKernels.GeluBackward<T>(x.AsSpan(), y.AsSpan(), dy.AsSpan(), dx.AsSpan(), Approximate);
     }
 
     /// <inheritdoc/>

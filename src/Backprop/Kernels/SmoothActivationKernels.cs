@@ -19,11 +19,11 @@ public static unsafe class SmoothActivationKernels
 
     /// <summary>y = scale·(x if x &gt; 0 else α·(eˣ − 1)): Keras <c>elu</c> (scale 1) and <c>selu</c>.</summary>
     public static void EluForward<T>(ReadOnlySpan<T> x, Span<T> y, double alpha, double scale)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(new Elu(alpha, scale), x, default, y, backward: false);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(new Elu(alpha, scale), x, default, default, y, backward: false);
 
     /// <summary>dx = dy·scale·(1 if x &gt; 0 else α·eˣ).</summary>
     public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, double alpha, double scale)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(new Elu(alpha, scale), x, dy, dx, backward: true);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(new Elu(alpha, scale), x, default, dy, dx, backward: true);
 
     /// <summary>y = x·Φ(x) with Φ(x) = ½·erfc(−x/√2) (exact GELU), or, when <paramref name="approximate"/>,
     /// ½x·(1 + tanh(√(2/π)·(x + 0.044715x³))) computed as x·σ(2u), which equals it without the cancellation of
@@ -33,44 +33,45 @@ public static unsafe class SmoothActivationKernels
     {
         if (approximate)
         {
-            Run(default(GeluTanh), x, default, y, backward: false);
+            Run(default(GeluTanh), x, default, default, y, backward: false);
         }
         else
         {
-            Run(default(GeluErf), x, default, y, backward: false);
+            Run(default(GeluErf), x, default, default, y, backward: false);
         }
     }
 
     /// <summary>dx = dy·(Φ(x) + x·φ(x)), or for the tanh form dy·(s + 2x·s(1 − s)·√(2/π)·(1 + 3·0.044715x²)) with
-    /// s = σ(2u).</summary>
-    public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, bool approximate)
+    /// s = σ(2u). The exact form takes Φ(x) = y/x from the forward output <paramref name="y"/> = x·Φ(x) (½ for
+    /// |x| &lt; 2⁻⁹⁰, where y/x would not recover it), as σ′ = y(1 − y) takes σ from the output.</summary>
+    public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool approximate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (approximate)
         {
-            Run(default(GeluTanh), x, dy, dx, backward: true);
+            Run(default(GeluTanh), x, y, dy, dx, backward: true);
         }
         else
         {
-            Run(default(GeluErf), x, dy, dx, backward: true);
+            Run(default(GeluErf), x, y, dy, dx, backward: true);
         }
     }
 
     /// <summary>y = max(x, 0) + log(1 + e^(−|x|)) = log(1 + eˣ).</summary>
     public static void SoftplusForward<T>(ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Softplus), x, default, y, backward: false);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Softplus), x, default, default, y, backward: false);
 
     /// <summary>dx = dy·σ(x).</summary>
     public static void SoftplusBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Softplus), x, dy, dx, backward: true);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Softplus), x, default, dy, dx, backward: true);
 
     /// <summary>y = x·tanh(softplus(x)), with tanh(softplus(x)) = n/(n + 2), n = eˣ(eˣ + 2).</summary>
     public static void MishForward<T>(ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Mish), x, default, y, backward: false);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Mish), x, default, default, y, backward: false);
 
     /// <summary>dx = dy·(t + x·σ(x)·(1 − t²)) with t = tanh(softplus(x)) and 1 − t² = 4(n + 1)/(n + 2)².</summary>
     public static void MishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx)
-        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Mish), x, dy, dx, backward: true);
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(default(Mish), x, default, dy, dx, backward: true);
 
     /// <summary>An element-wise function and its derivative on a vector of doubles of any width.</summary>
     internal interface ILaneFunction
@@ -79,61 +80,66 @@ public static unsafe class SmoothActivationKernels
             where V : struct
             where L : IDoubleLanes<V>;
 
-        V Derivative<V, L>(V x)
+        /// <summary>Whether <see cref="Derivative{V, L}(V, V)"/> reads the forward output y = f(x).</summary>
+        bool UsesOutput { get; }
+
+        /// <summary>f′(x), given x and (when <see cref="UsesOutput"/>) y = f(x).</summary>
+        V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V>;
     }
 
-    private static void Run<T, TFunction>(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> output, bool backward)
+    private static void Run<T, TFunction>(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> output, bool backward)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
     {
-        if (x.Length != output.Length || (backward && dy.Length != x.Length))
+        bool needsY = backward && function.UsesOutput;
+        if (x.Length != output.Length || (backward && dy.Length != x.Length) || (needsY && y.Length != x.Length))
         {
-            throw new ArgumentException($"Activation kernel spans differ in length: x {x.Length}, dy {dy.Length}, output {output.Length}.");
+            throw new ArgumentException($"Activation kernel spans differ in length: x {x.Length}, y {y.Length}, dy {dy.Length}, output {output.Length}.");
         }
 
-        fixed (T* px = x, pdy = dy, po = output)
+        fixed (T* px = x, py = y, pdy = dy, po = output)
         {
             if (x.Length >= ParallelLength && Parallelism.ThreadCount > 1)
             {
                 var job = Job<T, TFunction>.ForThisThread;
-                job.Set(function, px, pdy, po, x.Length, backward);
+                job.Set(function, px, py, pdy, po, x.Length, backward);
                 WorkerPool.Run(job, Parallelism.ThreadCount);
-                job.Set(function, null, null, null, 0, backward);
+                job.Set(function, null, null, null, null, 0, backward);
                 return;
             }
 
-            Pass(function, px, pdy, po, x.Length, backward);
+            Pass(function, px, py, pdy, po, x.Length, backward);
         }
     }
 
     /// <summary>One pass over <paramref name="length"/> values at the widest vectors this machine has.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Pass<T, TFunction>(TFunction function, T* x, T* dy, T* output, int length, bool backward)
+    internal static void Pass<T, TFunction>(TFunction function, T* x, T* y, T* dy, T* output, int length, bool backward)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
             // The vector lanes load and store float and double only; other types (Half) convert one value at a time.
-            Pass<T, TFunction, double, ScalarLane>(function, x, dy, output, length, backward);
+            Pass<T, TFunction, double, ScalarLane>(function, x, y, dy, output, length, backward);
         }
         else if (Lanes512.IsUsable)
         {
-            Pass<T, TFunction, Vector512<double>, Lanes512>(function, x, dy, output, length, backward);
+            Pass<T, TFunction, Vector512<double>, Lanes512>(function, x, y, dy, output, length, backward);
         }
         else if (Lanes256.IsUsable)
         {
-            Pass<T, TFunction, Vector256<double>, Lanes256>(function, x, dy, output, length, backward);
+            Pass<T, TFunction, Vector256<double>, Lanes256>(function, x, y, dy, output, length, backward);
         }
         else if (Lanes128.IsUsable)
         {
-            Pass<T, TFunction, Vector128<double>, Lanes128>(function, x, dy, output, length, backward);
+            Pass<T, TFunction, Vector128<double>, Lanes128>(function, x, y, dy, output, length, backward);
         }
         else
         {
-            Pass<T, TFunction, double, ScalarLane>(function, x, dy, output, length, backward);
+            Pass<T, TFunction, double, ScalarLane>(function, x, y, dy, output, length, backward);
         }
     }
 
@@ -141,7 +147,7 @@ public static unsafe class SmoothActivationKernels
     /// values, fewer than a vector, go through a vector-sized buffer: the same code, so the same bits, and each
     /// loop holds one copy of the function (two copies per method exceeded the JIT's inlining budget).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Pass<T, TFunction, V, L>(TFunction function, T* x, T* dy, T* output, int length, bool backward)
+    internal static void Pass<T, TFunction, V, L>(TFunction function, T* x, T* y, T* dy, T* output, int length, bool backward)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
         where V : struct
@@ -149,20 +155,23 @@ public static unsafe class SmoothActivationKernels
     {
         int w = L.Count;
         int whole = length - (length % w);
-        Loop<T, TFunction, V, L>(function, x, dy, output, whole, backward);
+        Loop<T, TFunction, V, L>(function, x, y, dy, output, whole, backward);
         int left = length - whole;
         if (left > 0)
         {
             T* lastX = stackalloc T[MaximumLanes];
+            T* lastY = stackalloc T[MaximumLanes];
             T* lastDy = stackalloc T[MaximumLanes];
             T* lastOutput = stackalloc T[MaximumLanes];
+            bool readsY = backward && function.UsesOutput;
             for (int k = 0; k < w; k++)
             {
                 lastX[k] = k < left ? x[whole + k] : T.Zero;
+                lastY[k] = k < left && readsY ? y[whole + k] : T.Zero;
                 lastDy[k] = k < left && backward ? dy[whole + k] : T.Zero;
             }
 
-            Loop<T, TFunction, V, L>(function, lastX, lastDy, lastOutput, w, backward);
+            Loop<T, TFunction, V, L>(function, lastX, lastY, lastDy, lastOutput, w, backward);
             for (int k = 0; k < left; k++)
             {
                 output[whole + k] = lastOutput[k];
@@ -174,7 +183,7 @@ public static unsafe class SmoothActivationKernels
     private const int MaximumLanes = 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Loop<T, TFunction, V, L>(TFunction function, T* x, T* dy, T* output, int length, bool backward)
+    private static void Loop<T, TFunction, V, L>(TFunction function, T* x, T* y, T* dy, T* output, int length, bool backward)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
         where V : struct
@@ -182,7 +191,7 @@ public static unsafe class SmoothActivationKernels
     {
         if (backward)
         {
-            GradientLoop<T, TFunction, V, L>(function, x, dy, output, length);
+            GradientLoop<T, TFunction, V, L>(function, x, y, dy, output, length);
         }
         else
         {
@@ -204,7 +213,7 @@ public static unsafe class SmoothActivationKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void GradientLoop<T, TFunction, V, L>(TFunction function, T* x, T* dy, T* output, int length)
+    private static void GradientLoop<T, TFunction, V, L>(TFunction function, T* x, T* y, T* dy, T* output, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TFunction : struct, ILaneFunction
         where V : struct
@@ -212,7 +221,8 @@ public static unsafe class SmoothActivationKernels
     {
         for (int i = 0; i < length; i += L.Count)
         {
-            L.StoreNarrowed(output + i, Gradient<TFunction, V, L>(function, L.LoadWidened(x + i), L.LoadWidened(dy + i)));
+            V yi = function.UsesOutput ? L.LoadWidened(y + i) : default;
+            L.StoreNarrowed(output + i, Gradient<TFunction, V, L>(function, L.LoadWidened(x + i), yi, L.LoadWidened(dy + i)));
         }
     }
 
@@ -225,15 +235,17 @@ public static unsafe class SmoothActivationKernels
         L.Select(L.IsNaN(x), x, function.Value<V, L>(x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static V Gradient<TFunction, V, L>(TFunction function, V x, V dy)
+    private static V Gradient<TFunction, V, L>(TFunction function, V x, V y, V dy)
         where TFunction : struct, ILaneFunction
         where V : struct
         where L : IDoubleLanes<V> =>
-        L.Multiply(dy, L.Select(L.IsNaN(x), x, function.Derivative<V, L>(x)));
+        L.Multiply(dy, L.Select(L.IsNaN(x), x, function.Derivative<V, L>(x, y)));
 
     /// <summary>scale·elu(x, α).</summary>
     internal readonly struct Elu(double alpha, double scale) : ILaneFunction
     {
+        public bool UsesOutput => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public V Value<V, L>(V x)
             where V : struct
@@ -246,7 +258,7 @@ public static unsafe class SmoothActivationKernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V Derivative<V, L>(V x)
+        public V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V>
         {
@@ -257,8 +269,13 @@ public static unsafe class SmoothActivationKernels
 
     internal readonly struct GeluErf : ILaneFunction
     {
+        public bool UsesOutput => true;
+
         private const double MinusInverseSqrt2 = -0.70710678118654752440084436210484903;
         private const double InverseSqrt2Pi = 0.39894228040143267793994605993438187;
+
+        // Below this |x|, y = x·Φ(x) rounded to float may be subnormal and y/x no longer Φ; Φ(x) = ½ to 2⁻⁹¹ there.
+        private const double SmallestRecoverable = 8.077935669463161e-28; // 2⁻⁹⁰
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public V Value<V, L>(V x)
@@ -267,13 +284,16 @@ public static unsafe class SmoothActivationKernels
             L.Multiply(x, NormalCdf<V, L>(x));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V Derivative<V, L>(V x)
+        public V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V>
         {
-            // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
+            // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π), with Φ(x) = y/x from the forward output: erfc again would cost
+            // four times the rest. y holds Φ to T's precision, so in float f′ is exact to ≈ 2⁻²⁴·(Φ + |x|φ), an
+            // absolute error, near its zero at x ≈ −0.75 where the two terms cancel. Φ is ½ where |x| < 2⁻⁹⁰.
             V density = L.Multiply(L.Create(InverseSqrt2Pi), DoubleLaneMath.Exp<V, L>(L.Multiply(L.Multiply(x, x), L.Create(-0.5))));
-            return L.FusedMultiplyAdd(x, density, NormalCdf<V, L>(x));
+            V cdf = L.Select(L.LessThan(L.Abs(x), L.Create(SmallestRecoverable)), L.Create(0.5), L.Divide(y, x));
+            return L.FusedMultiplyAdd(x, density, cdf);
         }
 
         // Φ(x) = ½·erfc(−x/√2): erfc keeps relative accuracy in the left tail, where 1 + erf(x/√2) cancels.
@@ -286,6 +306,8 @@ public static unsafe class SmoothActivationKernels
 
     internal readonly struct GeluTanh : ILaneFunction
     {
+        public bool UsesOutput => false;
+
         private const double Sqrt2OverPi = 0.79788456080286535587989211986876374;
         private const double Cubic = 0.044715;
 
@@ -300,7 +322,7 @@ public static unsafe class SmoothActivationKernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V Derivative<V, L>(V x)
+        public V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V>
         {
@@ -327,6 +349,8 @@ public static unsafe class SmoothActivationKernels
 
     internal readonly struct Softplus : ILaneFunction
     {
+        public bool UsesOutput => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public V Value<V, L>(V x)
             where V : struct
@@ -337,7 +361,7 @@ public static unsafe class SmoothActivationKernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V Derivative<V, L>(V x)
+        public V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V> =>
             DoubleLaneMath.Sigmoid<V, L>(x);
@@ -345,6 +369,8 @@ public static unsafe class SmoothActivationKernels
 
     internal readonly struct Mish : ILaneFunction
     {
+        public bool UsesOutput => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public V Value<V, L>(V x)
             where V : struct
@@ -355,7 +381,7 @@ public static unsafe class SmoothActivationKernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V Derivative<V, L>(V x)
+        public V Derivative<V, L>(V x, V y)
             where V : struct
             where L : IDoubleLanes<V>
         {
@@ -390,6 +416,7 @@ public static unsafe class SmoothActivationKernels
 
         private TFunction _function;
         private T* _x;
+        private T* _y;
         private T* _dy;
         private T* _output;
         private int _length;
@@ -397,10 +424,11 @@ public static unsafe class SmoothActivationKernels
 
         public static Job<T, TFunction> ForThisThread => s_forThisThread ??= new Job<T, TFunction>();
 
-        public void Set(TFunction function, T* x, T* dy, T* output, int length, bool backward)
+        public void Set(TFunction function, T* x, T* y, T* dy, T* output, int length, bool backward)
         {
             _function = function;
             _x = x;
+            _y = y;
             _dy = dy;
             _output = output;
             _length = length;
@@ -413,7 +441,8 @@ public static unsafe class SmoothActivationKernels
             var (first, last) = WorkerPool.CacheLineRange<T>(_length, part, parts);
             if (last > first)
             {
-                Pass(_function, _x + first, _backward ? _dy + first : null, _output + first, last - first, _backward);
+                bool readsY = _backward && _function.UsesOutput;
+                Pass(_function, _x + first, readsY ? _y + first : null, _backward ? _dy + first : null, _output + first, last - first, _backward);
             }
         }
     }
