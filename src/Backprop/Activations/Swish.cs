@@ -27,8 +27,7 @@ public sealed class Swish : Activation
     public override void Forward<T>(Tensor<T> x, Tensor<T> y)
     {
         CheckSameShape(x, y, "y");
-        Elementwise.Sigmoid(x.AsSpan(), y.AsSpan());
-        Elementwise.Multiply(x.AsSpan(), y.AsSpan(), y.AsSpan());
+        ActivationKernels.SwishForward<T>(x.AsSpan(), y.AsSpan());
     }
 
     /// <inheritdoc/>

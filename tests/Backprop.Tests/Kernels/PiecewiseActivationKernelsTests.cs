@@ -51,6 +51,32 @@ public class PiecewiseActivationKernelsTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void Swish_forward_is_x_times_the_backward_sigma(int length)
+    {
+        var (x, _) = Inputs<float>(length);
+        ForEachThreadCount(length, () => CheckForward(
+            "swish",
+            x,
+            (xs, ys) => ActivationKernels.SwishForward<float>(xs, ys),
+            v => v * VectorSigmoid.Sigmoid(Vector128.Create(v)).ToScalar()));
+        var (xd, _) = Inputs<double>(length);
+        var yd = new double[length];
+        ActivationKernels.SwishForward<double>(xd, yd);
+        for (int i = 0; i < length; i++)
+        {
+            double want = xd[i] / (1 + Math.Exp(-xd[i]));
+            if (!double.IsFinite(want))
+            {
+                Assert.True(want.Equals(yd[i]) || (double.IsNaN(want) && double.IsNaN(yd[i])), $"swish double x={xd[i]} at {i}: got {yd[i]}, want {want}");
+                continue;
+            }
+
+            Assert.True(Math.Abs(yd[i] - want) <= 1e-15 * Math.Abs(want) + 1e-300, $"swish double x={xd[i]} at {i}: got {yd[i]}, want {want}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void Double_swish_backward_is_within_a_few_ulp_of_the_scalar_formula(int length)
     {
         var (x, dy) = Inputs<double>(length);
