@@ -107,9 +107,7 @@ internal static class DoubleLaneMath
         where L : IDoubleLanes<V>
     {
         x = L.Min(L.Max(x, L.Create(ExpLowest)), L.Create(ExpHighest));
-        V n = L.Round(L.Multiply(x, L.Create(Log2E)));
-        V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), x);
-        r = L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r);
+        var (n, r) = Reduce<V, L>(x, x);
         return TimesPowerOfTwo<V, L>(ExpTaylor<V, L>(r), n);
     }
 
@@ -123,10 +121,20 @@ internal static class DoubleLaneMath
         where L : IDoubleLanes<V>
     {
         a = L.Min(L.Max(a, L.Create(ExpLowest)), L.Create(ExpHighest));
-        V n = L.Round(L.Multiply(L.Add(a, w), L.Create(Log2E)));
-        V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), a);
-        r = L.Add(L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r), w);
-        return TimesPowerOfTwo<V, L>(ExpTaylor<V, L>(r), n);
+        var (n, r) = Reduce<V, L>(a, L.Add(a, w));
+        return TimesPowerOfTwo<V, L>(ExpTaylor<V, L>(L.Add(r, w)), n);
+    }
+
+    // Cody–Waite: n = round(s·log₂e) and r = x − n·ln 2 in two fused steps (n·Ln2High exact), for the exponentials
+    // of x; s is x itself, or x plus a small rest whose own share ExpOfSum adds to r afterwards.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (V N, V R) Reduce<V, L>(V x, V s)
+        where V : struct
+        where L : IDoubleLanes<V>
+    {
+        V n = L.Round(L.Multiply(s, L.Create(Log2E)));
+        V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), x);
+        return (n, L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r));
     }
 
     // p·2ⁿ for n in [−1078, 1026] as 2ᵃ·2ᵇ with both factors normal: p·2ᵃ is exact and the second product rounds
@@ -151,9 +159,7 @@ internal static class DoubleLaneMath
     {
         V one = L.Create(1.0);
         V reduced = L.Min(L.Max(x, L.Create(-60.0)), one);
-        V n = L.Round(L.Multiply(reduced, L.Create(Log2E)));
-        V r = L.FusedMultiplyAdd(n, L.Create(-Ln2High), reduced);
-        r = L.FusedMultiplyAdd(n, L.Create(-Ln2Low), r);
+        var (n, r) = Reduce<V, L>(reduced, reduced);
         V expM1OfR = L.FusedMultiplyAdd(TaylorTail<V, L>(r), L.Multiply(r, r), r);
         V scale = L.PowerOfTwo(n);
         V result = L.FusedMultiplyAdd(scale, expM1OfR, L.Subtract(scale, one));
